@@ -1,0 +1,348 @@
+"""Annotation schemas: load a schema file and render what it generates.
+
+One YAML file in `schemas/` is the single source of truth. From it come the
+Label Studio labeling config (`label_config`), the `datasets.Features` of the
+published dataset (`features`) and the guidelines shown to annotators
+(`guidelines_html`). The validation rules in `annot.validate` read it too.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from xml.sax.saxutils import quoteattr
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from annot.errors import SchemaError
+
+if TYPE_CHECKING:
+    import datasets
+
+# Keys Label Studio's labeling screen binds for itself; a schema hotkey must not take them.
+RESERVED_HOTKEYS = frozenset({"ctrl+enter", "ctrl+z", "ctrl+shift+z", "backspace", "escape", "alt+r"})
+
+NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Choice(_Strict):
+    value: str = Field(min_length=1)
+    hotkey: str | None = None
+    description: str | None = None
+
+
+class Attribute(_Strict):
+    """A per-region control: shown when a region of its label is selected."""
+
+    type: Literal["choice", "multichoice", "text"]
+    required: bool = False
+    heading: str | None = None
+    description: str | None = None
+    column: str | None = None  # name in the dataset, if not the attribute's own
+    choices: list[Choice] = []
+
+    @field_validator("choices", mode="before")
+    @classmethod
+    def _plain_strings(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"value": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _choices_fit_type(self) -> Attribute:
+        if self.type == "text" and self.choices:
+            raise ValueError("a text attribute has no choices; use type: choice")
+        if self.type != "text" and not self.choices:
+            raise ValueError("must list at least one choice")
+        values = [c.value for c in self.choices]
+        if len(set(values)) != len(values):
+            raise ValueError(f"choices repeat a value: {values}")
+        return self
+
+
+class SpanLabel(_Strict):
+    description: str | None = None
+    color: str | None = None
+    hotkey: str | None = None
+    column: str | None = None  # list column in the `documents` config
+    attributes: dict[str, Attribute] = {}
+
+
+class RelationType(_Strict):
+    between: tuple[str, str]
+    directed: bool = True
+    description: str | None = None
+
+
+class Attribution(_Strict):
+    """Which relation attributes a claim (the `claim` label) to its speakers."""
+
+    relation: str
+    speaker: str
+    claim: str
+    name_attribute: str | None = None  # the Speaker attribute holding the canonical name
+
+
+class Unit(_Strict):
+    """The label that becomes one row of the per-unit config (news-stance: `claims`)."""
+
+    label: str
+    config: str = Field(pattern=NAME)
+    context: Literal["sentence", "paragraph"] = "sentence"
+
+
+class Schema(_Strict):
+    """A schema file, validated. Build with `load_schema`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    version: int = Field(ge=1)
+    title: str | None = None
+    description: str | None = None
+    language: str = "en"
+    license: str = "cc-by-4.0"
+    guidelines: str | None = None  # file beside the schema, Markdown
+    text: str = Field(default="text", pattern=NAME)
+    title_field: str | None = Field(default="title", pattern=NAME)
+    span_control: str = Field(default="mention", pattern=NAME)
+    spans: dict[str, SpanLabel] = Field(min_length=1)
+    relations: dict[str, RelationType] = {}
+    attribution: Attribution | None = None
+    unit: Unit | None = None
+    path: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Schema:
+        labels = set(self.spans)
+        names: dict[str, str] = {self.text: "text", self.span_control: "span_control"}
+        hotkeys: dict[str, str] = {}
+
+        def claim_hotkey(key: str | None, where: str) -> None:
+            if key is None:
+                return
+            if key.lower() in RESERVED_HOTKEYS:
+                raise ValueError(f"{where}: hotkey {key!r} is Label Studio's own; choose another")
+            if key in hotkeys:
+                raise ValueError(f"{where}: hotkey {key!r} is already used by {hotkeys[key]}")
+            hotkeys[key] = where
+
+        for label, span in self.spans.items():
+            claim_hotkey(span.hotkey, f"spans.{label}")
+            for attr_name, attr in span.attributes.items():
+                where = f"spans.{label}.attributes.{attr_name}"
+                if not re.match(NAME, attr_name):
+                    raise ValueError(f"{where}: name must be letters, digits and _")
+                if attr_name in names:
+                    raise ValueError(f"{where}: name already used by {names[attr_name]}; control names must be unique")
+                names[attr_name] = where
+                for choice in attr.choices:
+                    claim_hotkey(choice.hotkey, f"{where}.choices.{choice.value}")
+        for rel_name, rel in self.relations.items():
+            for end in rel.between:
+                if end not in labels:
+                    raise ValueError(f"relations.{rel_name}.between: {end!r} is not a span label ({sorted(labels)})")
+        if self.attribution:
+            a = self.attribution
+            if a.relation not in self.relations:
+                raise ValueError(f"attribution.relation: {a.relation!r} is not a relation")
+            if {a.speaker, a.claim} != set(self.relations[a.relation].between):
+                raise ValueError(f"attribution: relation {a.relation!r} must join {a.speaker} and {a.claim}")
+            if a.name_attribute and a.name_attribute not in self.spans[a.speaker].attributes:
+                raise ValueError(f"attribution.name_attribute: {a.speaker} has no attribute {a.name_attribute!r}")
+        if self.unit and self.unit.label not in labels:
+            raise ValueError(f"unit.label: {self.unit.label!r} is not a span label")
+        return self
+
+    # -- lookups used by convert, validate and dataset -------------------------
+
+    @cached_property
+    def attribute_owner(self) -> dict[str, str]:
+        """Attribute (control) name -> the span label it belongs to."""
+        return {name: label for label, span in self.spans.items() for name in span.attributes}
+
+    def attribute(self, name: str) -> Attribute:
+        return self.spans[self.attribute_owner[name]].attributes[name]
+
+    def column(self, label: str) -> str:
+        return self.spans[label].column or f"{label.lower()}s"
+
+
+def load_schema(path: str | Path) -> Schema:
+    """Read and check a schema file; any mistake is a SchemaError naming the field."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise SchemaError(f"{path}: cannot read the schema ({e.strerror}); check the path in annot.toml") from None
+    except yaml.YAMLError as e:
+        raise SchemaError(f"{path}: not valid YAML: {str(e).splitlines()[0]}") from None
+    if not isinstance(raw, dict):
+        raise SchemaError(f"{path}: a schema is a YAML mapping with name, version and spans")
+    try:
+        return Schema.model_validate({**raw, "path": path})
+    except ValidationError as e:
+        raise SchemaError(f"{path}: {describe_errors(e)}") from None
+
+
+def describe_errors(error: ValidationError) -> str:
+    """Flatten a pydantic error into `field.path: message` parts, joined by '; '."""
+    parts = []
+    for err in error.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts)
+
+
+# -- Label Studio labeling config ----------------------------------------------
+
+
+def label_config(schema: Schema) -> str:
+    """The Label Studio XML labeling config for this schema.
+
+    Per-region controls are never marked `required`: Label Studio 1.23 then
+    demands them of every region and blocks a correct submit (DESIGN.md).
+    Required attributes are enforced by `annot.validate` instead.
+    """
+    text = schema.text
+    lines = ["<View>"]
+    if schema.title_field:
+        lines.append(f'  <Header value="${schema.title_field}"/>')
+    lines.append(f'  <Text name="{text}" value="${text}" valueType="text"/>')
+    lines.append(f'  <Labels name="{schema.span_control}" toName="{text}">')
+    for label, span in schema.spans.items():
+        attrs = f"value={quoteattr(label)}"
+        if span.color:
+            attrs += f" background={quoteattr(span.color)}"
+        if span.hotkey:
+            attrs += f" hotkey={quoteattr(span.hotkey)}"
+        if span.description:
+            attrs += f" hint={quoteattr(span.description)}"
+        lines.append(f"    <Label {attrs}/>")
+    lines.append("  </Labels>")
+    if schema.relations:
+        lines.append("  <Relations>")
+        for rel in schema.relations:
+            lines.append(f"    <Relation value={quoteattr(rel)}/>")
+        lines.append("  </Relations>")
+    for label, span in schema.spans.items():
+        for name, attr in span.attributes.items():
+            when = f'visibleWhen="region-selected" whenLabelValue={quoteattr(label)}'
+            heading = attr.heading or name.replace("_", " ").capitalize()
+            if attr.required:
+                heading += " (required)"
+            lines.append(f"  <View {when}>")
+            lines.append(f"    <Header value={quoteattr(heading)} size=\"5\"/>")
+            common = f'name="{name}" toName="{text}" perRegion="true" {when}'
+            if attr.type == "text":
+                lines.append(f'    <TextArea {common} editable="true" maxSubmissions="1" rows="1"/>')
+            else:
+                mode = "single-radio" if attr.type == "choice" else "multiple"
+                lines.append(f'    <Choices {common} choice="{mode}" showInline="true">')
+                for c in attr.choices:
+                    extra = f" hotkey={quoteattr(c.hotkey)}" if c.hotkey else ""
+                    if c.description:
+                        extra += f" hint={quoteattr(c.description)}"
+                    lines.append(f"      <Choice value={quoteattr(c.value)}{extra}/>")
+                lines.append("    </Choices>")
+            lines.append("  </View>")
+    lines.append("</View>")
+    return "\n".join(lines) + "\n"
+
+
+# -- datasets.Features ------------------------------------------------------------
+
+ARTICLE_COLUMNS = ("title", "text", "source", "author", "published", "url")
+
+
+def _attribute_feature(attr: Attribute) -> Any:
+    import datasets
+
+    if attr.type == "text":
+        return datasets.Value("string")
+    label = datasets.ClassLabel(names=[c.value for c in attr.choices])
+    return label if attr.type == "choice" else datasets.Sequence(label)
+
+
+def features(schema: Schema, config: str = "documents") -> datasets.Features:
+    """The `datasets.Features` of the `documents` config or the per-unit config."""
+    import datasets
+
+    string = datasets.Value("string")
+    offset = datasets.Value("int32")
+    if config == "documents":
+        cols: dict[str, Any] = {"id": string, **{c: string for c in ARTICLE_COLUMNS}}
+        for label, span in schema.spans.items():
+            item: dict[str, Any] = {"id": string, "start": offset, "end": offset, "text": string}
+            for name, attr in span.attributes.items():
+                item[attr.column or name] = _attribute_feature(attr)
+            if schema.attribution and label == schema.attribution.claim:
+                item["speaker_ids"] = datasets.Sequence(string)
+            item["annotation_ids"] = datasets.Sequence(string)
+            item["disputed"] = datasets.Sequence(string)
+            cols[schema.column(label)] = [item]
+        for rel in schema.relations:
+            if schema.attribution and rel == schema.attribution.relation:
+                continue
+            cols[rel] = [{"from_id": string, "to_id": string}]
+        cols["annotators"] = datasets.Sequence(string)
+        cols["annotation_ids"] = datasets.Sequence(string)
+        return datasets.Features(cols)
+    if schema.unit is None or config != schema.unit.config:
+        raise SchemaError(f"schema {schema.name} has no dataset config {config!r}")
+    span = schema.spans[schema.unit.label]
+    cols = {
+        "id": string,
+        "document_id": string,
+        "text": string,
+        "start": offset,
+        "end": offset,
+        "context": string,
+    }
+    if schema.attribution:
+        cols["speaker"] = string
+    for name, attr in span.attributes.items():
+        cols[attr.column or name] = _attribute_feature(attr)
+    return datasets.Features(cols)
+
+
+def configs(schema: Schema) -> list[str]:
+    """The dataset's config names, default first."""
+    return ["documents"] + ([schema.unit.config] if schema.unit else [])
+
+
+# -- guidelines -----------------------------------------------------------------------
+
+
+def guidelines_markdown(schema: Schema) -> str:
+    """The annotator guidelines (Markdown) beside the schema, or a summary made from it."""
+    if schema.guidelines and schema.path:
+        path = schema.path.parent / schema.guidelines
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise SchemaError(f"{path}: cannot read the guidelines ({e.strerror})") from None
+    lines = [f"# {schema.title or schema.name}", ""]
+    for label, span in schema.spans.items():
+        lines.append(f"- **{label}**: {span.description or ''}")
+    return "\n".join(lines) + "\n"
+
+
+def guidelines_html(schema: Schema) -> str:
+    """The guidelines as HTML, for the Label Studio project's instructions."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table").render(guidelines_markdown(schema))
+
+
+def as_json(schema: Schema) -> dict[str, Any]:
+    """The schema as plain data (for `annot schema render --format json`)."""
+    return schema.model_dump(mode="json", exclude_none=True)
