@@ -1,7 +1,8 @@
 """Annotation schemas: load a schema file and render what it generates.
 
 One YAML file in `schemas/` is the single source of truth. From it come the
-Label Studio labeling config (`label_config`), the `datasets.Features` of the
+Label Studio labeling config (`label_config`), the pydantic models of the
+records and dataset rows (`record_models`), the `datasets.Features` of the
 published dataset (`features`) and the guidelines shown to annotators
 (`guidelines_html`). The validation rules in `annot.validate` read it too.
 """
@@ -9,13 +10,14 @@ published dataset (`features`) and the guidelines shown to annotators
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from xml.sax.saxutils import quoteattr
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from annot.errors import SchemaError
 
@@ -41,6 +43,8 @@ class Choice(_Strict):
 class Attribute(_Strict):
     """A per-region control: shown when a region of its label is selected."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
     type: Literal["choice", "multichoice", "text"]
     required: bool = False
     heading: str | None = None
@@ -65,6 +69,11 @@ class Attribute(_Strict):
         if len(set(values)) != len(values):
             raise ValueError(f"choices repeat a value: {values}")
         return self
+
+    @cached_property
+    def offered(self) -> frozenset[str]:
+        """The choice values, for fast membership tests while validating."""
+        return frozenset(c.value for c in self.choices)
 
 
 class SpanLabel(_Strict):
@@ -240,7 +249,7 @@ def label_config(schema: Schema) -> str:
             if attr.required:
                 heading += " (required)"
             lines.append(f"  <View {when}>")
-            lines.append(f"    <Header value={quoteattr(heading)} size=\"5\"/>")
+            lines.append(f'    <Header value={quoteattr(heading)} size="5"/>')
             common = f'name="{name}" toName="{text}" perRegion="true" {when}'
             if attr.type == "text":
                 lines.append(f'    <TextArea {common} editable="true" maxSubmissions="1" rows="1"/>')
@@ -317,6 +326,101 @@ def features(schema: Schema, config: str = "documents") -> datasets.Features:
 def configs(schema: Schema) -> list[str]:
     """The dataset's config names, default first."""
     return ["documents"] + ([schema.unit.config] if schema.unit else [])
+
+
+# -- pydantic models of the records ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordModels:
+    """Pydantic models generated from a schema.
+
+    `regions`: span label -> the model of one region as a record holds it
+    (`Region` fields plus its attributes by name; required attributes must be
+    set, choices are `Literal`s). `rows`: dataset config -> the model of one
+    row, with the same columns as `features(schema, config)`; attribute columns
+    are optional there, since a disputed value is published as none.
+    """
+
+    regions: dict[str, type[BaseModel]]
+    rows: dict[str, type[BaseModel]]
+
+
+def _model_name(*parts: str) -> str:
+    return "".join(p[:1].upper() + p[1:] for part in parts for p in re.split(r"[^A-Za-z0-9]+", part) if p)
+
+
+def _attribute_type(attr: Attribute) -> Any:
+    if attr.type == "text":
+        return str
+    choice = Literal[tuple(c.value for c in attr.choices)]  # type: ignore[valid-type]
+    return choice if attr.type == "choice" else list[choice]  # type: ignore[valid-type]
+
+
+def _region_field(attr: Attribute) -> tuple[Any, Any]:
+    kind = _attribute_type(attr)
+    if attr.required:
+        return (kind, Field(min_length=1) if attr.type != "choice" else ...)
+    return (kind | None, None)
+
+
+def _row_field(attr: Attribute) -> tuple[Any, Any]:
+    return (_attribute_type(attr) | None, None)
+
+
+def record_models(schema: Schema) -> RecordModels:
+    """The pydantic models of the records and of the dataset rows this schema describes."""
+    config = ConfigDict(extra="forbid")
+    prefix = _model_name(schema.name)
+    offsets: dict[str, Any] = {"id": (str, ...), "start": (int, Field(ge=0)), "end": (int, Field(ge=0))}
+    regions: dict[str, type[BaseModel]] = {}
+    items: dict[str, type[BaseModel]] = {}
+    for label, span in schema.spans.items():
+        attrs = {name: _region_field(attr) for name, attr in span.attributes.items()}
+        regions[label] = create_model(  # type: ignore[call-overload]
+            _model_name(prefix, label, "Region"), __config__=config, **offsets, text=(str, ...), **attrs
+        )
+        columns: dict[str, Any] = {**offsets, "text": (str, ...)}
+        columns.update({attr.column or name: _row_field(attr) for name, attr in span.attributes.items()})
+        if schema.attribution and label == schema.attribution.claim:
+            columns["speaker_ids"] = (list[str], [])
+        columns["annotation_ids"] = (list[str], [])
+        columns["disputed"] = (list[str], [])
+        items[label] = create_model(  # type: ignore[call-overload]
+            _model_name(prefix, label, "Item"), __config__=config, **columns
+        )
+    optional_str = (str | None, None)
+    doc: dict[str, Any] = {"id": (str, ...), **{c: optional_str for c in ARTICLE_COLUMNS}}
+    for label, model in items.items():
+        doc[schema.column(label)] = (list[model], [])  # type: ignore[valid-type]
+    pair = create_model(_model_name(prefix, "Pair"), __config__=config, from_id=(str, ...), to_id=(str, ...))
+    for rel in schema.relations:
+        if not (schema.attribution and rel == schema.attribution.relation):
+            doc[rel] = (list[pair], [])  # type: ignore[valid-type]
+    doc["annotators"] = (list[str], [])
+    doc["annotation_ids"] = (list[str], [])
+    rows: dict[str, type[BaseModel]] = {
+        "documents": create_model(  # type: ignore[call-overload]
+            _model_name(prefix, "Document"), __config__=config, **doc
+        )
+    }
+    if schema.unit:
+        unit_span = schema.spans[schema.unit.label]
+        unit: dict[str, Any] = {
+            "id": (str, ...),
+            "document_id": (str, ...),
+            "text": (str, ...),
+            "start": offsets["start"],
+            "end": offsets["end"],
+            "context": (str, ...),
+        }
+        if schema.attribution:
+            unit["speaker"] = optional_str
+        unit.update({attr.column or name: _row_field(attr) for name, attr in unit_span.attributes.items()})
+        rows[schema.unit.config] = create_model(  # type: ignore[call-overload]
+            _model_name(prefix, schema.unit.config, "Row"), __config__=config, **unit
+        )
+    return RecordModels(regions=regions, rows=rows)
 
 
 # -- guidelines -----------------------------------------------------------------------
