@@ -1,0 +1,502 @@
+"""Rule-based pre-annotations: quotes, reported speech and their speakers, as an Annotation.
+
+Pure: `predict(text)` proposes Speaker, Claim and Cue regions, `says` relations,
+`quote_type` and `speaker_name`. Stance and target are left for the annotator.
+Rules rather than a parser: spaCy's English models are not published on PyPI by
+their makers (only third-party re-uploads), and models fetched at run time cannot
+be installed where annot runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from annot.records import Annotation, Region, Relation
+
+MODEL_VERSION = "annot-rules-1"
+
+OPEN_QUOTES = '"“'
+CLOSE_QUOTES = '"”'
+
+# Reporting verbs and phrases, longest first so "was quoted as saying" wins over "said".
+CUES = (
+    "was quoted as saying",
+    "were quoted as saying",
+    "according to",
+    "called on",
+    "calls on",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "warned",
+    "warns",
+    "urged",
+    "urges",
+    "accused",
+    "accuses",
+    "stressed",
+    "asserted",
+    "insisted",
+    "argued",
+    "claimed",
+    "stated",
+    "noted",
+    "emphasized",
+    "emphasised",
+    "acknowledged",
+    "announced",
+    "declared",
+    "denied",
+    "vowed",
+    "informed",
+)
+CUE_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in CUES) + r")\b")
+
+PRONOUNS = ("he", "she", "they", "it", "we", "i")
+PERSON_PRONOUNS = ("he", "she")
+
+# Words of a title or nationality that precede a name and are not part of it.
+TITLE_WORDS = frozenset(
+    """US U.S. UN EU Secretary State President Vice Foreign Minister Ministers Chinese Ukrainian Russian German
+    American British French Japanese Chancellor Premier Prime Republican Democratic Senator Sen. Rep. Chief Deputy
+    Defense Defence FM Mr Mrs Ms Dr Former General Gen. Leader Ambassador Spokesman Spokeswoman Councilor Councillor
+    The A An""".split()
+)
+# Capitalised words that are never a person's name (sentence openers, days, places used as actors).
+NOT_NAMES = frozenset(
+    """The A An In On At After Before But And Or However Earlier Later Since While When Asked Speaking Despite
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
+    September October November December Photo Getty AFP Reuters Nobody""".split()
+)
+DESCRIPTION_HEADS = (
+    "official|officials|diplomat|diplomats|minister|ministry|spokesman|spokeswoman|spokesperson|source|sources|"
+    "leader|leaders|powers|countries|government|side|sides|analysts|experts|Americans|administration"
+)
+DESCRIPTION_RE = re.compile(
+    r"(?:\b(?:the|a|an)\s+)?((?:[\w’'\-]+\s+){0,4}?(?:" + DESCRIPTION_HEADS + r"))\s*$",
+    re.IGNORECASE,
+)
+NAME_TOKEN = r"[A-Z][\w’'\-]*"
+NAME_RUN_RE = re.compile(rf"((?:{NAME_TOKEN} +(?:of +)?)*{NAME_TOKEN}) *$")
+# Words of a multi-word name that make it a place or body, not a person.
+PLACE_WORDS = frozenset("United States Kingdom Union Nations South North East West Sea House White Council".split())
+PERSON_HEADS = frozenset("official diplomat minister spokesman spokeswoman spokesperson source leader".split())
+PRONOUN_RE = re.compile(r"\b(" + "|".join(PRONOUNS) + r")\s*$", re.IGNORECASE)
+# Words that may stand between a subject and its reporting verb.
+SUBJECT_FILLER_RE = re.compile(
+    r"(?:\s+(?:also|has|have|had|recently|earlier|later|previously|again|then|further|"
+    r"on\s+\w+day|last\s+week|this\s+week|on\s+condition\s+of\s+anonymity))+\s*$",
+    re.IGNORECASE,
+)
+# Words between a reporting verb and its reported clause.
+CLAUSE_LEAD_RE = re.compile(
+    r"^\s*(?:on\s+\w+day\s*|in\s+a\s+statement\s*|last\s+week\s*|ahead\s+of\s+the\s+talks\s*|,\s*)*(?:that\s+)?",
+    re.IGNORECASE,
+)
+# A reported clause does not start with a bare verb ("what it says is ...").
+NOT_A_CLAUSE_RE = re.compile(r"(?:is|are|was|were|will|would)\b")
+POSTPOSED_RE = re.compile(r"[\"”]?,\s+(?:[\w’'\-]+\s+){1,4}(?:said|says|added|told)\b[^,\"“”]*$")
+MAX_SPEAKER_TAIL_WORDS = 8  # a postposed attribution ("..., a senior US official told reporters.") is short
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int
+    end: int
+    name: str
+    is_pronoun: bool = False
+
+
+@dataclass(slots=True)
+class _Found:
+    claim: tuple[int, int]
+    quote_type: str
+    speakers: list[_Mention]
+    cue: tuple[int, int] | None
+
+
+def predict(text: str) -> Annotation:
+    """Propose Speaker/Claim/Cue regions and `says` relations for one article's text."""
+    names = _full_names(text)
+    found: list[_Found] = []
+    last_person: _Mention | None = None
+    last_any: _Mention | None = None
+    for p_start, p_end in _paragraphs(text):
+        previous_direct: _Found | None = None
+        for s_start, s_end in _sentences(text, p_start, p_end):
+            items = _direct(text, s_start, s_end) or _reported(text, s_start, s_end)
+            if not items and previous_direct is not None:
+                items = _continuation(text, s_start, s_end, previous_direct)
+            for item in items:
+                for m in item.speakers:
+                    if m.is_pronoun:
+                        pronoun = text[m.start : m.end].lower()
+                        ref = last_person if pronoun in PERSON_PRONOUNS else last_any
+                        m.name = ref.name if ref else m.name
+                    else:
+                        m.name = _canonical(m.name, names)
+                        last_any = m
+                        if _is_person(m.name, names):
+                            last_person = m
+                found.append(item)
+            previous_direct = next((i for i in items if i.quote_type == "direct"), None) or (
+                previous_direct if not items else None
+            )
+    return _to_annotation(text, found)
+
+
+# -- text structure ---------------------------------------------------------------
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    for m in re.finditer(r"[^\n]+", text):
+        yield m.start(), m.end()
+
+
+def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(open, close) index pairs of double quotation marks in text[start:end]."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for i in range(start, end):
+        ch = text[i]
+        if open_at is None and ch in OPEN_QUOTES:
+            open_at = i
+        elif open_at is not None and ch in CLOSE_QUOTES and (ch == "”" or text[open_at] == '"'):
+            spans.append((open_at, i))
+            open_at = None
+    return spans
+
+
+def _inside(i: int, quotes: list[tuple[int, int]]) -> bool:
+    return any(o < i < c for o, c in quotes)
+
+
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Sentences of one paragraph; never split inside a quotation."""
+    quotes = _quote_spans(text, start, end)
+    s = start
+    for m in re.finditer(r"[.?!][\"”’]?\s+(?=[A-Z\"“‘])", text[start:end]):
+        cut = start + m.start() + 1
+        if _inside(cut - 1, quotes) and not (cut < end and text[cut] in CLOSE_QUOTES):
+            continue
+        stop = start + m.end()
+        yield s, stop
+        s = stop
+    if s < end:
+        yield s, end
+
+
+# -- speakers ---------------------------------------------------------------------------
+
+
+def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
+    """The subject mention(s) that end right before position hi (a reporting verb)."""
+    prefix = text[lo:hi]
+    filler = SUBJECT_FILLER_RE.search(prefix)
+    if filler:
+        prefix = prefix[: filler.start()]
+    prefix = prefix.rstrip()
+    if prefix.endswith(","):
+        # "X, apposition, said": the apposition is the speaker only when it is itself a name.
+        inner_start = prefix.rfind(",", 0, len(prefix) - 1)
+        if inner_start >= 0:
+            appos = prefix[inner_start + 1 : -1].strip()
+            if appos and _is_name(appos):
+                offset = (
+                    lo
+                    + inner_start
+                    + 1
+                    + (len(prefix[inner_start + 1 : -1]) - len(prefix[inner_start + 1 : -1].lstrip()))
+                )
+                return [_Mention(offset, offset + len(appos), appos)]
+            prefix = prefix[:inner_start].rstrip()
+        else:
+            prefix = prefix[:-1].rstrip()
+    return _np_at_end(text, lo, lo + len(prefix))
+
+
+def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
+    prefix = text[lo:hi]
+    m = PRONOUN_RE.search(prefix)
+    if m and (m.start() == 0 or not prefix[m.start() - 1].isalnum()):
+        return [_Mention(lo + m.start(1), lo + m.end(1), m.group(1), is_pronoun=True)]
+    m = DESCRIPTION_RE.search(prefix)
+    if m:
+        words = m.group(1)
+        # "Beijing's foreign ministry": keep a capitalised possessive that precedes the description.
+        start = lo + m.start(1)
+        poss = re.search(rf"({NAME_TOKEN}(?:’s|'s))\s+$", text[lo:start])
+        if poss:
+            start = lo + poss.start(1)
+        return [_Mention(start, lo + m.end(1), text[start : lo + m.end(1)])]
+    m = NAME_RUN_RE.search(prefix)
+    if not m:
+        return []
+    mention = _strip_titles(text, lo + m.start(1), lo + m.end(1))
+    if mention is None:
+        return []
+    mentions = [mention]
+    # A joint subject: "Biden and Vice President Kamala Harris said".
+    before = text[lo : lo + m.start(1)]
+    joint = re.search(r"\s+and\s+$", before)
+    if joint:
+        other = NAME_RUN_RE.search(before[: joint.start()])
+        if other:
+            first = _strip_titles(text, lo + other.start(1), lo + other.end(1))
+            if first is not None:
+                mentions.insert(0, first)
+    return mentions
+
+
+def _strip_titles(text: str, start: int, end: int) -> _Mention | None:
+    tokens = list(re.finditer(r"\S+", text[start:end]))
+    # The name follows the last title word: "United States Secretary of State Antony Blinken".
+    titled = [i for i, t in enumerate(tokens) if t.group() in TITLE_WORDS or t.group() == "of"]
+    keep = tokens[titled[-1] + 1 :] if titled and titled[-1] < len(tokens) - 1 else tokens
+    while len(keep) > 1 and (keep[0].group() in TITLE_WORDS or keep[0].group() == "of"):
+        keep.pop(0)
+    first, last = keep[0], keep[-1]
+    s, e = start + first.start(), start + last.end()
+    name = text[s:e]
+    if name in NOT_NAMES or name.lower() in PRONOUNS:
+        return None
+    return _Mention(s, e, name)
+
+
+def _is_person(name: str, names: list[str]) -> bool:
+    words = name.split()
+    if name in names:
+        return not any(w in PLACE_WORDS for w in words)
+    return words[-1].lower() in PERSON_HEADS
+
+
+def _is_name(phrase: str) -> bool:
+    tokens = phrase.split()
+    return 1 <= len(tokens) <= 4 and all(t[:1].isupper() for t in tokens) and tokens[0] not in NOT_NAMES
+
+
+def _full_names(text: str) -> list[str]:
+    """Multi-word names in the article, titles stripped, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for m in re.finditer(rf"{NAME_TOKEN}(?: +{NAME_TOKEN})+", text):
+        tokens = [t.rstrip(".,’'") for t in m.group().split()]
+        tokens = [t.removesuffix("’s").removesuffix("'s") for t in tokens]
+        while tokens and (tokens[0] in TITLE_WORDS or tokens[0] in NOT_NAMES):
+            tokens.pop(0)
+        if 2 <= len(tokens) <= 3 and not any(t in TITLE_WORDS or t in NOT_NAMES for t in tokens):
+            seen.setdefault(" ".join(tokens), None)
+    return list(seen)
+
+
+def _canonical(mention: str, names: list[str]) -> str:
+    """The fullest name in the article that this mention is part of ("Blinken" -> "Antony Blinken")."""
+    tokens = mention.split()
+    if len(tokens) > 1:
+        return next((full for full in names if mention in full), mention)
+    # Family name last ("Antony Blinken") is tried before family name first ("Wang Yi").
+    by_last = [full for full in names if full.split()[-1] == mention]
+    by_first = [full for full in names if full.split()[0] == mention]
+    return (by_last or by_first or [mention])[0]
+
+
+# -- claims ---------------------------------------------------------------------------
+
+
+def _trim_direct(text: str, o: int, c: int) -> tuple[int, int]:
+    s, e = o + 1, c
+    while e > s and text[e - 1] in ",. ":
+        e -= 1
+    while s < e and text[s] == " ":
+        s += 1
+    return s, e
+
+
+def _direct(text: str, s_start: int, s_end: int) -> list[_Found]:
+    """Quotations attributed in the same sentence: '"Q," X said', 'X said: "Q"', '"Q," X said, "Q2."'."""
+    quotes = _quote_spans(text, s_start, s_end)
+    found: list[_Found] = []
+    for o, c in quotes:
+        inner = text[o + 1 : c]
+        if len(inner.split()) < 3:
+            continue
+        speakers: list[_Mention] = []
+        cue: tuple[int, int] | None = None
+        after = text[c + 1 : s_end]
+        before = text[s_start:o]
+        quote_ends_clause = inner.rstrip()[-1:] in ",.?!…" or after.startswith(",")
+        at_sentence_start = not before.strip()
+        if quote_ends_clause and (at_sentence_start or before.rstrip().endswith(",")):
+            speakers, cue = _attribution_after(text, c + 1, s_end)
+        if not speakers and re.search(r"[:,]\s*$", before):
+            m = None
+            for m in CUE_RE.finditer(text, s_start, o):
+                pass
+            if m is not None and not text[m.end() : o].strip(" ,:").count(" ") > 3:
+                speakers = _speaker_before(text, s_start, m.start())
+                cue = (m.start(), m.end())
+        if speakers:
+            found.append(_Found(_trim_direct(text, o, c), "direct", speakers, cue))
+    return found
+
+
+def _attribution_after(text: str, pos: int, s_end: int) -> tuple[list[_Mention], tuple[int, int] | None]:
+    """'," Blinken told a news conference' or '," said the official' right after a closing quote."""
+    tail = text[pos:s_end]
+    lead = len(tail) - len(tail.lstrip(" ,"))
+    m = CUE_RE.search(tail)
+    if not m or len(tail[lead : m.start()].split()) > MAX_SPEAKER_TAIL_WORDS:
+        return [], None
+    cue = (pos + m.start(), pos + m.end())
+    speakers = _speaker_before(text, pos + lead, pos + m.start()) if m.start() > lead else []
+    if not speakers:
+        # "said Blinken": the subject follows the verb.
+        rest = text[cue[1] : s_end]
+        n = re.match(rf"\s+((?:the\s+)?(?:{NAME_TOKEN}\s+)*{NAME_TOKEN})", rest)
+        if n:
+            start = cue[1] + n.start(1)
+            mention = _strip_titles(text, start, cue[1] + n.end(1))
+            speakers = [mention] if mention else []
+    return speakers, cue
+
+
+def _reported(text: str, s_start: int, s_end: int) -> list[_Found]:
+    """Reported speech: 'X said (that) CLAUSE', 'CLAUSE, X said.', 'according to X, CLAUSE'."""
+    quotes = _quote_spans(text, s_start, s_end)
+    for m in CUE_RE.finditer(text, s_start, s_end):
+        if _inside(m.start(), quotes):
+            continue
+        cue = (m.start(), m.end())
+        verb = m.group(1)
+        end = _clause_end(text, s_start, s_end)
+        if verb == "according to":
+            return _according_to(text, s_start, end, m.end(), cue)
+        speakers = _speaker_before(text, s_start, m.start())
+        if not speakers:
+            continue
+        head = re.sub(r"(?:\b(?:the|a|an))?\s*$", "", text[s_start : speakers[0].start], flags=re.IGNORECASE).rstrip()
+        tail = text[m.end() : end]
+        if (
+            head.endswith(",")
+            and len(head) > 20
+            and len(tail.split()) <= MAX_SPEAKER_TAIL_WORDS
+            and " that " not in tail
+        ):
+            # "CLAIM, a senior US official told reporters."
+            claim_end = s_start + len(head) - 1
+            claim_start = s_start + len(text[s_start:claim_end]) - len(text[s_start:claim_end].lstrip())
+            return [_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue)]
+        claim_start = _clause_start(text, m.end(), end, verb)
+        if claim_start is None or end - claim_start < 10 or NOT_A_CLAUSE_RE.match(text, claim_start):
+            continue
+        claim_end = _before_postposed(text, claim_start, end)
+        quoted = _quote_spans(text, claim_start, claim_end)
+        if len(quoted) == 1 and quoted[0][0] == claim_start and text[quoted[0][1] + 1 : claim_end].strip(" .,") == "":
+            # 'said “neither side held back”': a whole quotation after the verb is direct speech.
+            return [_Found(_trim_direct(text, *quoted[0]), "direct", speakers, cue)]
+        return [_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue)]
+    return []
+
+
+def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int, int]) -> list[_Found]:
+    rest = text[after:end]
+    comma = rest.find(",")
+    name_end = after + (comma if comma >= 0 else len(rest))
+    speakers = _np_at_end(text, after, name_end)
+    if not speakers:
+        return []
+    if comma >= 0 and end - (name_end + 1) > 10:
+        claim_start = name_end + 1 + len(text[name_end + 1 : end]) - len(text[name_end + 1 : end].lstrip())
+        return [_Found((claim_start, end), _kind(text, claim_start, end), speakers, cue)]
+    head_end = text.rfind(",", s_start, cue[0])
+    if head_end <= s_start:
+        return []
+    return [_Found((s_start, head_end), _kind(text, s_start, head_end), speakers, cue)]
+
+
+def _before_postposed(text: str, start: int, end: int) -> int:
+    """Cut '..., Beijing's foreign ministry said in a statement' off the end of a reported clause."""
+    m = POSTPOSED_RE.search(text, start, end)
+    return m.start() if m else end
+
+
+def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None:
+    rest = text[after_verb:end]
+    if verb in ("told", "tells", "informed", "urged", "urges", "called on", "calls on", "accused", "accuses", "warned"):
+        # The addressee comes first: "told Blinken that ...", "urged the US to ...".
+        m = re.search(r"\bthat\b|\bto\b(?=\s+[\"“]?\w)|\bof\b", rest)
+        if m is None:
+            return None if verb in ("told", "tells", "informed") else after_verb + len(rest) - len(rest.lstrip())
+        if m.group() == "that":
+            start = after_verb + m.end()
+        else:
+            start = after_verb + m.start()
+        return start + len(text[start:end]) - len(text[start:end].lstrip())
+    lead = CLAUSE_LEAD_RE.match(rest)
+    start = after_verb + (lead.end() if lead else 0)
+    if text[start : start + 1] == ":":
+        start += 1
+    return start + len(text[start:end]) - len(text[start:end].lstrip())
+
+
+def _clause_end(text: str, s_start: int, s_end: int) -> int:
+    e = s_end
+    while e > s_start and text[e - 1].isspace():
+        e -= 1
+    if e > s_start and text[e - 1] == ".":
+        e -= 1
+    return e
+
+
+def _kind(text: str, start: int, end: int) -> str:
+    return "mixed" if any(ch in text[start:end] for ch in '"“”') else "indirect"
+
+
+def _continuation(text: str, s_start: int, s_end: int, previous: _Found) -> list[_Found]:
+    """A sentence that is only a quotation, right after a quoted claim, continues that speaker's quote."""
+    body = text[s_start:s_end].strip()
+    quotes = _quote_spans(text, s_start, s_end)
+    if len(quotes) != 1 or not body or body[0] not in OPEN_QUOTES or body[-1] not in CLOSE_QUOTES:
+        return []
+    o, c = quotes[0]
+    speakers = [_Mention(m.start, m.end, m.name, m.is_pronoun) for m in previous.speakers]
+    return [_Found(_trim_direct(text, o, c), "direct", speakers, None)]
+
+
+# -- output ---------------------------------------------------------------------------
+
+
+def _region_id(label: str, start: int, end: int) -> str:
+    digest = hashlib.sha1(f"{label}:{start}:{end}".encode()).hexdigest()
+    return f"p{digest[:9]}"
+
+
+def _to_annotation(text: str, found: list[_Found]) -> Annotation:
+    regions: dict[str, Region] = {}
+    relations: list[Relation] = []
+
+    def region(label: str, start: int, end: int, **attributes: str) -> str:
+        rid = _region_id(label, start, end)
+        if rid not in regions:
+            regions[rid] = Region(rid, label, start, end, text[start:end], dict(attributes))
+        return rid
+
+    seen_claims: set[tuple[int, int]] = set()
+    for item in found:
+        if item.claim in seen_claims or item.claim[1] <= item.claim[0]:
+            continue
+        seen_claims.add(item.claim)
+        claim_id = region("Claim", *item.claim, quote_type=item.quote_type)
+        if item.cue:
+            region("Cue", *item.cue)
+        for m in item.speakers:
+            speaker_id = region("Speaker", m.start, m.end, speaker_name=m.name)
+            relations.append(Relation(speaker_id, claim_id, "says"))
+    ordered = sorted(regions.values(), key=lambda r: (r.start, r.end, r.label))
+    return Annotation(id=None, task_id=None, regions=ordered, relations=relations, annotator=MODEL_VERSION)
