@@ -18,6 +18,11 @@ from annot.records import Annotation, Region, Relation
 
 MODEL_VERSION = "annot-rules-1"
 
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
 OPEN_QUOTES = '"“'
 CLOSE_QUOTES = '"”'
 
@@ -63,17 +68,17 @@ PRONOUNS = ("he", "she", "they", "it", "we", "i")
 PERSON_PRONOUNS = ("he", "she")
 
 # Words of a title or nationality that precede a name and are not part of it.
-TITLE_WORDS = frozenset(
+TITLE_WORDS = _words(
     """US U.S. UN EU Secretary State President Vice Foreign Minister Ministers Chinese Ukrainian Russian German
     American British French Japanese Chancellor Premier Prime Republican Democratic Senator Sen. Rep. Chief Deputy
     Defense Defence FM Mr Mrs Ms Dr Former General Gen. Leader Ambassador Spokesman Spokeswoman Councilor Councillor
-    The A An""".split()
+    The A An"""
 )
 # Capitalised words that are never a person's name (sentence openers, days, places used as actors).
-NOT_NAMES = frozenset(
+NOT_NAMES = _words(
     """The A An In On At After Before But And Or However Earlier Later Since While When Asked Speaking Despite
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
-    September October November December Photo Getty AFP Reuters Nobody""".split()
+    September October November December Photo Getty AFP Reuters Nobody"""
 )
 DESCRIPTION_HEADS = (
     "official|officials|diplomat|diplomats|minister|ministry|spokesman|spokeswoman|spokesperson|source|sources|"
@@ -86,8 +91,8 @@ DESCRIPTION_RE = re.compile(
 NAME_TOKEN = r"[A-Z][\w’'\-]*"
 NAME_RUN_RE = re.compile(rf"((?:{NAME_TOKEN} +(?:of +)?)*{NAME_TOKEN}) *$")
 # Words of a multi-word name that make it a place or body, not a person.
-PLACE_WORDS = frozenset("United States Kingdom Union Nations South North East West Sea House White Council".split())
-PERSON_HEADS = frozenset("official diplomat minister spokesman spokeswoman spokesperson source leader".split())
+PLACE_WORDS = _words("United States Kingdom Union Nations South North East West Sea House White Council")
+PERSON_HEADS = _words("official diplomat minister spokesman spokeswoman spokesperson source leader")
 PRONOUN_RE = re.compile(r"\b(" + "|".join(PRONOUNS) + r")\s*$", re.IGNORECASE)
 # Words that may stand between a subject and its reporting verb.
 SUBJECT_FILLER_RE = re.compile(
@@ -209,12 +214,8 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         if inner_start >= 0:
             appos = prefix[inner_start + 1 : -1].strip()
             if appos and _is_name(appos):
-                offset = (
-                    lo
-                    + inner_start
-                    + 1
-                    + (len(prefix[inner_start + 1 : -1]) - len(prefix[inner_start + 1 : -1].lstrip()))
-                )
+                segment = prefix[inner_start + 1 : -1]
+                offset = lo + inner_start + 1 + len(segment) - len(segment.lstrip())
                 return [_Mention(offset, offset + len(appos), appos)]
             prefix = prefix[:inner_start].rstrip()
         else:
@@ -229,7 +230,6 @@ def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
         return [_Mention(lo + m.start(1), lo + m.end(1), m.group(1), is_pronoun=True)]
     m = DESCRIPTION_RE.search(prefix)
     if m:
-        words = m.group(1)
         # "Beijing's foreign ministry": keep a capitalised possessive that precedes the description.
         start = lo + m.start(1)
         poss = re.search(rf"({NAME_TOKEN}(?:’s|'s))\s+$", text[lo:start])
@@ -335,9 +335,8 @@ def _direct(text: str, s_start: int, s_end: int) -> list[_Found]:
         if quote_ends_clause and (at_sentence_start or before.rstrip().endswith(",")):
             speakers, cue = _attribution_after(text, c + 1, s_end)
         if not speakers and re.search(r"[:,]\s*$", before):
-            m = None
-            for m in CUE_RE.finditer(text, s_start, o):
-                pass
+            cues = list(CUE_RE.finditer(text, s_start, o))
+            m = cues[-1] if cues else None
             if m is not None and not text[m.end() : o].strip(" ,:").count(" ") > 3:
                 speakers = _speaker_before(text, s_start, m.start())
                 cue = (m.start(), m.end())
@@ -433,10 +432,7 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         m = re.search(r"\bthat\b|\bto\b(?=\s+[\"“]?\w)|\bof\b", rest)
         if m is None:
             return None if verb in ("told", "tells", "informed") else after_verb + len(rest) - len(rest.lstrip())
-        if m.group() == "that":
-            start = after_verb + m.end()
-        else:
-            start = after_verb + m.start()
+        start = after_verb + (m.end() if m.group() == "that" else m.start())
         return start + len(text[start:end]) - len(text[start:end].lstrip())
     lead = CLAUSE_LEAD_RE.match(rest)
     start = after_verb + (lead.end() if lead else 0)
