@@ -1,0 +1,845 @@
+"""Reading article files (.txt, .html, .jsonl, folders) and cleaning them into `Article`s.
+
+Owns the cleaning rules for plain-text page copies, text decoding, article ids and per-file problems.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from annot.errors import ArticleError
+from annot.records import Article
+
+# --- limits and thresholds -------------------------------------------------------------------------------------
+
+MAX_ARTICLE_BYTES = 5_000_000  # one .txt article, and the cleaned text of any article
+MAX_HTML_BYTES = 20_000_000  # a page carries scripts and markup besides its article
+MAX_JSONL_LINE_BYTES = 12_000_000  # one JSONL record: an article plus JSON escaping
+BINARY_SNIFF_BYTES = 8192
+MAX_CONTROL_CHAR_RATIO = 0.01  # more control characters than this in decoded text: not a text file
+ID_HEX_CHARS = 16
+
+TITLE_MIN_WORDS = 4  # a header line this long is the headline; site and section labels are shorter
+TITLE_MAX_WORDS = 25  # a question headline ("Will ...?") is not mistaken for the first paragraph
+PARAGRAPH_MIN_WORDS = 6  # the article starts at the first sentence-ended line at least this long
+SUBHEAD_MAX_WORDS = 5  # an unpunctuated line this short inside the body is a subhead and stays
+INSERTED_HEADLINE_MAX_WORDS = 25  # longer unpunctuated lines are paragraphs missing a full stop: kept, warned
+CAPTION_WINDOW = 3  # a caption's repeat (without its credit) sits within this many lines of it
+TAIL_PARAGRAPHS_WARN = 3  # this many unexplained paragraphs cut as page tail deserve a look
+HARD_WRAP_MAX_WIDTH = 100  # a file whose lines never exceed this may be hard-wrapped
+HARD_WRAP_FILL = 0.7  # in a hard-wrapped file, a line filled to this share of the width continues
+
+TEXT_SUFFIXES = frozenset({".txt"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+JSONL_SUFFIXES = frozenset({".jsonl"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+# Wire agencies: "By Reuters" or "(AFP)" names the outlet, not a person.
+WIRE_AGENCIES = {
+    name.casefold(): name
+    for name in (
+        "AFP",
+        "Agence France-Presse",
+        "AP",
+        "Associated Press",
+        "Reuters",
+        "Bloomberg",
+        "UPI",
+        "IANS",
+        "Xinhua",
+        "dpa",
+        "ANI",
+        "PTI",
+        "EFE",
+        "ANSA",
+        "Kyodo",
+        "TASS",
+        "Yonhap",
+        "AAP",
+        "Bernama",
+        "CNA",
+    )
+}
+
+# --- the cleaning rules, as data -----------------------------------------------------------------------------
+
+
+class Action(StrEnum):
+    DROP = "drop"  # remove this line only
+    META = "meta"  # a metadata line (byline, dateline): read it, then remove it
+    END = "end"  # the article ended before this line: remove it and everything after it
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One named cleaning rule; `removes` says which kind of noise it removes."""
+
+    name: str
+    action: Action
+    removes: str
+    pattern: re.Pattern[str] | None = None  # None: a structural rule, applied by `clean_text` itself
+    header_only: bool = False  # only before the first paragraph (datelines, bare dates)
+    heading_only: bool = False  # only on lines without sentence punctuation (a box heading, not a sentence)
+
+
+_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|da|al|bin|le|la))*"
+_NAMES = rf"{_NAME}(?:\s*(?:,|&|\band\b|\|)\s*{_NAME})*"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
+_DATE = rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+_CREDIT = r"(?:Photo|PHOTO|Photograph|Picture|Pic|Image|IMAGE|Credit|Foto)s?\s*(?::|by\b)\s*[^.!?:]{1,80}"
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+RULES: list[Rule] = [
+    # metadata lines: read, then removed
+    Rule(
+        "byline",
+        Action.META,
+        "a byline: 'By Jane Doe', 'Story by Reuters', 'Words by ...' (the author or outlet goes to the metadata)",
+        _re(rf"^(?i:(?:story|words|text|report|written|reporting)\s+)?(?i:by)[:\s]\s*(?P<names>{_NAMES})\.?$"),
+    ),
+    Rule(
+        "dateline",
+        Action.META,
+        "a dateline line: 'New York (AFP) Sept 28, 2024' (place, outlet and date go to the metadata)",
+        _re(
+            rf"^(?P<place>[A-Z][^()\d]{{1,40}}?)\s*\((?P<agency>[A-Za-z][\w .&-]{{1,30}})\)\s*[-–—,]?\s*(?P<date>{_DATE})?$"
+        ),
+        header_only=True,
+    ),
+    Rule(
+        "date-line",
+        Action.META,
+        "a bare date or 'Published ...' line above the article (the date goes to the metadata)",
+        _re(rf"^(?i:(?:published|updated|posted|first published)(?:\s+on)?:?\s*)?(?P<date>{_DATE})[\w :.,|-]{{0,30}}$"),
+        header_only=True,
+    ),
+    Rule(
+        "credit-line",
+        Action.DROP,
+        "production credits: 'Translation by ...', 'Editing by ...', 'Additional reporting by ...'",
+        _re(
+            r"^\(?(?i:translation|translated|edited|editing|additional reporting|compiled|produced|illustrations?|"
+            r"graphics?|fact[- ]checked|reviewed|writing)(?:\s+\w+)?\s+(?i:by)\s+[^.!?]{1,100}[.)]?$"
+        ),
+    ),
+    # page tail: the article has ended
+    Rule(
+        "related-links",
+        Action.END,
+        "the related-links block after an article: 'Related Links', 'RELATED CONTENT', 'More stories', 'Most read'",
+        _re(
+            r"^(?i:(?:related|more|other|recommended|latest|top|popular)\s+(?:links|articles?|content|stories|"
+            r"news|coverage|reading|topics|posts|videos)(?:\s+.{1,30})?|you (?:may|might) also like|recommended"
+            r"(?: for you)?|most (?:read|popular|viewed)|read next|further reading|trending(?: now)?|what to read next)"
+            r"\W*$"
+        ),
+        heading_only=True,
+    ),
+    Rule(
+        "comment-notice",
+        Action.END,
+        "comment notices: 'Comments are closed.', '12 comments', 'Leave a comment', 'Join the conversation'",
+        _re(
+            r"^(?i:comments? (?:are|is) (?:now )?(?:closed|disabled|turned off)|\d+\s+comments?|leave a (?:comment|reply)|"
+            r"join the (?:conversation|discussion)|comments?|show comments|view comments|add (?:a|your) comment|"
+            r"be the first to comment|post a comment)\W*$"
+        ),
+    ),
+    Rule(
+        "legal-footer",
+        Action.END,
+        "copyright and legal footers: 'Copyright © 2024 ...', 'All rights reserved.', 'Privacy policy'",
+        _re(
+            r"^(?i:copyright\b|©|\(c\)\s*\d{4})|(?i:\ball rights reserved\b)|©\s*\d{4}|"
+            r"^(?i:privacy (?:policy|statement)|terms (?:of|and) (?:use|service|conditions)|cookie (?:policy|settings))"
+            r"\W*$"
+        ),
+    ),
+    Rule(
+        "back-to-top",
+        Action.END,
+        "page furniture after the article: 'Back to top', 'Back to top button'",
+        _re(r"^(?i:back to top)\b.{0,20}$"),
+    ),
+    Rule(
+        "newsletter-box",
+        Action.END,
+        "a newsletter or subscription box after the article, opened by a heading: 'Stay informed, daily'",
+        _re(
+            r"^(?i:stay informed|subscribe|sign up|sign-up|get (?:our|the) .{0,30}newsletters?|newsletters?\b|"
+            r"never miss|don't miss)|(?i:\b(?:our|free|daily|weekly) newsletters?\b)"
+        ),
+        heading_only=True,
+    ),
+    # single lines inside or around the article
+    Rule(
+        "newsletter-prompt",
+        Action.DROP,
+        "a newsletter or subscription prompt sentence: 'Sign up for our daily newsletter.'",
+        _re(
+            r"^(?i:stay informed|subscribe\b|sign up\b|sign-up\b|get (?:our|the) .{0,30}newsletters?)|"
+            r"(?i:\b(?:our|free|daily|weekly) newsletters?\b|\bfree subscription\b|\bsubscribe (?:now|today|here)\b)"
+        ),
+    ),
+    Rule(
+        "photo-caption",
+        Action.DROP,
+        "a photo caption ending in its credit: '... in Beijing. Photo: Getty', '(AP Photo/Jane Doe)'",
+        _re(rf"(?:^|[\s.,;])(?:{_CREDIT})$|\((?:AP|AFP|Reuters|EPA|Getty)\s*(?:Photo)?\s*/[^)]{{1,60}}\)$"),
+    ),
+    Rule(
+        "read-more",
+        Action.DROP,
+        "links to other stories inside or after the body: 'Read more', 'READ MORE: ...', '... read more'",
+        _re(
+            r"^(?i:read more|read also|also read|see also|related|more on this|watch|listen|recommended)\s*[:>»|]|"
+            r"^(?i:read more|continue reading|read the full (?:story|article))\W*$|(?:\.\.\.|…)\s*(?i:read more)\W*$"
+        ),
+    ),
+    Rule(
+        "widget-label",
+        Action.DROP,
+        "stray widget and sharing labels: 'Advertisement', 'Tweet', 'Share this article', 'Listen to this article'",
+        _re(
+            r"^(?i:advertisement|advertising|ad|sponsored(?: content)?|tweet|share|share (?:this|the) (?:article|story)|"
+            r"share on \w+|listen to (?:this )?article|print|e-?mail|whatsapp|facebook|twitter|linkedin|copy link|"
+            r"skip to (?:main )?content|scroll to continue(?: with content)?|story continues below(?: advertisement)?|"
+            r"follow us(?: on \w+)?|image|video|gallery|loading)\W*$"
+        ),
+    ),
+    # structural rules: applied by `clean_text`'s own code, listed so every removed line can name its reason
+    Rule("before-headline", Action.DROP, "site, section and widget labels above the headline: 'WAR REPORT'"),
+    Rule("repeated-headline", Action.DROP, "the headline printed a second time above the article"),
+    Rule("header-noise", Action.DROP, "unpunctuated lines between the headline and the first paragraph"),
+    Rule("repeated-caption", Action.DROP, "a photo caption printed a second time, once without its credit"),
+    Rule("repeated-line", Action.DROP, "a line printed twice in a row (a related headline or widget repeated)"),
+    Rule(
+        "inserted-headline",
+        Action.DROP,
+        "a related-story headline inserted between paragraphs: an unpunctuated line longer than a subhead",
+    ),
+    Rule("after-last-paragraph", Action.DROP, "author blocks and labels after the article's last sentence"),
+    Rule("page-tail", Action.DROP, "everything after a rule that ends the article (related links, footers)"),
+]
+
+RULES_BY_NAME = {rule.name: rule for rule in RULES}
+_LINE_RULES = [rule for rule in RULES if rule.pattern is not None]
+_META_ORDER = {Action.META: 0, Action.END: 1, Action.DROP: 2}
+
+_CREDIT_TAIL = re.compile(rf"\s*(?:{_CREDIT})$")
+_AUTHOR_LABEL = re.compile(r"^(?i:author|the author|about the author|written by|reporter)\W*$")
+_PERSON = re.compile(rf"^{_NAME}$")
+_COPYRIGHT_HOLDER = re.compile(
+    r"(?i:copyright)?\s*(?:©|\(c\)|(?i:copyright))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*[-–—,]?\s*"
+    r"(?P<holder>[A-Z][\w&'’ -]{1,60}?)\s*(?:[.,|]|$)"
+)
+_HTML_TAG = re.compile(r"<(?:p|div|br|span|a|script|style|html|body)\b[^>]*>", re.IGNORECASE)
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_SENTENCE_END = ".!?…:;"
+_CLOSING_QUOTES = "\"”’»'"
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_INLINE_SPACE = re.compile(r"[^\S\n]+")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+# --- results ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CleanResult:
+    """What `clean_text` made of one article: the parts annotators see, the metadata, and what it removed."""
+
+    title: str
+    text: str
+    author: str | None = None
+    published: str | None = None  # ISO 8601 date
+    source: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (line, rule name)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file, or a JSONL line, that gave no article: where, and why."""
+
+    origin: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"
+
+
+@dataclass(slots=True)
+class Ingested:
+    """The articles read from some paths, with the problems and duplicates met on the way."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (origin of the duplicate, article id)
+
+
+# --- text helpers ----------------------------------------------------------------------------------------------
+
+
+def normalise_text(raw: str) -> str:
+    """NFC, `\\n` line endings, no BOM or invisible characters, single spaces inside lines, no edge spaces."""
+    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _INVISIBLE.sub("", text)
+    lines = (_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(lines).strip()
+
+
+def article_id(text: str) -> str:
+    """A stable id for an article: the same text, whatever its whitespace or Unicode form, gets the same id."""
+    canonical = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:ID_HEX_CHARS]
+
+
+def _words(line: str) -> int:
+    return len(_WORD.findall(line))
+
+
+def _ends_sentence(line: str) -> bool:
+    # A closing quote ends a quoted paragraph ("...,” he said” style too); brackets wrap a final full stop.
+    tail = line.rstrip(")]")
+    return bool(tail) and (tail[-1] in _SENTENCE_END or tail[-1] in _CLOSING_QUOTES)
+
+
+def _is_paragraph(line: str) -> bool:
+    return _ends_sentence(line) and _words(line) >= PARAGRAPH_MIN_WORDS
+
+
+def _same(a: str, b: str) -> bool:
+    return a.casefold() == b.casefold()
+
+
+def _paragraph_lines(text: str) -> list[str]:
+    """The text's non-empty lines; in a hard-wrapped file, wrapped lines are joined back into paragraphs."""
+    lines = text.split("\n")
+    width = max((len(line) for line in lines), default=0)
+    blocks_of_many = any(a and b for a, b in zip(lines, lines[1:], strict=False))
+    if width > HARD_WRAP_MAX_WIDTH or not blocks_of_many:
+        return [line for line in lines if line]
+    joined: list[str] = []
+    previous = ""
+    for line in lines:
+        if line and previous and len(previous) >= HARD_WRAP_FILL * width:
+            joined[-1] = f"{joined[-1]} {line}"
+        elif line:
+            joined.append(line)
+        previous = line
+    return joined
+
+
+def _match(line: str, *, in_header: bool) -> Rule | None:
+    for rule in _LINE_RULES:
+        if rule.header_only and not in_header:
+            continue
+        if rule.heading_only and _ends_sentence(line):
+            continue
+        assert rule.pattern is not None
+        if rule.pattern.search(line):
+            return rule
+    return None
+
+
+def parse_date(value: str) -> str | None:
+    """An ISO date from 'Sept 28, 2024', '28 September 2024' or '2024-09-28T10:00' (None if not a date)."""
+    value = value.strip()
+    iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if iso:
+        parts = (int(iso[1]), int(iso[2]), int(iso[3]))
+    else:
+        mdy = re.search(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})", value)
+        dmy = re.search(r"(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})", value)
+        if mdy and mdy[1].lower() in _MONTHS:
+            parts = (int(mdy[3]), _MONTHS[mdy[1].lower()], int(mdy[2]))
+        elif dmy and dmy[2].lower() in _MONTHS:
+            parts = (int(dmy[3]), _MONTHS[dmy[2].lower()], int(dmy[1]))
+        else:
+            return None
+    try:
+        return date(*parts).isoformat()
+    except ValueError:
+        return None
+
+
+def _person_name(name: str) -> str:
+    # Wire bylines shout surnames ("Shaun TANDON"); the metadata spells them as names.
+    return " ".join(word.capitalize() if word.isupper() and len(word) > 1 else word for word in name.split())
+
+
+# --- cleaning --------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Meta:
+    author: str | None = None
+    source: str | None = None  # from a dateline or a wire byline: the outlet that wrote the story
+    published: str | None = None
+    copyright_holder: str | None = None  # the site, a weaker claim to be the outlet
+
+
+def _read_meta(rule: Rule, line: str, meta: _Meta) -> None:
+    assert rule.pattern is not None
+    found = rule.pattern.search(line)
+    if found is None:
+        return
+    groups = found.groupdict()
+    if groups.get("date") and meta.published is None:
+        meta.published = parse_date(groups["date"])
+    if groups.get("agency"):
+        meta.source = meta.source or WIRE_AGENCIES.get(groups["agency"].strip().casefold(), groups["agency"].strip())
+    if groups.get("names"):
+        people = []
+        for name in re.split(r"\s*(?:,|&|\band\b|\|)\s*", groups["names"]):
+            agency = WIRE_AGENCIES.get(name.casefold())
+            if agency:
+                meta.source = meta.source or agency
+            elif name:
+                people.append(_person_name(name))
+        if people and meta.author is None:
+            meta.author = " and ".join(people)
+
+
+def _read_tail_meta(lines: list[str], meta: _Meta) -> None:
+    """An author block ('Jane Doe' then 'Author') and a copyright holder, from the lines after the article."""
+    for i, line in enumerate(lines):
+        if _AUTHOR_LABEL.match(line) and meta.author is None:
+            names = [prev for prev in reversed(lines[:i]) if _PERSON.match(prev) and 2 <= _words(prev) <= 4]
+            if names:
+                meta.author = _person_name(names[0])
+        rule = _match(line, in_header=False)
+        if rule is not None and rule.name == "legal-footer" and meta.copyright_holder is None:
+            holder = _COPYRIGHT_HOLDER.search(line)
+            if holder and not re.match(r"(?i)all rights", holder["holder"]):
+                meta.copyright_holder = holder["holder"].strip(" -")
+        if rule is not None and rule.name == "byline":
+            _read_meta(rule, line, meta)
+
+
+def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
+    """Clean a plain-text copy of a news page down to its headline and article body.
+
+    The body runs from the first paragraph of the article to its last; every removed line is listed in
+    `dropped` with the name of the rule in `RULES` that removed it. Give `title` when it is known (HTML
+    metadata): then no headline is looked for, and the body starts at the first line no rule removes.
+    """
+    lines = _paragraph_lines(normalise_text(raw))
+    meta = _Meta()
+    warnings: list[str] = []
+    dropped: list[tuple[str, str]] = []
+    rules: list[Rule | None] = [_match(line, in_header=True) for line in lines]
+
+    # A caption printed twice: once bare, once with its credit; the bare copy names no rule by itself.
+    for i, rule in enumerate(rules):
+        if rule is not None and rule.name == "photo-caption":
+            stem = _CREDIT_TAIL.sub("", lines[i]).strip()
+            for j in range(max(0, i - CAPTION_WINDOW), min(len(lines), i + CAPTION_WINDOW + 1)):
+                if rules[j] is None and _same(lines[j], stem):
+                    rules[j] = RULES_BY_NAME["repeated-caption"]
+
+    def is_start(i: int) -> bool:
+        if rules[i] is not None:
+            return False
+        return title is not None or _is_paragraph(lines[i])
+
+    start = next((i for i in range(len(lines)) if is_start(i)), len(lines))
+    header = [i for i in range(start) if rules[i] is None]
+    if title is None:
+        candidates = [i for i in header if _words(lines[i]) >= TITLE_MIN_WORDS]
+        if not candidates and start < len(lines) and not header:
+            # A question or exclamation headline ends like a sentence; it is still the headline.
+            first = lines[start]
+            if first[-1:] in "?!" and _words(first) <= TITLE_MAX_WORDS:
+                candidates = [start]
+                rules[start] = None
+                start = next((i for i in range(start + 1, len(lines)) if is_start(i)), len(lines))
+                header = [i for i in range(start) if rules[i] is None]
+        if not candidates and header:
+            candidates = [max(header, key=lambda i: _words(lines[i]))]
+        title_at = candidates[0] if candidates else None
+        title = lines[title_at] if title_at is not None else ""
+        if not title:
+            warnings.append("no headline found above the first paragraph; the title is empty")
+    else:
+        title_at = None
+        title = normalise_text(title).replace("\n", " ")
+
+    for i in range(start):
+        rule = rules[i]
+        if rule is not None:
+            if rule.action is Action.META:
+                _read_meta(rule, lines[i], meta)
+            dropped.append((lines[i], rule.name))
+        elif i == title_at:
+            continue
+        elif title and _same(lines[i], title):
+            dropped.append((lines[i], "repeated-headline"))
+        elif title_at is None or i < title_at:
+            dropped.append((lines[i], "before-headline"))
+        else:
+            dropped.append((lines[i], "header-noise"))
+
+    # Past the header, datelines and bare dates are article text, not metadata.
+    rules[start:] = [_match(line, in_header=False) for line in lines[start:]]
+    end = next((i for i in range(start, len(lines)) if (r := rules[i]) is not None and r.action is Action.END), None)
+    end = len(lines) if end is None else end
+
+    body: list[int] = []
+    for i in range(start, end):
+        rule, line = rules[i], lines[i]
+        if rule is not None:
+            if rule.action is Action.META:
+                _read_meta(rule, line, meta)
+            dropped.append((line, rule.name))
+        elif body and _same(lines[body[-1]], line):
+            dropped.append((line, "repeated-line"))
+        elif not _ends_sentence(line) and SUBHEAD_MAX_WORDS < _words(line) <= INSERTED_HEADLINE_MAX_WORDS:
+            dropped.append((line, "inserted-headline"))
+        else:
+            if not _ends_sentence(line) and _words(line) > INSERTED_HEADLINE_MAX_WORDS:
+                warnings.append(f"kept a long line without final punctuation: {line[:60]!r}")
+            body.append(i)
+
+    last = max((i for i in body if _ends_sentence(lines[i])), default=None)
+    after_last = [i for i in body if last is not None and i > last]
+    body = [i for i in body if i not in after_last]
+    # Readers of the dropped list want page order: header, body drops, then the tail.
+    dropped.extend((lines[i], "after-last-paragraph") for i in after_last)
+
+    unexplained = 0
+    for i in range(end, len(lines)):
+        rule = rules[i]
+        if rule is None and _is_paragraph(lines[i]):
+            unexplained += 1
+        dropped.append((lines[i], rule.name if rule is not None and i == end else "page-tail"))
+    if unexplained >= TAIL_PARAGRAPHS_WARN:
+        warnings.append(
+            f"{unexplained} paragraph-like lines after {lines[end]!r} were cut as page tail; check the article's end"
+        )
+
+    tail_from = (after_last[0] if after_last else end) if body else start
+    _read_tail_meta(lines[tail_from:], meta)
+
+    return CleanResult(
+        title=title,
+        text="\n\n".join(lines[i] for i in body),
+        author=meta.author,
+        published=meta.published,
+        source=meta.source or meta.copyright_holder,
+        warnings=warnings,
+        dropped=dropped,
+    )
+
+
+# --- decoding --------------------------------------------------------------------------------------------------
+
+_BOMS = [
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+]
+_BINARY_MAGIC = [
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x7fELF", "a program"),
+]
+
+
+def decode_bytes(data: bytes, where: str) -> str:
+    """Decode an article file's bytes: UTF-8 (with or without BOM), UTF-16/32 with BOM, or a legacy 8-bit code."""
+    if not data.strip():
+        raise ArticleError(f"{where}: empty file; put an article in it or remove it")
+    for magic, kind in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise ArticleError(f"{where}: binary file ({kind}), not text; convert it to .txt, .html or .jsonl")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ArticleError(
+                    f"{where}: starts with a {encoding} mark but is not {encoding} ({exc.reason})"
+                ) from exc
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise ArticleError(f"{where}: binary file (contains NUL bytes), not text; give a .txt, .html or .jsonl file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        import charset_normalizer
+
+        best = charset_normalizer.from_bytes(data).best()
+        if best is None:
+            raise ArticleError(
+                f"{where}: not UTF-8 and no known legacy encoding fits; save it as UTF-8 and retry"
+            ) from None
+        text = str(best)
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if controls > MAX_CONTROL_CHAR_RATIO * len(text):
+        raise ArticleError(f"{where}: binary file ({controls} control characters), not text")
+    return text
+
+
+def _read_limited(path: Path, limit: int, what: str) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise ArticleError(
+                f"{path}: {size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit for {what}; split or trim it"
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read the file ({exc.strerror})") from exc
+
+
+def _check_text_size(text: str, where: str) -> None:
+    if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
+        raise ArticleError(f"{where}: article text is over the {MAX_ARTICLE_BYTES / 1e6:.0f} MB limit; split it")
+
+
+# --- the three formats -----------------------------------------------------------------------------------------
+
+
+def _make_article(result: CleanResult, origin: str, url: str | None = None) -> Article:
+    return Article(
+        id=article_id(result.text),
+        title=result.title,
+        text=result.text,
+        source=result.source,
+        author=result.author,
+        published=result.published,
+        url=url,
+        origin=origin,
+        warnings=result.warnings,
+    )
+
+
+def _read_txt(path: Path) -> Article:
+    where = str(path)
+    text = decode_bytes(_read_limited(path, MAX_ARTICLE_BYTES, "one article"), where)
+    result = clean_text(text)
+    if not result.text:
+        raise ArticleError(
+            f"{where}: no article paragraph found (no line of {PARAGRAPH_MIN_WORDS}+ words ends a sentence)"
+        )
+    return _make_article(result, where)
+
+
+def _read_html(path: Path) -> Article:
+    import trafilatura
+
+    where = str(path)
+    page = decode_bytes(_read_limited(path, MAX_HTML_BYTES, "one HTML page"), where)
+    doc = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=True)
+    extracted = getattr(doc, "text", None) if doc is not None else None
+    if not extracted or not extracted.strip():
+        raise ArticleError(f"{where}: no article text found in the page; is it an article page?")
+    title = (getattr(doc, "title", None) or "").strip()
+    # trafilatura gives text, never markup; the body rules still take out captions and inserted links.
+    result = clean_text(extracted, title=title or None)
+    if not result.text:
+        raise ArticleError(f"{where}: no article text left after cleaning the page")
+    _check_text_size(result.text, where)
+    if not title:
+        result.warnings.append("the page has no title")
+    result.author = result.author or _clean_meta(getattr(doc, "author", None))
+    result.published = parse_date(getattr(doc, "date", None) or "") or result.published
+    result.source = _clean_meta(getattr(doc, "sitename", None)) or result.source
+    return _make_article(result, where, url=_clean_meta(getattr(doc, "url", None)))
+
+
+def _clean_meta(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return normalise_text(value).replace("\n", " ")
+
+
+def _jsonl_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) per line; None for a line over the size limit, whose rest is skipped unread."""
+    number = 0
+    while chunk := stream.readline(MAX_JSONL_LINE_BYTES + 1):
+        number += 1
+        if len(chunk) > MAX_JSONL_LINE_BYTES and not chunk.endswith(b"\n"):
+            while (rest := stream.readline(BINARY_SNIFF_BYTES * 128)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+        else:
+            yield number, chunk
+
+
+def _jsonl_record(line: bytes, number: int, origin: str) -> Article:
+    """One JSONL line as an Article; raises ArticleError with the reason (the caller adds the origin)."""
+    if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+        line = line[3:]
+    try:
+        raw = line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ArticleError("line is not UTF-8 text; JSONL must be UTF-8") from None
+    try:
+        record = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ArticleError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise ArticleError(f"a JSON {type(record).__name__}, not an object with 'title' and 'text'")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ArticleError("record has no 'text' (a non-empty string is required)")
+    text = normalise_text(text)
+    _check_text_size(text, "record")
+    warnings: list[str] = []
+    title = record.get("title")
+    if not isinstance(title, str) or not title.strip():
+        warnings.append("record has no title")
+        title = ""
+    if _HTML_TAG.search(text):
+        warnings.append("text contains HTML tags; annotators will see them as text")
+    published = record.get("published")
+    iso = parse_date(published) if isinstance(published, str) else None
+    if published not in (None, "") and iso is None:
+        warnings.append(f"'published' is not a date: {published!r}")
+    return Article(
+        id=article_id(text),
+        title=normalise_text(title).replace("\n", " "),
+        text=text,
+        source=_clean_meta(record.get("source")),
+        author=_clean_meta(record.get("author")),
+        published=iso,
+        url=_clean_meta(record.get("url")),
+        origin=origin,
+        warnings=warnings,
+    )
+
+
+def _read_jsonl(path: Path, problems: list[Problem]) -> list[Article]:
+    where = str(path)
+    articles: list[Article] = []
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(BINARY_SNIFF_BYTES)
+            if not head.strip():
+                raise ArticleError(f"{where}: empty file; put one JSON article per line in it or remove it")
+            if b"\x00" in head:
+                raise ArticleError(f"{where}: binary file (contains NUL bytes), not JSON lines")
+            stream.seek(0)
+            for number, line in _jsonl_lines(stream):
+                origin = f"{where}:{number}"
+                if line is None:
+                    limit = MAX_JSONL_LINE_BYTES / 1e6
+                    problems.append(Problem(origin, f"line is over the {limit:.0f} MB limit for one record; skipped"))
+                    continue
+                if not line.strip():
+                    continue
+                try:
+                    articles.append(_jsonl_record(line, number, origin))
+                except ArticleError as exc:
+                    problems.append(Problem(origin, str(exc)))
+    except OSError as exc:
+        raise ArticleError(f"{where}: cannot read the file ({exc.strerror})") from exc
+    return articles
+
+
+def read_file(path: Path, problems: list[Problem] | None = None) -> list[Article]:
+    """The articles in one file: one for .txt and .html, one per line for .jsonl.
+
+    Raises ArticleError when the file gives nothing (empty, binary, undecodable, unsupported). A bad JSONL
+    line is appended to `problems` when a list is given, so the other lines still come out; without one,
+    the first bad line raises.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise ArticleError(f"{path}: unsupported file type {suffix or '(none)'!r}; give one of {kinds}")
+    if not path.is_file():
+        raise ArticleError(f"{path}: no such file")
+    if suffix in TEXT_SUFFIXES:
+        return [_read_txt(path)]
+    if suffix in HTML_SUFFIXES:
+        return [_read_html(path)]
+    line_problems: list[Problem] = []
+    articles = _read_jsonl(path, line_problems)
+    if problems is not None:
+        problems.extend(line_problems)
+    elif line_problems:
+        more = f" (and {len(line_problems) - 1} more bad lines)" if len(line_problems) > 1 else ""
+        raise ArticleError(f"{line_problems[0]}{more}")
+    return articles
+
+
+def _files(paths: Iterable[str | Path], problems: list[Problem]) -> list[Path]:
+    found: dict[Path, Path] = {}  # resolved -> as given, so a file named twice is read once
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in path.rglob("*"):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    found.setdefault(child.resolve(), child)
+        elif path.is_file():
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.setdefault(path.resolve(), path)
+            else:
+                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+                problems.append(Problem(str(path), f"unsupported file type {path.suffix or '(none)'!r}; give {kinds}"))
+        else:
+            problems.append(Problem(str(path), "no such file or folder"))
+    return sorted(found.values(), key=lambda p: str(p))
+
+
+def read_articles(paths: Iterable[str | Path]) -> Ingested:
+    """Read files and folders (recursively) into deduplicated articles, in file order then line order.
+
+    Files with unknown extensions inside a folder are skipped; one named explicitly is a problem. A file or
+    JSONL line that gives no article is a `Problem`; the rest still come out. An article whose id was already
+    seen is listed in `duplicates` and not repeated.
+    """
+    result = Ingested()
+    seen: set[str] = set()
+    for path in _files(paths, result.problems):
+        try:
+            articles = read_file(path, result.problems)
+        except ArticleError as exc:
+            reason = str(exc)
+            prefix = f"{path}: "
+            result.problems.append(Problem(str(path), reason[len(prefix) :] if reason.startswith(prefix) else reason))
+            continue
+        for article in articles:
+            if article.id in seen:
+                result.duplicates.append((article.origin, article.id))
+            else:
+                seen.add(article.id)
+                result.articles.append(article)
+    return result
