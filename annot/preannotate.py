@@ -144,7 +144,8 @@ def predict(text: str) -> Annotation:
                     if m.is_pronoun:
                         pronoun = text[m.start : m.end].lower()
                         ref = last_person if pronoun in PERSON_PRONOUNS else last_any
-                        m.name = ref.name if ref else m.name
+                        fallback = _last_person_before(text, m.start, names) if pronoun in PERSON_PRONOUNS else None
+                        m.name = ref.name if ref else fallback or m.name
                     else:
                         m.name = _canonical(m.name, names)
                         last_any = m
@@ -268,6 +269,18 @@ def _strip_titles(text: str, start: int, end: int) -> _Mention | None:
     if name in NOT_NAMES or name.lower() in PRONOUNS:
         return None
     return _Mention(s, e, name)
+
+
+def _last_person_before(text: str, pos: int, names: list[str]) -> str | None:
+    """The person named last before pos, for a pronoun that no earlier speaker explains."""
+    best, best_at = None, -1
+    for full in names:
+        if not _is_person(full, names):
+            continue
+        at = text.rfind(full, 0, pos)
+        if at > best_at:
+            best, best_at = full, at
+    return best
 
 
 def _is_person(name: str, names: list[str]) -> bool:
