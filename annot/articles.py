@@ -115,7 +115,8 @@ RULES: list[Rule] = [
         Action.META,
         "a dateline line: 'New York (AFP) Sept 28, 2024' (place, outlet and date go to the metadata)",
         _re(
-            rf"^(?P<place>[A-Z][^()\d]{{1,40}}?)\s*\((?P<agency>[A-Za-z][\w .&-]{{1,30}})\)\s*[-–—,]?\s*(?P<date>{_DATE})?$"
+            rf"^(?P<place>[A-Z][^()\d]{{1,40}}?)\s*\((?P<agency>[A-Za-z][\w .&-]{{1,30}})\)"
+            rf"\s*[-–—,]?\s*(?P<date>{_DATE})?$"
         ),
         header_only=True,
     ),
@@ -153,8 +154,9 @@ RULES: list[Rule] = [
         Action.END,
         "comment notices: 'Comments are closed.', '12 comments', 'Leave a comment', 'Join the conversation'",
         _re(
-            r"^(?i:comments? (?:are|is) (?:now )?(?:closed|disabled|turned off)|\d+\s+comments?|leave a (?:comment|reply)|"
-            r"join the (?:conversation|discussion)|comments?|show comments|view comments|add (?:a|your) comment|"
+            r"^(?i:comments? (?:are|is) (?:now )?(?:closed|disabled|turned off)|\d+\s+comments?|"
+            r"leave a (?:comment|reply)|join the (?:conversation|discussion)|comments?|show comments|"
+            r"view comments|add (?:a|your) comment|"
             r"be the first to comment|post a comment)\W*$"
         ),
     ),
@@ -214,8 +216,9 @@ RULES: list[Rule] = [
         Action.DROP,
         "stray widget and sharing labels: 'Advertisement', 'Tweet', 'Share this article', 'Listen to this article'",
         _re(
-            r"^(?i:advertisement|advertising|ad|sponsored(?: content)?|tweet|share|share (?:this|the) (?:article|story)|"
-            r"share on \w+|listen to (?:this )?article|print|e-?mail|whatsapp|facebook|twitter|linkedin|copy link|"
+            r"^(?i:advertisement|advertising|ad|sponsored(?: content)?|tweet|share|"
+            r"share (?:this|the) (?:article|story)|share on \w+|listen to (?:this )?article|print|"
+            r"e-?mail|whatsapp|facebook|twitter|linkedin|copy link|"
             r"skip to (?:main )?content|scroll to continue(?: with content)?|story continues below(?: advertisement)?|"
             r"follow us(?: on \w+)?|image|video|gallery|loading)\W*$"
         ),
@@ -539,7 +542,8 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         rule = rules[i]
         if rule is None and _is_paragraph(lines[i]):
             unexplained += 1
-        dropped.append((lines[i], rule.name if rule is not None and i == end else "page-tail"))
+        # A tail line names its own rule when one matches (a footer), else the cut that removed it.
+        dropped.append((lines[i], rule.name if rule is not None else "page-tail"))
     if unexplained >= TAIL_PARAGRAPHS_WARN:
         warnings.append(
             f"{unexplained} paragraph-like lines after {lines[end]!r} were cut as page tail; check the article's end"
