@@ -101,7 +101,9 @@ def task_from_export(raw: dict[str, Any], schema: Schema) -> Task:
         raise ValidationFailed(f"task {task_id} has no 'data' object; {NOT_AN_EXPORT}")
     task = Task(id=task_id, data=data)
     for key, into in (("annotations", task.annotations), ("predictions", task.predictions)):
-        items = raw.get(key) or []
+        items = raw.get(key)
+        if items is None:
+            continue
         if not isinstance(items, list):
             raise ValidationFailed(f"task {task_id}: '{key}' is not a list; {NOT_AN_EXPORT}")
         for item in items:

@@ -279,8 +279,10 @@ def _check_relations(annotation: Annotation, regions: dict[str, Region], schema:
         if src is None or dst is None:
             missing = rel.from_id if src is None else rel.to_id
             end = "from" if src is None else "to"
+            # located at the end that exists, which the annotator can find and fix
+            present = rel.to_id if src is None and dst is not None else rel.from_id
             report(
-                missing,
+                present,
                 DANGLING_RELATION,
                 f"{what} from {rel.from_id} to {rel.to_id} points {end} {missing}, which is not a region here",
             )
