@@ -20,7 +20,7 @@ from typing import Any
 
 import annot
 from annot.errors import PublishError
-from annot.records import AttributeValue, Region, Relation, Task
+from annot.records import Annotation, AttributeValue, Region, Relation, Task
 from annot.schema import ARTICLE_COLUMNS, Schema, configs, features, guidelines_markdown
 
 SPLITS = ("train", "validation", "test")
@@ -83,7 +83,8 @@ class Built:
     @property
     def errors(self) -> list[dict[str, Any]]:
         """Everything `strict` refuses: invalid annotations and tasks that could not be published."""
-        return [*self.excluded, *self.unpublished]
+        # a task left out because all its annotations are invalid is already counted by them
+        return [*self.excluded, *(u for u in self.unpublished if u["code"] != ALL_INVALID)]
 
     def report(self) -> dict[str, Any]:
         """The publish report (`publish-report.json`), without the version known only after writing."""
@@ -184,23 +185,21 @@ class _Consensus:
 
     regions: list[Region]
     relations: list[Relation]
-    sources: dict[str, list[str]]  # region id -> annotation ids it came from
-    disputed: list[dict[str, Any]]  # {region_id, attribute, values}
-    annotators: list[str]
-    annotation_ids: list[str]
+    sources: dict[str, list[str]]  # region id -> annotation ids its values came from
+    disputed: dict[str, list[str]]  # region id -> what is disputed on it (attribute, relation or "span")
+    disputes: list[dict[str, Any]]  # for the report
 
 
 def _adjudicate(task: Task, schema: Schema, invalid: Mapping[Any, Any]) -> _Consensus:
     from annot.agreement import adjudicate
 
-    adj = adjudicate(task, schema, invalid=invalid)
+    adj = adjudicate(task, schema, invalid=list(invalid))
     return _Consensus(
         regions=list(adj.regions),
         relations=list(adj.relations),
         sources={str(k): sorted(str(a) for a in v) for k, v in adj.sources.items()},
-        disputed=[_plain(d) for d in adj.disputed],
-        annotators=sorted(str(a) for a in adj.annotators),
-        annotation_ids=sorted(str(a) for a in adj.annotation_ids),
+        disputed={r.id: adj.disputed(r.id) for r in adj.regions},
+        disputes=[_plain(d.to_json()) for d in adj.disputes],
     )
 
 
@@ -263,13 +262,13 @@ def build(
         seen[article_id] = task.id
         consensus = _adjudicate(task, schema, invalid)
         split = split_of(article_id)
-        document = _document_row(task, schema, consensus)
+        good = [a for a in live if a not in bad]
+        document = _document_row(task, schema, consensus, good)
         rows[DEFAULT_CONFIG][split].append(document)
         if schema.unit:
             rows[schema.unit.config][split].extend(_unit_rows(task, schema, document))
-        for d in consensus.disputed:
-            built.disputed.append({"article_id": article_id, "task_id": task.id, **d})
-        built.annotators.update(consensus.annotators)
+        built.disputed.extend({"article_id": article_id, "task_id": task.id, **d} for d in consensus.disputes)
+        built.annotators.update(document["annotators"])
         counts["published_tasks"] += 1
 
     for splits in rows.values():
@@ -287,7 +286,8 @@ def _row_key(row: dict[str, Any]) -> tuple[Any, ...]:
     return (row.get("document_id", ""), row.get("start", 0), row.get("end", 0), row["id"])
 
 
-def _document_row(task: Task, schema: Schema, consensus: _Consensus) -> dict[str, Any]:
+def _document_row(task: Task, schema: Schema, consensus: _Consensus, annotations: list[Annotation]) -> dict[str, Any]:
+    """One `documents` row; `annotations` are the valid ones the consensus was made from."""
     row: dict[str, Any] = {"id": task.article_id}
     for column in ARTICLE_COLUMNS:
         value = task.data.get(column)
@@ -295,9 +295,6 @@ def _document_row(task: Task, schema: Schema, consensus: _Consensus) -> dict[str
     # the labeled text may sit under another key than "text"; the column is always `text`
     row["text"] = str(task.data.get(schema.text) or "")
 
-    disputed: dict[str, list[str]] = {}
-    for d in consensus.disputed:
-        disputed.setdefault(str(d["region_id"]), []).append(str(d["attribute"]))
     speakers_of = _speakers_of(schema, consensus)
     by_label: dict[str, list[Region]] = {label: [] for label in schema.spans}
     for region in consensus.regions:
@@ -313,9 +310,8 @@ def _document_row(task: Task, schema: Schema, consensus: _Consensus) -> dict[str
                 item["speaker_ids"] = speakers_of.get(region.id, [])
             item["annotation_ids"] = consensus.sources.get(region.id, [])
             item["disputed"] = sorted(
-                schema.spans[label].attributes[a].column or a
-                for a in disputed.get(region.id, [])
-                if a in schema.spans[label].attributes
+                span.attributes[name].column or name if name in span.attributes else name
+                for name in consensus.disputed.get(region.id, [])
             )
             items.append(item)
         row[schema.column(label)] = items
@@ -331,8 +327,9 @@ def _document_row(task: Task, schema: Schema, consensus: _Consensus) -> dict[str
             # Label Studio keeps the drawn arrow; "left" points from to_id back to from_id.
             pairs.add((rel.to_id, rel.from_id) if rel.direction == "left" else (rel.from_id, rel.to_id))
         row[rel_name] = [{"from_id": a, "to_id": b} for a, b in sorted(pairs)]
-    row["annotators"] = consensus.annotators
-    row["annotation_ids"] = consensus.annotation_ids
+    # everyone whose valid annotation was weighed, even when a ground truth overrode them
+    row["annotators"] = sorted({a.annotator for a in annotations if a.annotator})
+    row["annotation_ids"] = sorted(str(a.id) for a in annotations)
     return row
 
 
@@ -830,6 +827,8 @@ def push_to_hub(
         raise PublishError(
             f"Hugging Face Hub refused the upload to {repo_id} (HTTP {status}); check HF_TOKEN and the repo name"
         ) from None
+    except ValueError as e:  # huggingface_hub's checks, the card's YAML among them
+        raise PublishError(f"upload of {out_dir} to {repo_id} refused: {e}") from None
     except OSError as e:
         raise PublishError(f"cannot reach the Hugging Face Hub to upload {repo_id} ({e}); check the network") from None
     return {"repo_id": repo_id, "commit_url": str(commit.commit_url), "tag": tag, "version": version}
