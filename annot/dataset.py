@@ -16,12 +16,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import annot
 from annot.errors import PublishError
 from annot.records import Annotation, AttributeValue, Region, Relation, Task
 from annot.schema import ARTICLE_COLUMNS, Schema, configs, features, guidelines_markdown
+
+if TYPE_CHECKING:
+    from annot.agreement import AgreementReport
 
 SPLITS = ("train", "validation", "test")
 # Cumulative percentage bounds of sha256(article id) mod 100: 80 / 10 / 10.
@@ -208,13 +211,14 @@ def build(
     schema: Schema,
     *,
     invalid: Mapping[Any, Sequence[str]] | None = None,
-    agreement: dict[str, Any] | None = None,
+    agreement: AgreementReport | Mapping[str, Any] | None = None,
 ) -> Built:
     """The dataset's rows from Label Studio tasks.
 
     `invalid` maps annotation ids to their validation codes
     (`annot.validate.validate(...).invalid_annotations()`): those annotations are left
     out and listed. Several annotators on a task are settled by `annot.agreement.adjudicate`.
+    `agreement` (`annot.agreement.measure(...)` or its `to_json()`) goes into the card.
     """
     invalid = invalid or {}
     invalid_ids = {str(k): list(v) for k, v in invalid.items()}
@@ -760,23 +764,40 @@ def _annotation_section(built: Built) -> str:
     )
 
 
-def _agreement_section(agreement: Mapping[str, Any]) -> str:
-    """The agreement report, flattened to a table of its numbers (lists of disputes are in the report)."""
-    rows = []
+# keys that name an entry of a list in an agreement report (a label, an attribute, a relation)
+NAME_KEYS = ("label", "attribute", "relation")
+
+
+def _agreement_section(agreement: AgreementReport | Mapping[str, Any]) -> str:
+    """The agreement summary as a table; the disputed items themselves are in the publish report."""
+    title = "## Agreement between annotators\n\n"
+    data = agreement.to_json() if hasattr(agreement, "to_json") else dict(agreement)
+    if data.get("multi_annotator_tasks") == 0:
+        return title + "Every article was annotated by one person, so no agreement was measured.\n"
+    intro = ""
+    if "multi_annotator_tasks" in data:
+        intro = f"Measured on the {data['multi_annotator_tasks']} articles annotated by two or more people.\n\n"
+    if hasattr(agreement, "rows"):
+        from annot.agreement import ROW_COLUMNS
+
+        head = "| " + " | ".join(ROW_COLUMNS) + " |\n|" + "---|" * len(ROW_COLUMNS) + "\n"
+        return title + intro + head + "".join("| " + " | ".join(row) + " |\n" for row in agreement.rows())
+    rows: list[tuple[str, str]] = []
 
     def walk(prefix: str, value: Any) -> None:
         if isinstance(value, Mapping):
             for k, v in value.items():
                 walk(f"{prefix}.{k}" if prefix else str(k), v)
-        elif isinstance(value, bool) or value is None:
-            return
-        elif isinstance(value, int | float):
+        elif isinstance(value, list):
+            for n, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    name = next((item[k] for k in NAME_KEYS if item.get(k)), n)
+                    walk(f"{prefix}.{name}", {k: v for k, v in item.items() if k not in NAME_KEYS})
+        elif isinstance(value, int | float) and not isinstance(value, bool):
             rows.append((prefix, f"{value:.3f}" if isinstance(value, float) else str(value)))
 
-    walk("", {k: v for k, v in agreement.items() if k != "disputed"})
-    return "## Agreement between annotators\n\n| measure | value |\n|---|---|\n" + "".join(
-        f"| {k} | {v} |\n" for k, v in rows
-    )
+    walk("", {k: v for k, v in data.items() if k not in ("disputed", "disputed_tasks", "annotators")})
+    return title + intro + "| measure | value |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in rows)
 
 
 def _demote(markdown: str) -> str:

@@ -465,3 +465,21 @@ def test_push_uploads_the_written_folder_and_tags_the_version(
 def test_push_refuses_a_folder_that_was_not_published(tmp_path: Path) -> None:
     with pytest.raises(PublishError, match="run annot publish first"):
         dataset.push_to_hub(tmp_path, "org/x")
+
+
+def test_card_carries_the_agreement_summary(schema: Schema, tmp_path: Path) -> None:
+    from annot.agreement import measure
+
+    tasks = [
+        article_task(
+            1, "article-a", TEXT_A, [annotation_a(11, "ann1@x", "against"), annotation_a(12, "ann2@x", "favor")]
+        )
+    ]
+    agreement = measure(tasks, schema)
+    for given in (agreement, agreement.to_json()):
+        built = dataset.build(tasks, schema, agreement=given)
+        dataset.write(built, tmp_path / "ds", meta=dataset.PublishMeta(date="2024-05-01"))
+        card = (tmp_path / "ds" / "README.md").read_text()
+        section = card.split("## Agreement between annotators")[1].split("\n## ")[0]
+        assert "Measured on the 1 articles" in section
+        assert "stance" in section and "target" in section
