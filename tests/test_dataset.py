@@ -483,3 +483,43 @@ def test_card_carries_the_agreement_summary(schema: Schema, tmp_path: Path) -> N
         section = card.split("## Agreement between annotators")[1].split("\n## ")[0]
         assert "Measured on the 1 articles" in section
         assert "stance" in section and "target" in section
+
+
+OTHER_SCHEMA = """
+name: events
+version: 2
+license: cc0-1.0
+spans:
+  Event:
+    attributes:
+      kinds: {type: multichoice, choices: [war, trade, talks]}
+      note: {type: text}
+  Place: {}
+relations:
+  located_in: {between: [Event, Place]}
+unit: {label: Event, config: events, context: paragraph}
+"""
+
+
+def test_another_schema_builds_with_no_code_change(tmp_path: Path, offline_cache: Path) -> None:
+    path = tmp_path / "events.yaml"
+    path.write_text(OTHER_SCHEMA)
+    schema = load_schema(path)
+    text = "Talks in Kyiv.\n\nWar and trade in Riga. More."
+    ann = Annotation(
+        7,
+        1,
+        [span(text, "e1", "Event", "War and trade", kinds=["trade", "war"]), span(text, "p1", "Place", "Riga")],
+        [Relation("e1", "p1", "located_in")],
+        annotator="x",
+    )
+    out = tmp_path / "events"
+    dataset.write(dataset.build([article_task(1, "art-e", text, [ann])], schema), out)
+    events = datasets.concatenate_datasets(list(load(out, "events", offline_cache).values()))
+    docs = datasets.concatenate_datasets(list(load(out, "documents", offline_cache).values()))
+    kinds = events.features["kinds"].feature
+    assert [kinds.int2str(k) for k in events[0]["kinds"]] == ["trade", "war"]
+    assert events[0]["note"] is None and events[0]["context"] == "War and trade in Riga. More."
+    assert "speaker" not in events.column_names
+    assert docs[0]["located_in"] == [{"from_id": "e1", "to_id": "p1"}]
+    assert [p["text"] for p in docs[0]["places"]] == ["Riga"]
