@@ -107,6 +107,8 @@ def task_from_export(raw: dict[str, Any], schema: Schema) -> Task:
         if not isinstance(items, list):
             raise ValidationFailed(f"task {task_id}: '{key}' is not a list; {NOT_AN_EXPORT}")
         for item in items:
+            if key == "predictions" and isinstance(item, int):
+                continue  # Label Studio 1.23's export lists predictions by id only
             if not isinstance(item, dict):
                 raise ValidationFailed(f"task {task_id}: an item of '{key}' is not an object; {NOT_AN_EXPORT}")
             into.append(_annotation(item, task_id, schema, prediction=key == "predictions"))
