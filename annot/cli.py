@@ -1,0 +1,484 @@
+"""The `annot` command line: thin commands over the library; errors become one line and exit 1."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from annot.config import Config, load_config
+from annot.errors import AnnotError
+
+app = typer.Typer(
+    help="News articles to a validated, published dataset of who said what, about whom, with which stance.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # tokens live in local variables
+    add_completion=False,
+)
+studio_app = typer.Typer(help="The local Label Studio that annot manages (the embedded default).", no_args_is_help=True)
+schema_app = typer.Typer(help="Inspect what a schema generates.", no_args_is_help=True)
+app.add_typer(studio_app, name="studio")
+app.add_typer(schema_app, name="schema")
+
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+QUIET = {"on": False}
+
+ProjectOpt = Annotated[str | None, typer.Option("--project", "-p", help="Project name from annot.toml.")]
+
+
+def friendly(fn: F) -> F:
+    """Turn any AnnotError into one line on stderr and exit status 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AnnotError as e:
+            err.print(f"[red]error:[/red] {e}", highlight=False, markup=True, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("interrupted; nothing half-written was kept, run the command again to finish")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def main(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars; for scripts and CI.")] = False):
+    """annot: ingest articles, annotate in Label Studio, validate, measure agreement, publish."""
+    QUIET["on"] = quiet
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int | None], None]]:
+    """A rich progress display; a callback the library calls with (step, done, total)."""
+    if QUIET["on"] or not err.is_terminal and not sys.stderr.isatty():
+        yield lambda step, done, total: None
+        return
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(step: str, done: int, total: int | None) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        yield update
+
+
+def config() -> Config:
+    return load_config()
+
+
+# -- studio -------------------------------------------------------------------------------
+
+
+@studio_app.command("up")
+@friendly
+def studio_up(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8080,
+    database: Annotated[
+        str | None, typer.Option(help="postgresql://user:pass@host:port/name; SQLite if unset.")
+    ] = None,
+) -> None:
+    """Start the local Label Studio (data in .annot/studio/) and save the connection.
+
+    Example: annot studio up --port 8080
+    """
+    from annot import studio
+
+    cfg = config()
+    if QUIET["on"]:
+        info = studio.up(cfg.root, port=port, database=database)
+    else:
+        with err.status("starting Label Studio (about 30 s the first time)...") as status:
+            info = studio.up(
+                cfg.root,
+                port=port,
+                database=database,
+                on_wait=lambda s: status.update(f"starting Label Studio... {s:.0f} s"),
+            )
+    out.print(f"Label Studio {info.version or ''} is running at {info.url}")
+    out.print(f"  login: {info.username}  password: {info.password}")
+    out.print("  next: annot push   (or annot demo)")
+
+
+@studio_app.command("down")
+@friendly
+def studio_down() -> None:
+    """Stop the local Label Studio started by `annot studio up`.
+
+    Example: annot studio down
+    """
+    from annot import studio
+
+    stopped = studio.down(config().root)
+    out.print("Label Studio stopped" if stopped else "Label Studio was not running")
+
+
+@studio_app.command("status")
+@friendly
+def studio_status() -> None:
+    """Say whether the local Label Studio runs, where, and which version; exit 1 if not.
+
+    Example: annot studio status
+    """
+    from annot import studio
+
+    info = studio.status(config().root)
+    if not info.running:
+        out.print("Label Studio is not running (start it with `annot studio up`)")
+        raise typer.Exit(1)
+    out.print(f"Label Studio {info.version} running at {info.url} (pid {info.pid}), login {info.username}")
+
+
+# -- ingest and schema ------------------------------------------------------------------------
+
+
+@app.command()
+@friendly
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .htm, .jsonl).")],
+    as_json: Annotated[bool, typer.Option("--json", help="One Article per line as JSON.")] = False,
+) -> None:
+    """Read and clean articles; bad files are named on stderr, the rest still come out.
+
+    Example: annot ingest seeds/ --json > articles.jsonl
+    """
+    from annot.articles import read_articles
+
+    ingested = read_articles(paths)
+    if as_json:
+        for article in ingested.articles:
+            print(article.model_dump_json())
+    else:
+        table = Table("id", "title", "outlet", "date", "words", "warnings")
+        for a in ingested.articles:
+            table.add_row(
+                a.id, a.title[:60], a.source or "", a.published or "", str(len(a.text.split())), str(len(a.warnings))
+            )
+        out.print(table)
+    for origin, article_id in ingested.duplicates:
+        err.print(f"{origin}: duplicate of article {article_id}, skipped", highlight=False)
+    for problem in ingested.problems:
+        err.print(f"{problem.origin}: {problem.reason}", highlight=False)
+    if ingested.problems:
+        raise typer.Exit(1)
+
+
+@schema_app.command("render")
+@friendly
+def schema_render(
+    schema: Annotated[Path | None, typer.Argument(help="Schema file; the project's if omitted.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="xml, features or json.")] = "xml",
+) -> None:
+    """Print what the schema generates: the Label Studio config, the dataset features, or the schema as JSON.
+
+    Example: annot schema render schemas/news-stance.yaml --format features
+    """
+    from annot.schema import as_json, configs, features, label_config, load_schema
+
+    loaded = load_schema(schema or config().project().schema)
+    if fmt == "xml":
+        print(label_config(loaded), end="")
+    elif fmt == "features":
+        print(json.dumps({c: features(loaded, c).to_dict() for c in configs(loaded)}, indent=2))
+    elif fmt == "json":
+        print(json.dumps(as_json(loaded), indent=2))
+    else:
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose xml, features or json", param_hint="--format")
+
+
+# -- the round trip -----------------------------------------------------------------------------
+
+
+@app.command()
+@friendly
+def push(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Articles to push; the project's sources if omitted.")
+    ] = None,
+    project: ProjectOpt = None,
+    no_predictions: Annotated[bool, typer.Option("--no-predictions", help="Do not send pre-annotations.")] = False,
+) -> None:
+    """Create or update the Label Studio project and import new articles (never one already there).
+
+    Example: annot push seeds/ --project news-stance
+    """
+    from annot import sync
+
+    cfg = config()
+    with progress_bar() as progress:
+        result = sync.push(cfg, cfg.project(project), paths or None, predictions=not no_predictions, progress=progress)
+    out.print(f"project {result.project_id}: {result.imported} imported, {result.already} already there")
+    for problem in result.problems:
+        err.print(f"{problem.origin}: {problem.reason}", highlight=False)
+
+
+@app.command()
+@friendly
+def pull(project: ProjectOpt = None) -> None:
+    """Fetch the annotations, keep the raw export under .annot/snapshots/, validate, summarise.
+
+    Example: annot pull --project news-stance
+    """
+    from annot import sync
+
+    cfg = config()
+    with progress_bar() as progress:
+        result = sync.pull(cfg, cfg.project(project), progress=progress)
+    _print_report(result.report)
+    out.print(f"raw export kept at {result.snapshot}")
+
+
+def _print_report(report: Any) -> None:
+    out.print(
+        f"{report.tasks} tasks, {report.annotations} annotations: {report.valid} valid, "
+        f"{report.skipped} skipped, {len(report.invalid_annotations())} with errors"
+    )
+    for problem in report.problems:
+        err.print(str(problem), highlight=False, soft_wrap=True)
+
+
+def _load_tasks(export: Path | None, project: str | None) -> tuple[list[Any], Any, Config]:
+    """Tasks from an export file, or pulled from the project."""
+    from annot import sync
+    from annot.convert import read_export
+    from annot.schema import load_schema
+
+    cfg = config()
+    proj = cfg.project(project)
+    if export is None:
+        return sync.pull(cfg, proj).tasks, proj, cfg
+    return list(read_export(export, load_schema(proj.schema))), proj, cfg
+
+
+@app.command()
+@friendly
+def validate(
+    export: Annotated[Path | None, typer.Argument(help="A Label Studio JSON export; the project's if omitted.")] = None,
+    schema: Annotated[Path | None, typer.Option(help="Schema file; the project's if omitted.")] = None,
+    project: ProjectOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The report as one JSON object.")] = False,
+) -> None:
+    """Validate annotations against the schema; exit 1 if any error.
+
+    Example: annot validate export.json --json | jq '.errors[] | select(.code=="unattributed-claim")'
+    """
+    from annot.convert import read_export
+    from annot.schema import load_schema
+    from annot.validate import validate as run
+
+    cfg = config()
+    loaded = load_schema(schema or cfg.project(project).schema)
+    if export is None:
+        tasks, _, _ = _load_tasks(None, project)
+    else:
+        tasks = list(read_export(export, loaded))
+    report = run(tasks, loaded)
+    if as_json:
+        print(json.dumps(report.to_json()))
+    else:
+        _print_report(report)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def agreement(
+    export: Annotated[Path | None, typer.Argument(help="A Label Studio JSON export; the project's if omitted.")] = None,
+    project: ProjectOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The report, with every disputed item, as JSON.")] = False,
+    push_review: Annotated[
+        bool, typer.Option("--push-review", help="Create or refresh the `Disputed` tab in Label Studio.")
+    ] = False,
+) -> None:
+    """Inter-annotator agreement: span F1, attribution, alpha and kappa per attribute, disputed items.
+
+    Example: annot agreement --json > agreement.json
+    """
+    from annot import agreement as ag
+    from annot.schema import load_schema
+
+    tasks, proj, cfg = _load_tasks(export, project)
+    report = ag.measure(tasks, load_schema(proj.schema))
+    if as_json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        table = Table(*report.columns())
+        for row in report.rows():
+            table.add_row(*[str(v) for v in row])
+        out.print(table)
+    if push_review:
+        from annot import sync
+
+        server = sync.connect(cfg)
+        remote = server.find_project(proj.name)
+        if remote is None:
+            raise AnnotError(f"no project {proj.name!r} on {server.url}; run `annot push` first")
+        disputed = sorted({int(d["task_id"]) for d in report.to_json()["disputed"]})
+        server.upsert_view(remote.id, "Disputed", disputed)
+        out.print(f"tab `Disputed` in project {proj.name}: {len(disputed)} tasks")
+
+
+@app.command()
+@friendly
+def publish(
+    from_export: Annotated[
+        Path | None, typer.Option("--from-export", help="Build from this export file, offline.")
+    ] = None,
+    project: ProjectOpt = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Dataset folder; the project's `export` if omitted.")
+    ] = None,
+    push_to_hub: Annotated[str | None, typer.Option("--push-to-hub", help="Upload to this Hub dataset repo.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse to publish if any annotation has an error.")] = False,
+) -> None:
+    """Build the Hugging Face dataset (configs documents and claims) and write it atomically.
+
+    Example: annot publish --from-export export.json --out exports/news-stance
+    """
+    from annot import sync
+    from annot.schema import load_schema
+    from annot.validate import validate as run
+
+    tasks, proj, _ = _load_tasks(from_export, project)
+    schema = load_schema(proj.schema)
+    report = run(tasks, schema)
+    target = out_dir or proj.export
+    result = sync.publish_tasks(
+        tasks,
+        schema,
+        target,
+        report=report,
+        project_name=proj.name,
+        source=str(from_export) if from_export else None,
+        strict=strict,
+        hub_repo=push_to_hub,
+    )
+    _print_published(result, target)
+
+
+def _print_published(result: Any, target: Path) -> None:
+    from annot.sync import published_summary
+
+    out.print(f"published {target} (version {result.version[:12]}): {published_summary(result)}")
+    out.print(f'  load it: datasets.load_dataset("{target}", "claims")')
+
+
+@app.command("sync")
+@friendly
+def sync_cmd(
+    project: ProjectOpt = None,
+    no_predictions: Annotated[bool, typer.Option("--no-predictions", help="Do not send pre-annotations.")] = False,
+) -> None:
+    """Push new articles, pull, validate and publish, as annot.toml says; incremental and safe to re-run.
+
+    Example: annot sync
+    """
+    from annot import sync
+
+    cfg = config()
+    projects = [cfg.project(project)] if project else cfg.projects
+    for proj in projects:
+        with progress_bar() as progress:
+            result = sync.sync(cfg, proj, predictions=not no_predictions, progress=progress)
+        out.print(f"[bold]{proj.name}[/bold]: pushed {result.push.imported} new articles")
+        _print_report(result.pull.report)
+        _print_published(result.published, proj.export)
+
+
+@app.command()
+@friendly
+def status() -> None:
+    """Per project: articles, tasks, annotated, skipped, valid, rejected, last sync.
+
+    Example: annot status
+    """
+    from annot import sync
+
+    cfg = config()
+    table = Table("project", "articles pushed", "tasks", "annotated", "skipped", "valid", "rejected", "last sync")
+    for proj in cfg.projects:
+        state = sync.load_state(cfg, proj)
+        c = state.last_counts
+        table.add_row(
+            proj.name,
+            str(len(state.pushed)),
+            str(state.task_count),
+            str(c.get("tasks", "-")),
+            str(c.get("skipped", "-")),
+            str(c.get("valid", "-")),
+            str(c.get("rejected", "-")),
+            state.last_sync or "never",
+        )
+    out.print(table)
+
+
+@app.command()
+@friendly
+def demo(port: Annotated[int, typer.Option(help="Port of the local Label Studio.")] = 8080) -> None:
+    """Start the local studio, push the seeds with their gold annotations, sync, publish, say what next.
+
+    Example: annot demo
+    """
+    from annot import demo as run_demo
+
+    cfg = config()
+    with progress_bar() as progress:
+        result = run_demo.run(cfg, port=port, progress=progress)
+    for line in result.lines():
+        out.print(line, highlight=False)
+
+
+@app.command()
+@friendly
+def evaluate(
+    gold: Annotated[Path, typer.Option(help="Gold annotations (Label Studio import JSON).")] = Path("seeds/gold.json"),
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Measure the pre-annotator against gold annotations: span P/R/F1 and attribution accuracy.
+
+    Example: annot evaluate --gold seeds/gold.json
+    """
+    from annot.evaluate import evaluate_file
+
+    scores = evaluate_file(gold)
+    if as_json:
+        print(json.dumps(scores, indent=2))
+        return
+    table = Table("measure", "value")
+    for key, value in _flatten(scores):
+        table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
+    out.print(table)
+
+
+def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _flatten(v, f"{prefix}{k}." if not isinstance(v, dict) else f"{prefix}{k}.")
+    else:
+        yield prefix.rstrip("."), data
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,151 @@
+"""Configuration: `annot.toml`, environment overrides, and the saved studio connection.
+
+The API key never lives in `annot.toml`: it comes from `LABEL_STUDIO_API_KEY`,
+else from the connection file `annot studio up` wrote (mode 0600).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annot.errors import ConfigError
+
+CONFIG_FILE = "annot.toml"
+STATE_DIR = ".annot"
+CONNECTION_FILE = "connection.json"
+DEFAULT_URL = "http://127.0.0.1:8080"
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    name: str
+    schema: Path
+    sources: list[Path]
+    export: Path
+    hub_repo: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    url: str
+    projects: list[ProjectConfig] = field(default_factory=list)
+
+    @property
+    def state_dir(self) -> Path:
+        return state_dir(self.root)
+
+    def project(self, name: str | None = None) -> ProjectConfig:
+        """The named project, or the only / first one when no name is given."""
+        if not self.projects:
+            raise ConfigError(f"{self.root / CONFIG_FILE}: no [[project]] defined; add one (see README)")
+        if name is None:
+            return self.projects[0]
+        for project in self.projects:
+            if project.name == name:
+                return project
+        known = ", ".join(p.name for p in self.projects)
+        raise ConfigError(f"no project named {name!r} in {CONFIG_FILE} (known: {known})")
+
+
+def state_dir(root: Path) -> Path:
+    """Where annot keeps its local state: ANNOT_HOME, else `.annot/` beside annot.toml."""
+    return Path(os.environ["ANNOT_HOME"]) if os.environ.get("ANNOT_HOME") else root / STATE_DIR
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The folder holding annot.toml: this one or the nearest parent; else this one."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return here
+
+
+def load_config(root: Path | None = None) -> Config:
+    """Read annot.toml (optional: without it, one default project over `seeds/`)."""
+    root = root or find_root()
+    path = root / CONFIG_FILE
+    raw: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    ls = raw.get("labelstudio", {})
+    url = os.environ.get("LABEL_STUDIO_URL") or ls.get("url") or saved_url(root) or DEFAULT_URL
+    projects = []
+    for i, p in enumerate(raw.get("project", [])):
+        where = f"{path}: [[project]] #{i + 1}"
+        if "name" not in p:
+            raise ConfigError(f"{where}: needs a name")
+        name = p["name"]
+        projects.append(
+            ProjectConfig(
+                name=name,
+                schema=root / p.get("schema", f"schemas/{name}.yaml"),
+                sources=[root / s for s in p.get("sources", ["seeds/"])],
+                export=root / p.get("export", f"exports/{name}"),
+                hub_repo=p.get("hub_repo"),
+            )
+        )
+    if not raw.get("project"):
+        projects.append(
+            ProjectConfig(
+                name="news-stance",
+                schema=root / "schemas/news-stance.yaml",
+                sources=[root / "seeds"],
+                export=root / "exports/news-stance",
+            )
+        )
+    return Config(root=root, url=url.rstrip("/"), projects=projects)
+
+
+# -- the saved connection ------------------------------------------------------------
+
+
+def connection_path(root: Path) -> Path:
+    return state_dir(root) / CONNECTION_FILE
+
+
+def read_connection(root: Path) -> dict[str, Any]:
+    path = connection_path(root)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        raise ConfigError(f"{path}: unreadable connection file; run `annot studio up` again") from None
+
+
+def save_connection(root: Path, data: dict[str, Any]) -> Path:
+    """Write the connection file readable by its owner only (0600), atomically."""
+    path = connection_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=2)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    return path
+
+
+def saved_url(root: Path) -> str | None:
+    return read_connection(root).get("url")
+
+
+def api_key(root: Path) -> str:
+    """The API key: LABEL_STUDIO_API_KEY, else the saved connection; a ConfigError if neither."""
+    key = os.environ.get("LABEL_STUDIO_API_KEY") or read_connection(root).get("api_key")
+    if not key:
+        raise ConfigError(
+            "no Label Studio API key: set LABEL_STUDIO_API_KEY (Account & Settings > Personal Access Token) "
+            "or run `annot studio up` for a local server"
+        )
+    return key

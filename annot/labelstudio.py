@@ -1,0 +1,276 @@
+"""The Label Studio server, seen through its API: the only importer of `label_studio_sdk`.
+
+Every call goes through `_call`, which retries transient failures (connection
+refused or reset, timeouts, 502/503/504) with backoff and jitter for a bounded
+time and maps whatever is left to annot's own errors, once, here. Messages
+never contain the API key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+from label_studio_sdk.client import LabelStudio
+from label_studio_sdk.core.api_error import ApiError
+from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential_jitter
+
+from annot.errors import AuthError, LabelStudioError
+
+T = TypeVar("T")
+
+IMPORT_BATCH = 1000  # DESIGN.md: bulk import of 5,000 tasks in batches of 1,000 took 1.5 s
+REQUEST_TIMEOUT_S = 120.0  # one export of a large project can take a while
+RETRY_TOTAL_S = float(os.environ.get("ANNOT_RETRY_SECONDS", "60"))
+TRANSIENT_STATUS = frozenset({502, 503, 504})
+EXPORT_CHUNK = 1 << 16
+
+
+def _transient(error: BaseException) -> bool:
+    if isinstance(error, ApiError):
+        return error.status_code in TRANSIENT_STATUS
+    return isinstance(error, httpx.TransportError)  # refused, reset, timeouts, protocol errors
+
+
+def _detail(body: Any) -> str:
+    if isinstance(body, dict):
+        for key in ("detail", "validation_errors", "message", "error"):
+            if key in body:
+                text = json.dumps(body[key]) if not isinstance(body[key], str) else body[key]
+                return text[:300]
+    return str(body)[:300]
+
+
+@dataclass(frozen=True)
+class Project:
+    id: int
+    title: str
+    task_number: int
+    label_config: str
+    description: str
+
+
+class Server:
+    """A connection to one Label Studio server (URL + API key, legacy or personal access token)."""
+
+    def __init__(self, url: str, api_key: str, *, retry_seconds: float | None = None) -> None:
+        self.url = url.rstrip("/")
+        self.retry_seconds = RETRY_TOTAL_S if retry_seconds is None else retry_seconds
+        self._api_key = api_key
+        self._sdk: LabelStudio | None = None
+
+    def __repr__(self) -> str:  # never show the key
+        return f"Server({self.url!r})"
+
+    @property
+    def sdk(self) -> LabelStudio:
+        if self._sdk is None:
+            self._sdk = self._call(
+                "connect",
+                lambda: LabelStudio(base_url=self.url, api_key=self._api_key, timeout=REQUEST_TIMEOUT_S, max_retries=0),
+            )
+        return self._sdk
+
+    # -- the one boundary where errors are translated ------------------------------
+
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
+        retrying = Retrying(
+            stop=stop_after_delay(self.retry_seconds),
+            wait=wait_exponential_jitter(multiplier=0.5, max=8.0),
+            retry=retry_if_exception(_transient),
+            reraise=True,
+        )
+        try:
+            return retrying(fn)
+        except ApiError as e:
+            raise self._translate(what, e.status_code, e.body) from None
+        except httpx.HTTPStatusError as e:
+            raise self._translate(what, e.response.status_code, e.response.text) from None
+        except httpx.TransportError as e:
+            raise LabelStudioError(
+                f"cannot reach Label Studio at {self.url} ({what}: {type(e).__name__}); is it running? "
+                "Start the local one with `annot studio up` or check LABEL_STUDIO_URL"
+            ) from None
+        except Exception as e:  # the SDK's own token exchange raises plain exceptions on a bad key
+            if "token" in str(e).lower() or "401" in str(e):
+                raise self._translate(what, 401, None) from None
+            raise
+
+    def _translate(self, what: str, status: int | None, body: Any) -> LabelStudioError:
+        if status in (401, 403):
+            return AuthError(
+                f"Label Studio at {self.url} refused the API key ({status}) while trying to {what}: "
+                "copy a valid token from Account & Settings, set LABEL_STUDIO_API_KEY, or run `annot studio up`"
+            )
+        if status in TRANSIENT_STATUS:
+            return LabelStudioError(
+                f"Label Studio at {self.url} kept failing ({status}) for {self.retry_seconds:.0f} s while trying "
+                f"to {what}; check the server and run the command again (nothing is lost)"
+            )
+        return LabelStudioError(f"Label Studio at {self.url} answered {status} to {what}: {_detail(body)}")
+
+    def _raw(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A plain HTTP call with the SDK's auth headers, for endpoints the SDK does not cover well."""
+
+        def go() -> httpx.Response:
+            headers = self.sdk._client_wrapper.get_headers()
+            response = httpx.request(method, f"{self.url}{path}", headers=headers, timeout=REQUEST_TIMEOUT_S, **kwargs)
+            response.raise_for_status()
+            return response
+
+        return self._call(f"{method} {path}", go)
+
+    # -- account ---------------------------------------------------------------------
+
+    def whoami(self) -> dict[str, Any]:
+        return self._raw("GET", "/api/current-user/whoami").json()
+
+    def version(self) -> str | None:
+        return self._raw("GET", "/api/version").json().get("release")
+
+    # -- projects --------------------------------------------------------------------
+
+    def find_project(self, title: str) -> Project | None:
+        """The project with exactly this title, or None. Several with one title: the oldest."""
+        found = self._raw("GET", "/api/projects", params={"title": title, "page_size": 100}).json()
+        results = found.get("results", found) if isinstance(found, dict) else found
+        matches = sorted((p for p in results if p.get("title") == title), key=lambda p: p["id"])
+        return self.get_project(matches[0]["id"]) if matches else None
+
+    def get_project(self, project_id: int) -> Project:
+        p = self._raw("GET", f"/api/projects/{project_id}").json()
+        return Project(
+            id=p["id"],
+            title=p["title"],
+            task_number=p.get("task_number") or 0,
+            label_config=p.get("label_config") or "",
+            description=p.get("description") or "",
+        )
+
+    def ensure_project(self, title: str, label_config: str, description: str, instructions: str) -> Project:
+        """Find the project by title or create it; update its config when the schema changed."""
+        project = self.find_project(title)
+        fields = {
+            "label_config": label_config,
+            "description": description,
+            "expert_instruction": instructions,
+            "show_instruction": True,
+        }
+        if project is None:
+            created = self._raw("POST", "/api/projects", json={"title": title, **fields}).json()
+            return self.get_project(created["id"])
+        if project.label_config.strip() != label_config.strip() or project.description != description:
+            self._raw("PATCH", f"/api/projects/{project.id}", json=fields)
+            return self.get_project(project.id)
+        return project
+
+    # -- tasks -------------------------------------------------------------------------
+
+    def import_tasks(self, project_id: int, tasks: Sequence[dict[str, Any]]) -> list[int]:
+        """Import one batch of tasks (with inline predictions/annotations); returns the new task ids.
+
+        Not retried here: a batch whose answer was lost may have landed, so the caller
+        re-checks which articles are on the server before sending it again.
+        """
+        saved, self.retry_seconds = self.retry_seconds, 0.0
+        try:
+            response = self._raw(
+                "POST", f"/api/projects/{project_id}/import", params={"return_task_ids": "true"}, json=list(tasks)
+            )
+        finally:
+            self.retry_seconds = saved
+        return list(response.json().get("task_ids") or [])
+
+    def iter_tasks(self, project_id: int, fields: str = "all", page_size: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every task of the project, page by page (slow on big projects: DESIGN.md)."""
+        page = 1
+        while True:
+            try:
+                body = self._raw(
+                    "GET",
+                    "/api/tasks",
+                    params={"project": project_id, "page": page, "page_size": page_size, "fields": fields},
+                ).json()
+            except LabelStudioError as e:
+                if " 404 " in str(e):  # past the last page
+                    return
+                raise
+            tasks = body.get("tasks", []) if isinstance(body, dict) else body
+            yield from tasks
+            if len(tasks) < page_size:
+                return
+            page += 1
+
+    def article_ids(self, project_id: int) -> dict[str, int]:
+        """article_id -> task id for every task of the project, read from the server."""
+        found: dict[str, int] = {}
+        for task in self.export_all(project_id):
+            article_id = (task.get("data") or {}).get("article_id")
+            if article_id:
+                found.setdefault(article_id, task["id"])
+        return found
+
+    def export_all(self, project_id: int) -> Iterator[dict[str, Any]]:
+        """Every task with its data (annotated or not), through the export endpoint."""
+        response = self._raw(
+            "GET", f"/api/projects/{project_id}/export", params={"exportType": "JSON", "download_all_tasks": "true"}
+        )
+        yield from response.json()
+
+    def export_to(self, project_id: int, path: Path, task_ids: Iterable[int] | None = None) -> Path:
+        """Stream the JSON export of annotated tasks (or of the given tasks) to `path`, atomically."""
+        params: list[tuple[str, str]] = [("exportType", "JSON")]
+        if task_ids is not None:
+            params += [("ids[]", str(i)) for i in task_ids]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".part")
+
+        def go() -> None:
+            headers = self.sdk._client_wrapper.get_headers()
+            url = f"{self.url}/api/projects/{project_id}/export"
+            with httpx.stream("GET", url, params=params, headers=headers, timeout=REQUEST_TIMEOUT_S) as r:
+                r.raise_for_status()
+                with open(tmp, "wb") as f:
+                    for chunk in r.iter_bytes(EXPORT_CHUNK):
+                        f.write(chunk)
+
+        self._call("export annotations", go)
+        os.replace(tmp, path)
+        return path
+
+    # -- annotations and predictions ---------------------------------------------------
+
+    def create_annotation(
+        self, task_id: int, result: list[dict[str, Any]], *, ground_truth: bool = False, completed_by: int | None = None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"result": result, "ground_truth": ground_truth, "was_cancelled": False}
+        if completed_by is not None:
+            body["completed_by"] = completed_by
+        return self._raw("POST", f"/api/tasks/{task_id}/annotations", json=body).json()
+
+    def update_annotation(self, annotation_id: int, **fields: Any) -> dict[str, Any]:
+        return self._raw("PATCH", f"/api/annotations/{annotation_id}", json=fields).json()
+
+    def delete_annotation(self, annotation_id: int) -> None:
+        self._raw("DELETE", f"/api/annotations/{annotation_id}")
+
+    # -- Data Manager views --------------------------------------------------------------
+
+    def upsert_view(self, project_id: int, title: str, task_ids: Sequence[int]) -> int:
+        """Create or refresh a Data Manager tab showing exactly these tasks."""
+        items = [{"filter": "filter:tasks:id", "operator": "equal", "type": "Number", "value": i} for i in task_ids]
+        if not items:  # a tab that shows nothing: no task has an id below 0
+            items = [{"filter": "filter:tasks:id", "operator": "less", "type": "Number", "value": 0}]
+        data = {"title": title, "filters": {"conjunction": "or", "items": items}}
+        views = self._raw("GET", "/api/dm/views", params={"project": project_id}).json()
+        for view in views:
+            if (view.get("data") or {}).get("title") == title:
+                self._raw("PATCH", f"/api/dm/views/{view['id']}", json={"project": project_id, "data": data})
+                return int(view["id"])
+        created = self._raw("POST", "/api/dm/views", json={"project": project_id, "data": data}).json()
+        return int(created["id"])

@@ -1,0 +1,320 @@
+"""The round trip, composed: push articles, pull annotations, validate, publish. Prints nothing.
+
+Local state per project lives in `.annot/projects/<name>/state.json`; the server
+is the truth, the state only saves work (deleting `.annot/` loses nothing). A
+file lock per project keeps two runs from interleaving.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from annot.config import Config, ProjectConfig, api_key
+from annot.errors import BusyError, LabelStudioError
+from annot.labelstudio import IMPORT_BATCH, Project, Server
+from annot.records import Article, Task
+from annot.schema import Schema, guidelines_html, label_config, load_schema
+
+LOCK_WAIT_S = 5.0
+SNAPSHOTS_KEPT = 20
+
+# progress(step, done, total): called as work advances, for the CLI's progress bars
+Progress = Callable[[str, int, int | None], None]
+
+
+def _no_progress(step: str, done: int, total: int | None) -> None:
+    pass
+
+
+# -- local state -----------------------------------------------------------------
+
+
+def project_dir(config: Config, project: ProjectConfig) -> Path:
+    return config.state_dir / "projects" / project.name
+
+
+@dataclass
+class State:
+    project_id: int | None = None
+    task_count: int = 0  # the server's task count when `pushed` was last known complete
+    pushed: dict[str, int] = field(default_factory=dict)  # article id -> task id
+    last_sync: str | None = None
+    last_snapshot: str | None = None
+    last_counts: dict[str, int] = field(default_factory=dict)
+
+
+def load_state(config: Config, project: ProjectConfig) -> State:
+    path = project_dir(config, project) / "state.json"
+    try:
+        return State(**json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return State()
+    except (ValueError, TypeError):
+        return State()  # a damaged state file only costs a rescan of the server
+
+
+def save_state(config: Config, project: ProjectConfig, state: State) -> None:
+    path = project_dir(config, project) / "state.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(state), indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@contextmanager
+def project_lock(config: Config, project: ProjectConfig, wait: float = LOCK_WAIT_S) -> Iterator[None]:
+    """Hold the project's lock; another run holding it is a BusyError after `wait` seconds."""
+    path = project_dir(config, project) / "lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), timeout=wait)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise BusyError(
+            f"another annot run is working on project {project.name!r} (lock {path}); wait for it to finish"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def connect(config: Config) -> Server:
+    return Server(config.url, api_key(config.root))
+
+
+# -- push ----------------------------------------------------------------------------------
+
+
+@dataclass
+class PushResult:
+    project_id: int
+    articles: int
+    imported: int
+    already: int
+    duplicates: list[tuple[str, str]]
+    problems: list[Any]
+
+
+def ensure_project(server: Server, project: ProjectConfig, schema: Schema) -> Project:
+    return server.ensure_project(
+        project.name,
+        label_config(schema),
+        description=f"annot schema {schema.name} version {schema.version}",
+        instructions=guidelines_html(schema),
+    )
+
+
+def known_articles(server: Server, remote: Project, state: State) -> dict[str, int]:
+    """Article ids already in the project: from the state when it matches the server, else read."""
+    if state.project_id == remote.id and state.task_count == remote.task_number:
+        return dict(state.pushed)
+    return server.article_ids(remote.id)
+
+
+def task_payload(article: Article, schema: Schema, predictions: bool) -> dict[str, Any]:
+    task: dict[str, Any] = {"data": article.task_data()}
+    if predictions:
+        from annot.convert import to_results
+        from annot.preannotate import MODEL_VERSION, predict
+
+        task["predictions"] = [{"model_version": MODEL_VERSION, "result": to_results(predict(article.text), schema)}]
+    return task
+
+
+def push(
+    config: Config,
+    project: ProjectConfig,
+    paths: Sequence[Path] | None = None,
+    *,
+    predictions: bool = True,
+    server: Server | None = None,
+    progress: Progress = _no_progress,
+) -> PushResult:
+    """Create or update the project and import the articles it does not have yet."""
+    from annot.articles import read_articles
+
+    schema = load_schema(project.schema)
+    ingested = read_articles(paths or project.sources)
+    server = server or connect(config)
+    remote = ensure_project(server, project, schema)
+    state = load_state(config, project)
+    known = known_articles(server, remote, state)
+    state.project_id, state.pushed, state.task_count = remote.id, known, remote.task_number
+    save_state(config, project, state)
+    new = [a for a in ingested.articles if a.id not in known]
+    progress("push", 0, len(new))
+    done = 0
+    for start in range(0, len(new), IMPORT_BATCH):
+        batch = new[start : start + IMPORT_BATCH]
+        payload = [task_payload(a, schema, predictions) for a in batch]
+        try:
+            task_ids = server.import_tasks(remote.id, payload)
+        except LabelStudioError:
+            # the batch may have landed before the connection failed: look before sending again
+            state.pushed = server.article_ids(remote.id)
+            state.task_count = server.get_project(remote.id).task_number
+            save_state(config, project, state)
+            batch = [a for a in batch if a.id not in state.pushed]
+            payload = [task_payload(a, schema, predictions) for a in batch]
+            task_ids = server.import_tasks(remote.id, payload) if payload else []
+        state.pushed.update(zip((a.id for a in batch), task_ids, strict=False))
+        state.task_count += len(task_ids)
+        save_state(config, project, state)
+        done += len(batch)
+        progress("push", done, len(new))
+    return PushResult(
+        project_id=remote.id,
+        articles=len(ingested.articles),
+        imported=len(new),
+        already=len(ingested.articles) - len(new),
+        duplicates=ingested.duplicates,
+        problems=ingested.problems,
+    )
+
+
+# -- pull and validate ------------------------------------------------------------------------
+
+
+@dataclass
+class PullResult:
+    project_id: int
+    snapshot: Path
+    tasks: list[Task]
+    report: Any  # annot.validate.Report
+
+
+def snapshot_path(config: Config, project: ProjectConfig) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return config.state_dir / "snapshots" / project.name / f"{stamp}.json"
+
+
+def pull(
+    config: Config, project: ProjectConfig, *, server: Server | None = None, progress: Progress = _no_progress
+) -> PullResult:
+    """Export the project's annotated tasks to a raw snapshot, read and validate them."""
+    from annot.convert import read_export
+    from annot.validate import validate
+
+    schema = load_schema(project.schema)
+    server = server or connect(config)
+    remote = server.find_project(project.name)
+    if remote is None:
+        raise LabelStudioError(f"no project {project.name!r} on {server.url}; run `annot push` first")
+    progress("pull", 0, None)
+    snapshot = server.export_to(remote.id, snapshot_path(config, project))
+    tasks = list(read_export(snapshot, schema))
+    progress("pull", len(tasks), len(tasks))
+    report = validate(tasks, schema)
+    state = load_state(config, project)
+    state.last_snapshot = str(snapshot)
+    save_state(config, project, state)
+    _prune_snapshots(snapshot.parent)
+    return PullResult(project_id=remote.id, snapshot=snapshot, tasks=tasks, report=report)
+
+
+def _prune_snapshots(folder: Path) -> None:
+    snapshots = sorted(folder.glob("*.json"))
+    for old in snapshots[:-SNAPSHOTS_KEPT]:
+        old.unlink(missing_ok=True)
+
+
+# -- publish and sync --------------------------------------------------------------------------
+
+
+def publish_tasks(
+    tasks: list[Task],
+    schema: Schema,
+    out: Path,
+    *,
+    report: Any,
+    project_name: str | None,
+    source: str | None = None,
+    strict: bool = False,
+    hub_repo: str | None = None,
+) -> Any:
+    """Build the dataset from validated tasks and write it (and push it, if asked)."""
+    from annot import dataset
+    from annot.agreement import measure
+
+    agreement = measure(tasks, schema).to_json()
+    built = dataset.build(tasks, schema, invalid=report.invalid_annotations(), agreement=agreement)
+    meta = dataset.PublishMeta(project=project_name, source=source)
+    result = dataset.write(built, out, meta=meta, strict=strict)
+    if hub_repo:
+        dataset.push_to_hub(out, hub_repo)
+    return result
+
+
+@dataclass
+class SyncResult:
+    push: PushResult
+    pull: PullResult
+    published: Any
+    seconds: float
+
+
+def sync(
+    config: Config, project: ProjectConfig, *, predictions: bool = True, progress: Progress = _no_progress
+) -> SyncResult:
+    """Push new articles, pull annotations, validate, publish; append a line to `.annot/sync.log`."""
+    started = time.monotonic()
+    with project_lock(config, project):
+        server = connect(config)
+        pushed = push(config, project, predictions=predictions, server=server, progress=progress)
+        pulled = pull(config, project, server=server, progress=progress)
+        schema = load_schema(project.schema)
+        published = publish_tasks(
+            pulled.tasks,
+            schema,
+            project.export,
+            report=pulled.report,
+            project_name=project.name,
+            source=server.url,
+            hub_repo=project.hub_repo,
+        )
+        state = load_state(config, project)
+        state.last_sync = datetime.now(UTC).isoformat(timespec="seconds")
+        state.last_counts = {
+            "tasks": len(pulled.tasks),
+            "valid": pulled.report.valid,
+            "rejected": pulled.report.annotations - pulled.report.valid - pulled.report.skipped,
+            "skipped": pulled.report.skipped,
+        }
+        save_state(config, project, state)
+        _log_sync(config, project, pushed, pulled, published)
+    return SyncResult(push=pushed, pull=pulled, published=published, seconds=time.monotonic() - started)
+
+
+def _log_sync(config: Config, project: ProjectConfig, pushed: PushResult, pulled: PullResult, published: Any) -> None:
+    line = {
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "project": project.name,
+        "pushed": pushed.imported,
+        "pulled": pulled.report.annotations,
+        "valid": pulled.report.valid,
+        "rejected": len(pulled.report.invalid_annotations()),
+        "dataset_version": getattr(published, "version", None),
+    }
+    config.state_dir.mkdir(parents=True, exist_ok=True)
+    with open(config.state_dir / "sync.log", "a", encoding="utf-8") as f:
+        f.write(json.dumps(line) + "\n")
+
+
+def published_summary(result: Any) -> str:
+    """`documents: 5 (train 4, test 1); claims: 40 (...)` from a PublishResult."""
+    parts = []
+    for config, splits in result.rows.items():
+        counts = ", ".join(f"{split} {n}" for split, n in splits.items() if n)
+        parts.append(f"{config}: {sum(splits.values())} ({counts})")
+    return "; ".join(parts)

@@ -1,0 +1,154 @@
+"""The round trip against the session's real Label Studio: push, annotate through the API, sync, load."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import datasets
+import pytest
+
+from annot import sync
+from tests.conftest import Live, Workspace
+
+pytestmark = pytest.mark.server
+
+
+def annot(*args: str, env_extra: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real `annot` command as a user would."""
+    import os
+
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "annot.cli", "--quiet", *args], capture_output=True, text=True, env=env, cwd=cwd
+    )
+
+
+def ui_annotation(text: str, speaker: str, claim: str, *, stance: str, target: str, name: str) -> list[dict]:
+    """A result list shaped exactly as the labeling screen saves it (DESIGN.md): a span and its
+    per-region controls share one region id; the relation is drawn from the claim to the speaker."""
+    s0 = text.index(speaker)
+    c0 = text.index(claim)
+    s, c = (s0, s0 + len(speaker)), (c0, c0 + len(claim))
+
+    def region(rid: str, span: tuple[int, int], kind: str, from_name: str, value: dict) -> dict:
+        return {
+            "id": rid,
+            "from_name": from_name,
+            "to_name": "text",
+            "type": kind,
+            "origin": "manual",
+            "value": {"start": span[0], "end": span[1], "text": text[span[0] : span[1]], **value},
+        }
+
+    return [
+        region("spk1", s, "labels", "mention", {"labels": ["Speaker"]}),
+        {**region("spk1", s, "textarea", "speaker_name", {}), "value": {"start": s[0], "end": s[1], "text": [name]}},
+        region("clm1", c, "labels", "mention", {"labels": ["Claim"]}),
+        region("clm1", c, "choices", "stance", {"choices": [stance]}),
+        region("clm1", c, "choices", "target", {"choices": [target]}),
+        region("clm1", c, "choices", "quote_type", {"choices": ["direct"]}),
+        {"from_id": "clm1", "to_id": "spk1", "type": "relation", "direction": "left", "labels": ["says"]},
+    ]
+
+
+def task_for(live: Live, project_id: int, needle: str) -> dict:
+    for task in live.server().export_all(project_id):
+        if needle in task["data"]["text"]:
+            return task
+    raise AssertionError(f"no task contains {needle!r}")
+
+
+def test_push_annotate_sync_load(workspace: Workspace, live_studio: Live) -> None:
+    cfg = workspace.config()
+    project = cfg.project()
+    pushed = sync.push(cfg, project)
+    assert (pushed.imported, pushed.already) == (5, 0)
+
+    task = task_for(live_studio, pushed.project_id, "war machine")
+    text = task["data"]["text"]
+    assert task["data"]["article_id"] and task["data"]["title"]
+    result = ui_annotation(text, "Blinken", "war machine", stance="against", target="China", name="Antony Blinken")
+    live_studio.server().create_annotation(task["id"], result)
+
+    run = annot("sync")
+    assert run.returncode == 0, run.stderr
+    assert "1 valid" in run.stdout
+
+    claims = datasets.load_dataset(str(workspace.export), "claims")
+    rows = [r for split in claims.values() for r in split]
+    assert len(rows) == 1
+    row = rows[0]
+    split = next(name for name, part in claims.items() if len(part))
+    features = claims[split].features
+    assert row["text"] == "war machine"
+    assert features["stance"].int2str(row["stance"]) == "against"
+    assert features["target"].int2str(row["target"]) == "China"
+    assert row["speaker"] == "Antony Blinken"
+    assert row["document_id"] == task["data"]["article_id"]
+    assert "war machine" in row["context"]
+
+    documents = datasets.load_dataset(str(workspace.export), "documents")
+    doc = next(r for part in documents.values() for r in part)
+    claim = doc["claims"][0]
+    assert doc["text"][claim["start"] : claim["end"]] == "war machine"
+    speaker = doc["speakers"][0]
+    assert doc["text"][speaker["start"] : speaker["end"]] == "Blinken"
+    assert speaker["name"] == "Antony Blinken"
+    assert claim["speaker_ids"] == [speaker["id"]]
+
+    # re-running push and sync changes nothing: no new task, the same dataset version
+    version = (workspace.export / "publish-report.json").read_text()
+    assert sync.push(cfg, project).imported == 0
+    assert live_studio.server().get_project(pushed.project_id).task_number == 5
+    assert annot("sync").returncode == 0
+    assert _version(workspace.export) == _version_text(version)
+
+
+def _version_text(report: str) -> str:
+    import json
+
+    return json.loads(report)["version"]
+
+
+def _version(export: Path) -> str:
+    return _version_text((export / "publish-report.json").read_text())
+
+
+def test_lost_state_pushes_nothing_twice(workspace: Workspace, live_studio: Live) -> None:
+    cfg = workspace.config()
+    first = sync.push(cfg, cfg.project())
+    shutil.rmtree(workspace.root / ".annot")
+    again = sync.push(cfg, cfg.project())
+    assert again.imported == 0 and again.already == 5
+    assert live_studio.server().get_project(first.project_id).task_number == 5
+
+
+def test_bad_token_is_one_line_without_the_token(workspace: Workspace) -> None:
+    sentinel = "sentinel-token-5f1e0c2a9b"
+    run = annot("push", env_extra={"LABEL_STUDIO_API_KEY": sentinel})
+    assert run.returncode == 1
+    assert sentinel not in run.stdout + run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "refused the API key" in lines[0], run.stderr
+
+
+def test_dead_server_is_one_clear_line(workspace: Workspace) -> None:
+    from tests.conftest import free_port
+
+    run = annot("pull", env_extra={"LABEL_STUDIO_URL": f"http://127.0.0.1:{free_port()}", "ANNOT_RETRY_SECONDS": "1"})
+    assert run.returncode == 1
+    assert "cannot reach Label Studio" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_studio_status_reports_the_running_server(live_studio: Live) -> None:
+    run = annot("studio", "status", cwd=live_studio.root)
+    assert run.returncode == 0, run.stderr
+    assert "1.23.2" in run.stdout and live_studio.url in run.stdout
+
+
+def test_connection_file_is_owner_only(live_studio: Live) -> None:
+    path = live_studio.root / ".annot" / "connection.json"
+    assert path.stat().st_mode & 0o777 == 0o600
