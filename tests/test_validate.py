@@ -1,4 +1,4 @@
-"""Validation: each code on a known defect, the whitespace rule, the report, and mutations of valid results as a property."""
+"""Validation: each code on a known defect, the whitespace rule, the report, and mutations as properties."""
 
 from __future__ import annotations
 
@@ -114,8 +114,8 @@ def test_whitespace_rule(stored: str, ok: bool) -> None:
 
 def test_whitespace_rule_works_when_the_article_has_the_newline() -> None:
     text = "He said China\nwould respond."
-    result = [{"id": "q", "from_name": "mention", "type": "labels", "value": {"start": 8, "end": 27, "labels": ["Cue"]}}]
-    result[0]["value"]["text"] = "China would respond"
+    value = {"start": 8, "end": 27, "labels": ["Cue"], "text": "China would respond"}
+    result = [{"id": "q", "from_name": "mention", "type": "labels", "value": value}]
     assert problems_of(result, text) == []
 
 
