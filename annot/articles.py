@@ -5,6 +5,7 @@ Owns the cleaning rules for plain-text page copies, text decoding, article ids a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -27,9 +28,11 @@ MAX_JSONL_LINE_BYTES = 12_000_000  # one JSONL record: an article plus JSON esca
 BINARY_SNIFF_BYTES = 8192
 MAX_CONTROL_CHAR_RATIO = 0.01  # more control characters than this in decoded text: not a text file
 ID_HEX_CHARS = 16
+PREFERRED_LEGACY_ENCODING = "cp1252"
+ENCODING_TIE = 0.01  # detector scores this close are a tie
 
 TITLE_MIN_WORDS = 4  # a header line this long is the headline; site and section labels are shorter
-TITLE_MAX_WORDS = 25  # a question headline ("Will ...?") is not mistaken for the first paragraph
+HEADLINE_MAX_CHARS = 100  # a typical headline is shorter; a longer sentence-ended line is article text
 PARAGRAPH_MIN_WORDS = 6  # the article starts at the first sentence-ended line at least this long
 SUBHEAD_MAX_WORDS = 5  # an unpunctuated line this short inside the body is a subhead and stays
 INSERTED_HEADLINE_MAX_WORDS = 25  # longer unpunctuated lines are paragraphs missing a full stop: kept, warned
@@ -267,6 +270,7 @@ _MONTHS = {
 _SENTENCE_END = ".!?…:;"
 _CLOSING_QUOTES = "\"”’»'"
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_BLANK_RUN = re.compile(r"\n{3,}")
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
@@ -315,7 +319,7 @@ def normalise_text(raw: str) -> str:
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
     text = _INVISIBLE.sub("", text)
     lines = (_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(lines).strip()
+    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip()
 
 
 def article_id(text: str) -> str:
@@ -471,7 +475,9 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
     def is_start(i: int) -> bool:
         if rules[i] is not None:
             return False
-        return title is not None or _is_paragraph(lines[i])
+        if title is not None:
+            return not _same(lines[i], title)
+        return _is_paragraph(lines[i])
 
     start = next((i for i in range(len(lines)) if is_start(i)), len(lines))
     header = [i for i in range(start) if rules[i] is None]
@@ -480,7 +486,7 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         if not candidates and start < len(lines) and not header:
             # A question or exclamation headline ends like a sentence; it is still the headline.
             first = lines[start]
-            if first[-1:] in "?!" and _words(first) <= TITLE_MAX_WORDS:
+            if first[-1:] in "?!" and len(first) <= HEADLINE_MAX_CHARS:
                 candidates = [start]
                 rules[start] = None
                 start = next((i for i in range(start + 1, len(lines)) if is_start(i)), len(lines))
@@ -605,12 +611,23 @@ def decode_bytes(data: bytes, where: str) -> str:
     except UnicodeDecodeError:
         import charset_normalizer
 
-        best = charset_normalizer.from_bytes(data).best()
+        matches = charset_normalizer.from_bytes(data)
+        best = matches.best()
         if best is None:
             raise ArticleError(
                 f"{where}: not UTF-8 and no known legacy encoding fits; save it as UTF-8 and retry"
             ) from None
+        # On short Western text the detector cannot tell cp1250 from cp1252 (it then guesses "naďve" for
+        # "naïve"); Windows-1252 is the legacy code of most such copies, so it wins a tie.
+        tied = set(best.could_be_from_charset) | {
+            m.encoding
+            for m in matches
+            if m.chaos <= best.chaos + ENCODING_TIE and m.coherence >= best.coherence - ENCODING_TIE
+        }
         text = str(best)
+        if PREFERRED_LEGACY_ENCODING in tied:
+            with contextlib.suppress(UnicodeDecodeError):
+                text = data.decode(PREFERRED_LEGACY_ENCODING)
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if controls > MAX_CONTROL_CHAR_RATIO * len(text):
         raise ArticleError(f"{where}: binary file ({controls} control characters), not text")
@@ -674,8 +691,9 @@ def _read_html(path: Path) -> Article:
     title = (getattr(doc, "title", None) or "").strip()
     # trafilatura gives text, never markup; the body rules still take out captions and inserted links.
     result = clean_text(extracted, title=title or None)
-    if not result.text:
-        raise ArticleError(f"{where}: no article text left after cleaning the page")
+    if not any(_is_paragraph(paragraph) for paragraph in result.text.split("\n\n")):
+        # trafilatura falls back to menu text on a page without an article; that is not an article.
+        raise ArticleError(f"{where}: no article paragraph found in the page; is it an article page?")
     _check_text_size(result.text, where)
     if not title:
         result.warnings.append("the page has no title")
@@ -715,7 +733,7 @@ def _jsonl_record(line: bytes, number: int, origin: str) -> Article:
     try:
         record = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ArticleError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        raise ArticleError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     if not isinstance(record, dict):
         raise ArticleError(f"a JSON {type(record).__name__}, not an object with 'title' and 'text'")
     text = record.get("text")
