@@ -195,7 +195,7 @@ def _is_int(value: Any) -> bool:
 
 def _region(rid: str, value: dict[str, Any], ann: Annotation) -> Region | None:
     start, end, labels = value.get("start"), value.get("end"), value.get("labels")
-    if not (_is_int(start) and _is_int(end)):
+    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
         ann.unreadable.append((rid, f"the span's offsets are not whole numbers (start {start!r}, end {end!r})"))
         return None
     if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
