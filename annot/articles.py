@@ -146,8 +146,9 @@ RULES: list[Rule] = [
         "the related-links block after an article: 'Related Links', 'RELATED CONTENT', 'More stories', 'Most read'",
         _re(
             r"^(?i:(?:related|more|other|recommended|latest|top|popular)\s+(?:links|articles?|content|stories|"
-            r"news|coverage|reading|topics|posts|videos)(?:\s+.{1,30})?|you (?:may|might) also like|recommended"
-            r"(?: for you)?|most (?:read|popular|viewed)|read next|further reading|trending(?: now)?|what to read next)"
+            r"news|coverage|reading|topics|posts|videos)(?:\s+(?:from|on|in|about)\s+.{1,30})?|"
+            r"you (?:may|might) also like|recommended(?: for you)?|"
+            r"most (?:read|popular|viewed)|read next|further reading|trending(?: now)?|what to read next)"
             r"\W*$"
         ),
         heading_only=True,
@@ -168,7 +169,8 @@ RULES: list[Rule] = [
         Action.END,
         "copyright and legal footers: 'Copyright © 2024 ...', 'All rights reserved.', 'Privacy policy'",
         _re(
-            r"^(?i:copyright\b|©|\(c\)\s*\d{4})|(?i:\ball rights reserved\b)|©\s*\d{4}|"
+            # "Copyright lawyers said ..." opens an article sentence; a footer gives the sign or a year.
+            r"^(?i:copyright)\s*(?:©|\((?i:c)\)|\d{4})|^©|^\((?i:c)\)\s*\d{4}|(?i:\ball rights reserved\b)|©\s*\d{4}|"
             r"^(?i:privacy (?:policy|statement)|terms (?:of|and) (?:use|service|conditions)|cookie (?:policy|settings))"
             r"\W*$"
         ),
@@ -270,6 +272,7 @@ _MONTHS = {
 _SENTENCE_END = ".!?…:;"
 _CLOSING_QUOTES = "\"”’»'"
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_BULLET = re.compile(r"^[-*•·–]\s+\S")  # a list item is content, however it ends
 _BLANK_RUN = re.compile(r"\n{3,}")
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -530,7 +533,11 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
             dropped.append((line, rule.name))
         elif body and _same(lines[body[-1]], line):
             dropped.append((line, "repeated-line"))
-        elif not _ends_sentence(line) and SUBHEAD_MAX_WORDS < _words(line) <= INSERTED_HEADLINE_MAX_WORDS:
+        elif (
+            not _ends_sentence(line)
+            and not _BULLET.match(line)
+            and SUBHEAD_MAX_WORDS < _words(line) <= INSERTED_HEADLINE_MAX_WORDS
+        ):
             dropped.append((line, "inserted-headline"))
         else:
             if not _ends_sentence(line) and _words(line) > INSERTED_HEADLINE_MAX_WORDS:
@@ -538,7 +545,8 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
             body.append(i)
 
     last = max((i for i in body if _ends_sentence(lines[i])), default=None)
-    after_last = [i for i in body if last is not None and i > last]
+    # Headline mode only: an HTML extractor has already found the article's end (and may end on a list).
+    after_last = [i for i in body if last is not None and i > last] if title_at is not None else []
     body = [i for i in body if i not in after_last]
     # Readers of the dropped list want page order: header, body drops, then the tail.
     dropped.extend((lines[i], "after-last-paragraph") for i in after_last)
