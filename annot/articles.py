@@ -465,7 +465,8 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
     meta = _Meta()
     warnings: list[str] = []
     dropped: list[tuple[str, str]] = []
-    rules: list[Rule | None] = [_match(line, in_header=True) for line in lines]
+    # Body rules for every line in one pass; the few header lines are matched again with header rules below.
+    rules: list[Rule | None] = [_match(line, in_header=False) for line in lines]
 
     # A caption printed twice: once bare, once with its credit; the bare copy names no rule by itself.
     for i, rule in enumerate(rules):
@@ -476,6 +477,8 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
                     rules[j] = RULES_BY_NAME["repeated-caption"]
 
     def is_start(i: int) -> bool:
+        if rules[i] is None:
+            rules[i] = _match(lines[i], in_header=True)  # this line is still above the article
         if rules[i] is not None:
             return False
         if title is not None:
@@ -491,7 +494,6 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
             first = lines[start]
             if first[-1:] in "?!" and len(first) <= HEADLINE_MAX_CHARS:
                 candidates = [start]
-                rules[start] = None
                 start = next((i for i in range(start + 1, len(lines)) if is_start(i)), len(lines))
                 header = [i for i in range(start) if rules[i] is None]
         if not candidates and header:
@@ -519,8 +521,6 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         else:
             dropped.append((lines[i], "header-noise"))
 
-    # Past the header, datelines and bare dates are article text, not metadata.
-    rules[start:] = [_match(line, in_header=False) for line in lines[start:]]
     end = next((i for i in range(start, len(lines)) if (r := rules[i]) is not None and r.action is Action.END), None)
     end = len(lines) if end is None else end
 
@@ -547,7 +547,7 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
     last = max((i for i in body if _ends_sentence(lines[i])), default=None)
     # Headline mode only: an HTML extractor has already found the article's end (and may end on a list).
     after_last = [i for i in body if last is not None and i > last] if title_at is not None else []
-    body = [i for i in body if i not in after_last]
+    body = [i for i in body if last is None or i <= last or title_at is None]
     # Readers of the dropped list want page order: header, body drops, then the tail.
     dropped.extend((lines[i], "after-last-paragraph") for i in after_last)
 

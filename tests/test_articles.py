@@ -239,6 +239,9 @@ def test_line_rules_match_general_noise_not_only_the_seeds(line: str, rule: str)
         "The photo showed the minister at the harbour, officials said.",
         "He said people should not subscribe to conspiracy theories.",
         "Related talks in Geneva ended without agreement on Tuesday.",
+        "Copyright lawyers said the ruling was a landmark for authors.",
+        "Copyright law",
+        "Other stories of the war",
     ],
 )
 def test_article_sentences_match_no_rule(line: str) -> None:
@@ -281,6 +284,17 @@ def test_body_noise_in_another_outlets_layout() -> None:
         "inserted-headline"
     )
     assert reasons["Anna Kowalska"] == "after-last-paragraph"
+
+
+def test_article_cut_short_by_a_tail_marker_warns() -> None:
+    sentence = "The talks resumed on {} after a week-long pause, officials in both capitals said."
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+    raw = "\n\n".join(
+        ["Talks resume after pause", sentence.format(days[0]), "Comments", *map(sentence.format, days[1:])]
+    )
+    result = clean_text(raw)
+    assert result.text == sentence.format("Monday")
+    assert any("4 paragraph-like lines" in warning for warning in result.warnings)
 
 
 def test_question_headline_is_the_title_not_the_first_paragraph() -> None:
@@ -380,6 +394,13 @@ def test_encodings_come_out_as_clean_nfc_text(name: str) -> None:
     assert "naïve" in article.text and "café" in article.text and "“a fair bargain”" in article.text
     assert article.text.endswith("a charge the minister called “absurd”.")
     assert len(article.text.split("\n\n")) == 3
+
+
+def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes((DATA / "crlf.txt").read_bytes().decode("utf-8").encode("utf-16"))
+    (article,) = read_file(path)
+    assert article.text == read_file(DATA / "crlf.txt")[0].text
 
 
 def test_decomposed_unicode_is_composed() -> None:
