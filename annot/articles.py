@@ -245,7 +245,6 @@ RULES: list[Rule] = [
 
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
 _LINE_RULES = [rule for rule in RULES if rule.pattern is not None]
-_META_ORDER = {Action.META: 0, Action.END: 1, Action.DROP: 2}
 
 _CREDIT_TAIL = re.compile(rf"\s*(?:{_CREDIT})$")
 _AUTHOR_LABEL = re.compile(r"^(?i:author|the author|about the author|written by|reporter)\W*$")
@@ -438,14 +437,14 @@ def _read_meta(rule: Rule, line: str, meta: _Meta) -> None:
             meta.author = " and ".join(people)
 
 
-def _read_tail_meta(lines: list[str], meta: _Meta) -> None:
+def _read_tail_meta(lines: list[str], rules: list[Rule | None], meta: _Meta) -> None:
     """An author block ('Jane Doe' then 'Author') and a copyright holder, from the lines after the article."""
     for i, line in enumerate(lines):
         if _AUTHOR_LABEL.match(line) and meta.author is None:
             names = [prev for prev in reversed(lines[:i]) if _PERSON.match(prev) and 2 <= _words(prev) <= 4]
             if names:
                 meta.author = _person_name(names[0])
-        rule = _match(line, in_header=False)
+        rule = rules[i]
         if rule is not None and rule.name == "legal-footer" and meta.copyright_holder is None:
             holder = _COPYRIGHT_HOLDER.search(line)
             if holder and not re.match(r"(?i)all rights", holder["holder"]):
@@ -564,7 +563,7 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         )
 
     tail_from = (after_last[0] if after_last else end) if body else start
-    _read_tail_meta(lines[tail_from:], meta)
+    _read_tail_meta(lines[tail_from:], rules[tail_from:], meta)
 
     return CleanResult(
         title=title,
