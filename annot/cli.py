@@ -29,8 +29,8 @@ schema_app = typer.Typer(help="Inspect what a schema generates.", no_args_is_hel
 app.add_typer(studio_app, name="studio")
 app.add_typer(schema_app, name="schema")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 QUIET = {"on": False}
 
@@ -403,6 +403,9 @@ def sync_cmd(
         with progress_bar() as progress:
             result = sync.sync(cfg, proj, predictions=not no_predictions, progress=progress)
         out.print(f"[bold]{proj.name}[/bold]: pushed {result.push.imported} new articles")
+        if result.published is None:
+            out.print(f"no annotation changed since the last sync; {proj.export} is up to date")
+            continue
         _print_report(result.pull.report)
         _print_published(result.published, proj.export)
 
@@ -462,7 +465,7 @@ def evaluate(
     """
     from annot.evaluate import evaluate_file
 
-    scores = evaluate_file(gold)
+    scores = evaluate_file(gold, config().project().schema)
     if as_json:
         print(json.dumps(scores, indent=2))
         return

@@ -24,14 +24,19 @@ class DemoResult:
     export: Path
 
     def lines(self) -> list[str]:
-        published = self.result.published
+        published, pushed = self.result.published, self.result.push
+        dataset_line = (
+            f"published {self.export} (version {published.version[:12]}): {sync.published_summary(published)}"
+            if published
+            else f"{self.export} is up to date (no annotation changed since the last run)"
+        )
         return [
             f"Label Studio {self.info.version} at {self.info.url}",
             f"  login: {self.info.username}  password: {self.info.password}",
             f"  project: {self.info.url}/projects/{self.project_id}/data",
-            f"pushed {self.result.push.articles} seed articles with pre-annotations; "
+            f"{pushed.articles} seed articles in the project ({pushed.imported} new, with pre-annotations); "
             f"{self.gold_imported} gold annotations imported this run",
-            f"published {self.export} (version {published.version[:12]}): {sync.published_summary(published)}",
+            dataset_line,
             f'  python -c \'import datasets; print(datasets.load_dataset("{self.export}", "claims"))\'',
             "next: annotate in the browser, then run `annot sync` to publish again; `annot studio down` to stop",
         ]

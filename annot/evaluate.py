@@ -10,6 +10,7 @@ claim's speakers or carries the same canonical name.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from annot.records import Annotation, Region
@@ -137,3 +138,23 @@ def _prf(matched: int, predicted: int, gold: int) -> dict[str, Any]:
         "predicted": predicted,
         "gold": gold,
     }
+
+
+def evaluate_file(gold_path: str | Path, schema_path: str | Path) -> dict[str, Any]:
+    """Run the pre-annotator on the texts of a gold file (Label Studio import JSON) and score it."""
+    import json
+
+    from annot.convert import task_from_export
+    from annot.errors import ArticleError
+    from annot.preannotate import predict
+    from annot.schema import load_schema
+
+    schema = load_schema(schema_path)
+    try:
+        raw = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ArticleError(f"{gold_path}: cannot read the gold annotations ({e})") from None
+    tasks = [task_from_export({"id": i, **t}, schema) for i, t in enumerate(raw, 1)]
+    gold = [t.annotations[0] for t in tasks if t.annotations]
+    predicted = [predict(t.text) for t in tasks if t.annotations]
+    return evaluate(predicted, gold)

@@ -29,6 +29,8 @@ REQUEST_TIMEOUT_S = 120.0  # one export of a large project can take a while
 RETRY_TOTAL_S = float(os.environ.get("ANNOT_RETRY_SECONDS", "60"))
 TRANSIENT_STATUS = frozenset({502, 503, 504})
 EXPORT_CHUNK = 1 << 16
+LIST_PAGE = 5000  # ids and times only: small rows, so big pages
+EXPORT_IDS_PER_REQUEST = 400  # task ids in one export URL (ids[]=...), well under URL length limits
 
 
 def _transient(error: BaseException) -> bool:
@@ -206,6 +208,35 @@ class Server:
                 return
             page += 1
 
+    def changed_since(self, project_id: int, watermark: str | None) -> list[tuple[int, str]]:
+        """(task id, updated_at) of the tasks updated after `watermark` (all tasks if None), newest first.
+
+        Label Studio bumps a task's `updated_at` when one of its annotations is created,
+        edited or deleted, so this one filtered listing finds what a sync must fetch.
+        """
+        items = []
+        if watermark:
+            items = [
+                {"filter": "filter:tasks:updated_at", "operator": "greater", "type": "Datetime", "value": watermark}
+            ]
+        query = json.dumps({"filters": {"conjunction": "and", "items": items}, "ordering": ["-tasks:updated_at"]})
+        changed: list[tuple[int, str]] = []
+        page = 1
+        while True:
+            params = {"project": project_id, "query": query, "include": "id,updated_at", "page": page}
+            try:
+                body = self._raw("GET", "/api/tasks", params={**params, "page_size": LIST_PAGE}).json()
+            except LabelStudioError as e:
+                if " 404 " in str(e):  # past the last page
+                    break
+                raise
+            tasks = body.get("tasks", [])
+            changed += [(int(t["id"]), t["updated_at"]) for t in tasks]
+            if len(tasks) < LIST_PAGE or len(changed) >= body.get("total", 0):
+                break
+            page += 1
+        return changed
+
     def article_ids(self, project_id: int) -> dict[str, int]:
         """article_id -> task id for every task of the project, read from the server."""
         found: dict[str, int] = {}
@@ -242,6 +273,15 @@ class Server:
         self._call("export annotations", go)
         os.replace(tmp, path)
         return path
+
+    def export_tasks(self, project_id: int, task_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """The JSON export of just these tasks (those with annotations), a few hundred ids per request."""
+        tasks: list[dict[str, Any]] = []
+        for start in range(0, len(task_ids), EXPORT_IDS_PER_REQUEST):
+            chunk = task_ids[start : start + EXPORT_IDS_PER_REQUEST]
+            params = [("exportType", "JSON")] + [("ids[]", str(i)) for i in chunk]
+            tasks += self._raw("GET", f"/api/projects/{project_id}/export", params=params).json()
+        return tasks
 
     # -- annotations and predictions ---------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -50,7 +51,8 @@ class State:
     pushed: dict[str, int] = field(default_factory=dict)  # article id -> task id
     last_sync: str | None = None
     last_snapshot: str | None = None
-    last_counts: dict[str, int] = field(default_factory=dict)
+    watermark: str | None = None  # the newest task `updated_at` seen by the last pull
+    last_counts: dict[str, Any] = field(default_factory=dict)
 
 
 def load_state(config: Config, project: ProjectConfig) -> State:
@@ -189,9 +191,11 @@ def push(
 @dataclass
 class PullResult:
     project_id: int
-    snapshot: Path
-    tasks: list[Task]
+    snapshot: Path | None  # the raw export fetched by this pull; None when nothing changed
+    tasks: list[Task]  # empty, with report None, when asked to skip an unchanged project
     report: Any  # annot.validate.Report
+    changed: int  # tasks fetched because they changed since the last pull
+    full: bool  # a full export was needed (first pull, or the local copy was missing)
 
 
 def snapshot_path(config: Config, project: ProjectConfig) -> Path:
@@ -199,10 +203,26 @@ def snapshot_path(config: Config, project: ProjectConfig) -> Path:
     return config.state_dir / "snapshots" / project.name / f"{stamp}.json"
 
 
+def cache_path(config: Config, project: ProjectConfig) -> Path:
+    """The project's annotated tasks as of the last pull, in Label Studio's export format."""
+    return project_dir(config, project) / "tasks.json"
+
+
 def pull(
-    config: Config, project: ProjectConfig, *, server: Server | None = None, progress: Progress = _no_progress
+    config: Config,
+    project: ProjectConfig,
+    *,
+    server: Server | None = None,
+    full: bool = False,
+    skip_unchanged: bool = False,
+    progress: Progress = _no_progress,
 ) -> PullResult:
-    """Export the project's annotated tasks to a raw snapshot, read and validate them."""
+    """Fetch what changed since the last pull (everything the first time), keep the raw export, validate.
+
+    Changes are found with one filtered listing of task ids and update times; only those
+    tasks are exported and merged into the local copy. Deleted annotations vanish too,
+    since deleting one updates its task.
+    """
     from annot.convert import read_export
     from annot.validate import validate
 
@@ -211,16 +231,62 @@ def pull(
     remote = server.find_project(project.name)
     if remote is None:
         raise LabelStudioError(f"no project {project.name!r} on {server.url}; run `annot push` first")
+    state = load_state(config, project)
+    cache = cache_path(config, project)
+    full = full or state.project_id != remote.id or state.watermark is None or not cache.exists()
     progress("pull", 0, None)
-    snapshot = server.export_to(remote.id, snapshot_path(config, project))
-    tasks = list(read_export(snapshot, schema))
+    changed = server.changed_since(remote.id, None if full else state.watermark)
+    snapshot: Path | None = None
+    if full:
+        snapshot = server.export_to(remote.id, snapshot_path(config, project))
+        _atomic_copy(snapshot, cache)
+    elif changed:
+        fresh = server.export_tasks(remote.id, [task_id for task_id, _ in changed])
+        snapshot = snapshot_path(config, project)
+        _write_json(snapshot, fresh)
+        _merge_into(cache, fresh, {task_id for task_id, _ in changed})
+    if changed:
+        state.watermark = max(updated for _, updated in changed)
+    state.project_id = remote.id
+    if skip_unchanged and not full and not changed:
+        save_state(config, project, state)
+        return PullResult(remote.id, None, [], None, changed=0, full=False)
+    tasks = list(read_export(cache, schema))
     progress("pull", len(tasks), len(tasks))
     report = validate(tasks, schema)
-    state = load_state(config, project)
-    state.last_snapshot = str(snapshot)
+    if snapshot:
+        state.last_snapshot = str(snapshot)
+        _prune_snapshots(snapshot.parent)
     save_state(config, project, state)
-    _prune_snapshots(snapshot.parent)
-    return PullResult(project_id=remote.id, snapshot=snapshot, tasks=tasks, report=report)
+    return PullResult(
+        project_id=remote.id,
+        snapshot=snapshot,
+        tasks=tasks,
+        report=report,
+        changed=len(changed) if not full else len(tasks),
+        full=full,
+    )
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _atomic_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_suffix(".part")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
+def _merge_into(cache: Path, fresh: list[dict[str, Any]], changed_ids: set[int]) -> None:
+    """Replace the changed tasks in the local copy; a changed task missing from `fresh` lost its annotations."""
+    kept = [t for t in json.loads(cache.read_text(encoding="utf-8")) if t.get("id") not in changed_ids]
+    merged = sorted(kept + fresh, key=lambda t: t.get("id") or 0)
+    _write_json(cache, merged)
 
 
 def _prune_snapshots(folder: Path) -> None:
@@ -260,51 +326,62 @@ def publish_tasks(
 class SyncResult:
     push: PushResult
     pull: PullResult
-    published: Any
+    published: Any  # dataset.PublishResult, or None when nothing changed and the dataset stands
     seconds: float
 
 
 def sync(
     config: Config, project: ProjectConfig, *, predictions: bool = True, progress: Progress = _no_progress
 ) -> SyncResult:
-    """Push new articles, pull annotations, validate, publish; append a line to `.annot/sync.log`."""
+    """Push new articles, pull what changed, validate, publish; append a line to `.annot/sync.log`.
+
+    With nothing new (no article pushed, no task changed, the dataset already there), nothing
+    is read or written beyond two small API calls and the log line.
+    """
     started = time.monotonic()
     with project_lock(config, project):
         server = connect(config)
         pushed = push(config, project, predictions=predictions, server=server, progress=progress)
-        pulled = pull(config, project, server=server, progress=progress)
-        schema = load_schema(project.schema)
-        published = publish_tasks(
-            pulled.tasks,
-            schema,
-            project.export,
-            report=pulled.report,
-            project_name=project.name,
-            source=server.url,
-            hub_repo=project.hub_repo,
-        )
+        report_file = project.export / "publish-report.json"
+        pulled = pull(config, project, server=server, skip_unchanged=report_file.exists(), progress=progress)
+        published = None
+        if pulled.report is not None:
+            published = publish_tasks(
+                pulled.tasks,
+                load_schema(project.schema),
+                project.export,
+                report=pulled.report,
+                project_name=project.name,
+                source=server.url,
+                hub_repo=project.hub_repo,
+            )
         state = load_state(config, project)
         state.last_sync = datetime.now(UTC).isoformat(timespec="seconds")
-        state.last_counts = {
-            "tasks": len(pulled.tasks),
-            "valid": pulled.report.valid,
-            "rejected": pulled.report.annotations - pulled.report.valid - pulled.report.skipped,
-            "skipped": pulled.report.skipped,
-        }
+        if pulled.report is not None:
+            report = pulled.report
+            state.last_counts = {
+                "tasks": len(pulled.tasks),
+                "annotations": report.annotations,
+                "valid": report.valid,
+                "rejected": len(report.invalid_annotations()),
+                "skipped": report.skipped,
+                "dataset_version": published.version if published else None,
+            }
         save_state(config, project, state)
-        _log_sync(config, project, pushed, pulled, published)
+        _log_sync(config, project, pushed, pulled, state.last_counts)
     return SyncResult(push=pushed, pull=pulled, published=published, seconds=time.monotonic() - started)
 
 
-def _log_sync(config: Config, project: ProjectConfig, pushed: PushResult, pulled: PullResult, published: Any) -> None:
+def _log_sync(config: Config, project: ProjectConfig, pushed: PushResult, pulled: PullResult, counts: dict) -> None:
     line = {
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "project": project.name,
         "pushed": pushed.imported,
-        "pulled": pulled.report.annotations,
-        "valid": pulled.report.valid,
-        "rejected": len(pulled.report.invalid_annotations()),
-        "dataset_version": getattr(published, "version", None),
+        "changed_tasks": pulled.changed,
+        "pulled": counts.get("annotations"),
+        "valid": counts.get("valid"),
+        "rejected": counts.get("rejected"),
+        "dataset_version": counts.get("dataset_version"),
     }
     config.state_dir.mkdir(parents=True, exist_ok=True)
     with open(config.state_dir / "sync.log", "a", encoding="utf-8") as f:
