@@ -61,6 +61,8 @@ ABBREVIATIONS = frozenset(
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 _LINE_BREAK = re.compile(r"\n\s*")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*")
+ABBREVIATION_WINDOW = 20  # characters before a period that can hold an abbreviation
+_NEXT_CHAR = re.compile(r"\s*(\S)")
 _LAST_WORD = re.compile(r"([\w.]+)$")
 
 
@@ -141,11 +143,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """
     cuts: set[int] = {m.start() for m in _LINE_BREAK.finditer(text)}
     for m in _SENTENCE_END.finditer(text):
-        after = text[m.end() :].lstrip()
-        if after[:1].islower():
+        after = _NEXT_CHAR.match(text, m.end())
+        if after and after.group(1).islower():
             continue
         if text[m.start()] == ".":
-            word = _LAST_WORD.search(text, 0, m.start())
+            # a short window: searching back to the start of the text made this quadratic
+            word = _LAST_WORD.search(text, max(0, m.start() - ABBREVIATION_WINDOW), m.start())
             token = word.group(1).lower() if word else ""
             if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 continue
@@ -172,7 +175,14 @@ def _trimmed_pieces(text: str, cuts: list[int]) -> list[tuple[int, int]]:
 
 def context_of(text: str, start: int, end: int, unit: str = "sentence") -> str:
     """The sentence (or paragraph) holding text[start:end]; all of them when the span crosses a boundary."""
-    spans = sentence_spans(text) if unit == "sentence" else paragraph_spans(text)
+    return _context_in(text, _pieces(text, unit), start, end)
+
+
+def _pieces(text: str, unit: str) -> list[tuple[int, int]]:
+    return sentence_spans(text) if unit == "sentence" else paragraph_spans(text)
+
+
+def _context_in(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
     hit = [(s, e) for s, e in spans if s < max(end, start + 1) and e > start]
     if not hit:
         return text[start:end]
@@ -371,6 +381,7 @@ def _unit_rows(task: Task, schema: Schema, document: dict[str, Any]) -> Iterator
     unit = schema.unit
     span = schema.spans[unit.label]
     text = document["text"]
+    pieces = _pieces(text, unit.context)  # once per document, not per claim
     names: dict[str, str] = {}
     if schema.attribution:
         a = schema.attribution
@@ -387,7 +398,7 @@ def _unit_rows(task: Task, schema: Schema, document: dict[str, Any]) -> Iterator
             "text": item["text"],
             "start": item["start"],
             "end": item["end"],
-            "context": context_of(text, item["start"], item["end"], unit.context),
+            "context": _context_in(text, pieces, item["start"], item["end"]),
         }
         if schema.attribution:
             speakers = list(dict.fromkeys(names[i] for i in item.get("speaker_ids", []) if i in names))
