@@ -83,7 +83,7 @@ class Built:
     disputed: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     annotators: set[str] = field(default_factory=set)
-    agreement: dict[str, Any] | None = None
+    agreement: AgreementReport | Mapping[str, Any] | None = None
 
     @property
     def errors(self) -> list[dict[str, Any]]:
@@ -276,7 +276,7 @@ def build(
         seen[article_id] = task.id
         consensus = _adjudicate(task, schema, invalid)
         split = split_of(article_id)
-        good = [a for a in live if a not in bad]
+        good = [a for a in live if str(a.id) not in invalid_ids]
         document = _document_row(task, schema, consensus, good)
         rows[DEFAULT_CONFIG][split].append(document)
         if schema.unit:
