@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -152,3 +153,89 @@ def test_studio_status_reports_the_running_server(live_studio: Live) -> None:
 def test_connection_file_is_owner_only(live_studio: Live) -> None:
     path = live_studio.root / ".annot" / "connection.json"
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def _claims(export: Path) -> list[dict]:
+    loaded = datasets.load_dataset(str(export), "claims", download_mode="force_redownload")
+    rows = []
+    for part in loaded.values():
+        stance = part.features["stance"]
+        rows += [{**r, "stance": stance.int2str(r["stance"]) if r["stance"] is not None else None} for r in part]
+    return rows
+
+
+def test_incremental_sync_follows_edits_and_deletions(workspace: Workspace, live_studio: Live) -> None:
+    cfg = workspace.config()
+    pushed = sync.push(cfg, cfg.project())
+    server = live_studio.server()
+    first = task_for(live_studio, pushed.project_id, "war machine")
+    second = task_for(live_studio, pushed.project_id, "Our intent is not to decouple")
+    kept = server.create_annotation(
+        second["id"],
+        ui_annotation(
+            second["data"]["text"],
+            "Blinken",
+            "Our intent is not to decouple",
+            stance="none",
+            target="China",
+            name="Antony Blinken",
+        ),
+    )
+    edited = server.create_annotation(
+        first["id"],
+        ui_annotation(
+            first["data"]["text"], "Blinken", "war machine", stance="against", target="China", name="Antony Blinken"
+        ),
+    )
+    assert annot("sync").returncode == 0
+    assert {r["text"]: r["stance"] for r in _claims(workspace.export)} == {
+        "war machine": "against",
+        "Our intent is not to decouple": "none",
+    }
+
+    # an edit made in Label Studio after the sync is picked up, and only that task is fetched
+    result = ui_annotation(
+        first["data"]["text"], "Blinken", "war machine", stance="favor", target="China", name="A. B."
+    )
+    server.update_annotation(edited["id"], result=result)
+    assert annot("sync").returncode == 0
+    assert {r["text"]: r["stance"] for r in _claims(workspace.export)}["war machine"] == "favor"
+    log = [json.loads(line) for line in (workspace.root / ".annot" / "sync.log").read_text().splitlines()]
+    assert log[-1]["changed_tasks"] == 1
+
+    # a sync with nothing new fetches no export at all
+    snapshots = workspace.root / ".annot" / "snapshots" / workspace.project
+    before = sorted(snapshots.iterdir())
+    run = annot("sync")
+    assert run.returncode == 0 and "up to date" in run.stdout
+    assert sorted(snapshots.iterdir()) == before
+
+    # an annotation deleted in Label Studio disappears from the next publish
+    server.delete_annotation(edited["id"])
+    assert annot("sync").returncode == 0
+    assert [r["text"] for r in _claims(workspace.export)] == ["Our intent is not to decouple"]
+    assert kept["id"]
+
+
+def test_demo_end_to_end_and_idempotent(workspace: Workspace, live_studio: Live) -> None:
+    from tests.conftest import REPO
+
+    shutil.copy(REPO / "seeds" / "gold.json", workspace.root / "seeds" / "gold.json")
+    # the demo finds the session's server through its saved connection, as after `annot studio up`
+    env = {"ANNOT_HOME": str(live_studio.root / ".annot"), "LABEL_STUDIO_URL": live_studio.url}
+    run = annot("demo", env_extra=env)
+    assert run.returncode == 0, run.stderr
+    assert "5 gold annotations imported" in run.stdout
+    gold = json.loads((REPO / "seeds" / "gold.json").read_text())
+    gold_claims = sum(
+        1 for t in gold for r in t["annotations"][0]["result"] if r.get("value", {}).get("labels") == ["Claim"]
+    )
+    claims = _claims(workspace.export)
+    assert len(claims) == gold_claims
+    assert all(r["stance"] is not None for r in claims)
+    version = _version(workspace.export)
+
+    again = annot("demo", env_extra=env)
+    assert again.returncode == 0, again.stderr
+    assert "0 gold annotations imported" in again.stdout
+    assert _version(workspace.export) == version
