@@ -324,7 +324,7 @@ def agreement(
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
     else:
-        table = Table(*report.columns())
+        table = Table(*ag.ROW_COLUMNS)
         for row in report.rows():
             table.add_row(*[str(v) for v in row])
         out.print(table)
@@ -335,9 +335,10 @@ def agreement(
         remote = server.find_project(proj.name)
         if remote is None:
             raise AnnotError(f"no project {proj.name!r} on {server.url}; run `annot push` first")
-        disputed = sorted({int(d["task_id"]) for d in report.to_json()["disputed"]})
+        disputed = report.disputed_task_ids()
         server.upsert_view(remote.id, "Disputed", disputed)
-        out.print(f"tab `Disputed` in project {proj.name}: {len(disputed)} tasks")
+        # with --json, stdout stays one JSON document
+        (err if as_json else out).print(f"tab `Disputed` in project {proj.name}: {len(disputed)} tasks")
 
 
 @app.command()
