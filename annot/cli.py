@@ -229,8 +229,12 @@ def push(
     with progress_bar() as progress:
         result = sync.push(cfg, cfg.project(project), paths or None, predictions=not no_predictions, progress=progress)
     out.print(f"project {result.project_id}: {result.imported} imported, {result.already} already there")
+    for origin, article_id in result.duplicates:
+        err.print(f"{origin}: duplicate of article {article_id}, skipped", highlight=False)
     for problem in result.problems:
         err.print(f"{problem.origin}: {problem.reason}", highlight=False)
+    if result.problems:  # the good articles are in; scripts still learn that some files were not
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -65,13 +65,13 @@ def run(config: Config, port: int = 8080, progress: sync.Progress = sync._no_pro
         }
         state = sync.load_state(config, project)
         imported = 0
-        for article_id, result in gold.items():
+        for article_id, gold_result in gold.items():
             task_id = state.pushed.get(article_id)
             if task_id is None or article_id in annotated:
                 continue
-            server.create_annotation(task_id, result)
+            server.create_annotation(task_id, gold_result)
             imported += 1
-    result = sync.sync(config, project, progress=progress)
+    synced = sync.sync(config, project, progress=progress)
     return DemoResult(
-        info=info, project_id=pushed.project_id, gold_imported=imported, result=result, export=project.export
+        info=info, project_id=pushed.project_id, gold_imported=imported, result=synced, export=project.export
     )

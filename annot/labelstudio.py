@@ -255,7 +255,7 @@ class Server:
 
     def export_to(self, project_id: int, path: Path, task_ids: Iterable[int] | None = None) -> Path:
         """Stream the JSON export of annotated tasks (or of the given tasks) to `path`, atomically."""
-        params: list[tuple[str, str]] = [("exportType", "JSON")]
+        params: list[tuple[str, str | int | float | bool | None]] = [("exportType", "JSON")]
         if task_ids is not None:
             params += [("ids[]", str(i)) for i in task_ids]
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -404,9 +404,10 @@ def _reported(text: str, s_start: int, s_end: int) -> list[_Found]:
             claim_end = s_start + len(head) - 1
             claim_start = s_start + len(text[s_start:claim_end]) - len(text[s_start:claim_end].lstrip())
             return [_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue)]
-        claim_start = _clause_start(text, m.end(), end, verb)
-        if claim_start is None or end - claim_start < 10 or NOT_A_CLAUSE_RE.match(text, claim_start):
+        clause_start = _clause_start(text, m.end(), end, verb)
+        if clause_start is None or end - clause_start < 10 or NOT_A_CLAUSE_RE.match(text, clause_start):
             continue
+        claim_start = clause_start
         claim_end = _before_postposed(text, claim_start, end)
         quoted = _quote_spans(text, claim_start, claim_end)
         if len(quoted) == 1 and quoted[0][0] == claim_start and text[quoted[0][1] + 1 : claim_end].strip(" .,") == "":

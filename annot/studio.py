@@ -241,7 +241,7 @@ def down(root: Path) -> bool:
     """Stop the local Label Studio by its recorded PID. True if one was running."""
     conn = read_connection(root)
     pid = conn.get("pid")
-    if not _pid_alive(pid):
+    if pid is None or not _pid_alive(pid):
         return False
     _stop_pid(pid)
     save_connection(root, {**conn, "pid": None})
