@@ -64,12 +64,13 @@ def run(config: Config, port: int = 8080, progress: sync.Progress = sync._no_pro
             if t.get("annotations")
         }
         state = sync.load_state(config, project)
+        annotator = server.ensure_user(DEMO_ANNOTATOR, "Demo", "Annotator")
         imported = 0
         for article_id, gold_result in gold.items():
             task_id = state.pushed.get(article_id)
             if task_id is None or article_id in annotated:
                 continue
-            server.create_annotation(task_id, gold_result)
+            server.create_annotation(task_id, gold_result, completed_by=annotator)
             imported += 1
     synced = sync.sync(config, project, progress=progress)
     return DemoResult(

@@ -299,6 +299,16 @@ class Server:
     def delete_annotation(self, annotation_id: int) -> None:
         self._raw("DELETE", f"/api/annotations/{annotation_id}")
 
+    # -- users -----------------------------------------------------------------------------
+
+    def ensure_user(self, email: str, first_name: str = "", last_name: str = "") -> int:
+        """The id of the user with this e-mail, created (without a password) if missing."""
+        for user in self._raw("GET", "/api/users/").json():
+            if user.get("email") == email:
+                return int(user["id"])
+        body = {"email": email, "username": email.split("@")[0], "first_name": first_name, "last_name": last_name}
+        return int(self._raw("POST", "/api/users/", json=body).json()["id"])
+
     # -- Data Manager views --------------------------------------------------------------
 
     def upsert_view(self, project_id: int, title: str, task_ids: Sequence[int]) -> int:
