@@ -7,6 +7,7 @@ file lock per project keeps two runs from interleaving.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -52,6 +53,7 @@ class State:
     last_sync: str | None = None
     last_snapshot: str | None = None
     watermark: str | None = None  # the newest task `updated_at` seen by the last pull
+    published_key: str | None = None  # watermark and schema the published dataset was built from
     last_counts: dict[str, Any] = field(default_factory=dict)
 
 
@@ -192,10 +194,10 @@ def push(
 class PullResult:
     project_id: int
     snapshot: Path | None  # the raw export fetched by this pull; None when nothing changed
-    tasks: list[Task]  # empty, with report None, when asked to skip an unchanged project
+    tasks: list[Task]
     report: Any  # annot.validate.Report
     changed: int  # tasks fetched because they changed since the last pull
-    full: bool  # a full export was needed (first pull, or the local copy was missing)
+    full: bool  # a full export was asked for
 
 
 def snapshot_path(config: Config, project: ProjectConfig) -> Path:
@@ -208,33 +210,21 @@ def cache_path(config: Config, project: ProjectConfig) -> Path:
     return project_dir(config, project) / "tasks.json"
 
 
-def pull(
-    config: Config,
-    project: ProjectConfig,
-    *,
-    server: Server | None = None,
-    full: bool = False,
-    skip_unchanged: bool = False,
-    progress: Progress = _no_progress,
-) -> PullResult:
-    """Fetch what changed since the last pull (everything the first time), keep the raw export, validate.
+def fetch(
+    config: Config, project: ProjectConfig, server: Server, *, full: bool = False
+) -> tuple[int, Path | None, int]:
+    """Bring the local copy of the project's annotated tasks up to date: (project id, snapshot, tasks changed).
 
     Changes are found with one filtered listing of task ids and update times; only those
-    tasks are exported and merged into the local copy. Deleted annotations vanish too,
-    since deleting one updates its task.
+    tasks are exported and merged into the local copy (everything, the first time).
+    Deleted annotations vanish too, since deleting one updates its task.
     """
-    from annot.convert import read_export
-    from annot.validate import validate
-
-    schema = load_schema(project.schema)
-    server = server or connect(config)
     remote = server.find_project(project.name)
     if remote is None:
         raise LabelStudioError(f"no project {project.name!r} on {server.url}; run `annot push` first")
     state = load_state(config, project)
     cache = cache_path(config, project)
     full = full or state.project_id != remote.id or state.watermark is None or not cache.exists()
-    progress("pull", 0, None)
     changed = server.changed_since(remote.id, None if full else state.watermark)
     snapshot: Path | None = None
     if full:
@@ -247,25 +237,41 @@ def pull(
         _merge_into(cache, fresh, {task_id for task_id, _ in changed})
     if changed:
         state.watermark = max(updated for _, updated in changed)
+    if full and state.project_id != remote.id:
+        state.published_key = None
     state.project_id = remote.id
-    if skip_unchanged and not full and not changed:
-        save_state(config, project, state)
-        return PullResult(remote.id, None, [], None, changed=0, full=False)
-    tasks = list(read_export(cache, schema))
-    progress("pull", len(tasks), len(tasks))
-    report = validate(tasks, schema)
     if snapshot:
         state.last_snapshot = str(snapshot)
         _prune_snapshots(snapshot.parent)
     save_state(config, project, state)
-    return PullResult(
-        project_id=remote.id,
-        snapshot=snapshot,
-        tasks=tasks,
-        report=report,
-        changed=len(changed) if not full else len(tasks),
-        full=full,
-    )
+    return remote.id, snapshot, len(changed)
+
+
+def load_local(config: Config, project: ProjectConfig, schema: Schema) -> tuple[list[Task], Any]:
+    """The local copy's tasks and their validation report."""
+    from annot.convert import read_export
+    from annot.validate import validate
+
+    cache = cache_path(config, project)
+    tasks = list(read_export(cache, schema)) if cache.exists() else []
+    return tasks, validate(tasks, schema)
+
+
+def pull(
+    config: Config,
+    project: ProjectConfig,
+    *,
+    server: Server | None = None,
+    full: bool = False,
+    progress: Progress = _no_progress,
+) -> PullResult:
+    """Fetch what changed since the last pull (everything the first time), keep the raw export, validate."""
+    schema = load_schema(project.schema)
+    progress("pull", 0, None)
+    project_id, snapshot, changed = fetch(config, project, server or connect(config), full=full)
+    tasks, report = load_local(config, project, schema)
+    progress("pull", len(tasks), len(tasks))
+    return PullResult(project_id, snapshot, tasks, report, changed=changed, full=full)
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -313,8 +319,9 @@ def publish_tasks(
     from annot import dataset
     from annot.agreement import measure
 
-    agreement = measure(tasks, schema).to_json()
-    built = dataset.build(tasks, schema, invalid=report.invalid_annotations(), agreement=agreement)
+    invalid = report.invalid_annotations()
+    agreement = measure(tasks, schema, invalid=invalid.keys()).to_json()
+    built = dataset.build(tasks, schema, invalid=invalid, agreement=agreement)
     meta = dataset.PublishMeta(project=project_name, source=source)
     result = dataset.write(built, out, meta=meta, strict=strict)
     if hub_repo:
@@ -342,23 +349,31 @@ def sync(
     with project_lock(config, project):
         server = connect(config)
         pushed = push(config, project, predictions=predictions, server=server, progress=progress)
-        report_file = project.export / "publish-report.json"
-        pulled = pull(config, project, server=server, skip_unchanged=report_file.exists(), progress=progress)
+        progress("pull", 0, None)
+        project_id, snapshot, changed = fetch(config, project, server)
+        state = load_state(config, project)
+        key = f"{state.watermark}|{hashlib.sha256(project.schema.read_bytes()).hexdigest()}"
+        up_to_date = state.published_key == key and (project.export / "publish-report.json").exists()
+        tasks: list[Task] = []
+        report = None
         published = None
-        if pulled.report is not None:
+        if not up_to_date:  # something changed since the last publish, whichever command pulled it
+            schema = load_schema(project.schema)
+            tasks, report = load_local(config, project, schema)
             published = publish_tasks(
-                pulled.tasks,
-                load_schema(project.schema),
+                tasks,
+                schema,
                 project.export,
-                report=pulled.report,
+                report=report,
                 project_name=project.name,
                 source=server.url,
                 hub_repo=project.hub_repo,
             )
-        state = load_state(config, project)
+            state = load_state(config, project)
+            state.published_key = key
+        pulled = PullResult(project_id, snapshot, tasks, report, changed=changed, full=False)
         state.last_sync = datetime.now(UTC).isoformat(timespec="seconds")
-        if pulled.report is not None:
-            report = pulled.report
+        if report is not None:
             state.last_counts = {
                 "tasks": len(pulled.tasks),
                 "annotations": report.annotations,

@@ -233,8 +233,8 @@ def test_two_annotators_agreement_review_tab_and_ground_truth(workspace: Workspa
     again, shown = disputed_tab(live_studio, pushed.project_id, live_studio.api_key)
     assert again == tabs and shown == [ids[TASK_A]]  # the same tab, refreshed
 
-    # `publish`, not `sync`: the pull above already took the change in (see the xfail test below)
-    run = annot("publish")
+    # `sync`, after `agreement` already pulled the change in: sync must still republish
+    run = annot("sync")
     assert run.returncode == 0, run.stderr
     rows = claim_rows(workspace.export)
     assert rows[C4]["stance"] == "against"
@@ -246,11 +246,6 @@ def test_two_annotators_agreement_review_tab_and_ground_truth(workspace: Workspa
     assert [d for d in published["disputed"] if d["task_id"] == ids[TASK_B]] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sync.pull(skip_unchanged=True) sees no change once another command's pull moved the watermark, "
-    "so `annot sync` keeps the old dataset",
-)
 def test_sync_after_another_pull_republishes(workspace: Workspace, live_studio: Live) -> None:
     cfg = workspace.config()
     pushed = sync.push(cfg, cfg.project())
