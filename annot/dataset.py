@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import psutil
+
 import annot
 from annot.errors import PublishError
 from annot.records import Annotation, AttributeValue, Region, Relation, Task
@@ -532,18 +534,8 @@ def _remove_stale_temps(out_dir: Path) -> None:
     """Delete temporary folders left by publishes that were killed (their process is gone)."""
     for path in out_dir.parent.glob(f".{out_dir.name}.*-*-*"):
         match = re.match(rf"\.{re.escape(out_dir.name)}\.(?:tmp|old)-(\d+)-", path.name)
-        if match and path.is_dir() and not _alive(int(match.group(1))):
+        if match and path.is_dir() and not psutil.pid_exists(int(match.group(1))):
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 RENAME_EXCHANGE = 2  # linux/fs.h

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import httpx
+import psutil
 
 from annot.config import read_connection, save_connection, state_dir
 from annot.errors import StudioError
@@ -62,17 +63,13 @@ def find_executable(root: Path) -> str:
 
 
 def _pid_alive(pid: int | None) -> bool:
+    """True if the process runs (a zombie, exited but not yet reaped, does not count)."""
     if not pid:
         return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
         return False
-    except PermissionError:
-        return True
-    # a zombie child still answers kill(0); ask /proc where there is one
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and ") Z " in stat.read_text())
 
 
 def _port_free(port: int) -> bool:
