@@ -10,6 +10,7 @@ the server never gets the whole request).
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import struct
 import threading
@@ -17,7 +18,7 @@ import time
 from dataclasses import dataclass
 
 CHUNK = 1 << 14
-ACCEPT_POLL_S = 0.1
+POLL_S = 0.1
 REFUSE_POLL_S = 0.05
 
 
@@ -48,7 +49,7 @@ class TcpProxy:
         self.port: int = self._listener.getsockname()[1]
         self._lock = threading.Lock()
         self._cuts: list[_Cut] = []
-        self._conns: set[socket.socket] = set()
+        self._pairs: set[_Pair] = set()
         self._refuse_until = 0.0
         self._stopped = False
         self.cuts_made = 0
@@ -81,16 +82,11 @@ class TcpProxy:
         """Drop every open connection and refuse new ones for `seconds` (the port is closed)."""
         with self._lock:
             self._refuse_until = time.monotonic() + seconds
-            conns = list(self._conns)
-        for conn in conns:
-            _reset(conn)
+            for pair in self._pairs:
+                pair.kill = True
 
     def close(self) -> None:
-        self._stopped = True
-        with self._lock:
-            conns = list(self._conns)
-        for conn in conns:
-            _reset(conn)
+        self._stopped = True  # every pair resets its sockets on its next poll
         with contextlib.suppress(OSError):
             self._listener.close()
         self._thread.join(timeout=5)
@@ -104,7 +100,7 @@ class TcpProxy:
     # -- the forwarding ------------------------------------------------------------------
 
     def _serve(self) -> None:
-        self._listener.settimeout(ACCEPT_POLL_S)
+        self._listener.settimeout(POLL_S)
         while not self._stopped:
             if time.monotonic() < self._refuse_until:
                 self._close_listener_while_refusing()
@@ -122,11 +118,10 @@ class TcpProxy:
                 continue
             client.settimeout(None)
             upstream.settimeout(None)
-            with self._lock:
-                self._conns.update((client, upstream))
             pair = _Pair(self, client, upstream)
-            threading.Thread(target=pair.up, daemon=True).start()
-            threading.Thread(target=pair.down, daemon=True).start()
+            with self._lock:
+                self._pairs.add(pair)
+            threading.Thread(target=pair.run, daemon=True).start()
 
     def _close_listener_while_refusing(self) -> None:
         """A closed port gives ECONNREFUSED, as a stopped server does; reopen on the same port."""
@@ -139,7 +134,7 @@ class TcpProxy:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
         listener.listen()
-        listener.settimeout(ACCEPT_POLL_S)
+        listener.settimeout(POLL_S)
         self._listener = listener
 
     def _arm(self, data: bytes) -> _Cut | None:
@@ -151,65 +146,61 @@ class TcpProxy:
                     return cut
         return None
 
-    def _forget(self, *socks: socket.socket) -> None:
+    def _forget(self, pair: _Pair) -> None:
         with self._lock:
-            for s in socks:
-                self._conns.discard(s)
+            self._pairs.discard(pair)
 
 
 class _Pair:
-    """One client connection and its upstream twin; `up` and `down` each pump one way."""
+    """One client connection and its upstream twin, pumped both ways by one thread, so a cut
+    closes sockets no other thread is blocked on (a blocked recv would keep the RST from going out)."""
 
     def __init__(self, proxy: TcpProxy, client: socket.socket, upstream: socket.socket) -> None:
         self.proxy = proxy
         self.client = client
         self.upstream = upstream
         self.armed: _Cut | None = None
-        self.passed = 0  # answer bytes let through since the cut was armed
+        self.passed = 0  # bytes let through since the cut was armed
+        self.kill = False
 
-    def _end(self, reset: bool = False) -> None:
-        for s in (self.client, self.upstream):
+    def run(self) -> None:
+        reset = False
+        try:
+            while not self.kill and not self.proxy._stopped:
+                ready, _, _ = select.select([self.client, self.upstream], [], [], POLL_S)
+                if any(not self._pump(sock) for sock in ready):
+                    reset = self.kill
+                    break
+            else:
+                reset = True
+        except OSError:
+            pass
+        for sock in (self.client, self.upstream):
             if reset:
-                _reset(s)
+                _reset(sock)
             else:
                 with contextlib.suppress(OSError):
-                    s.close()
-        self.proxy._forget(self.client, self.upstream)
+                    sock.close()
+        self.proxy._forget(self)
 
-    def up(self) -> None:
-        try:
-            while data := self.client.recv(CHUNK):
-                if self.armed is None:
-                    self.armed = self.proxy._arm(data)
-                cut = self.armed
-                if cut is not None and cut.request:
-                    room = cut.after_bytes - self.passed
-                    if room < len(data):
-                        self.upstream.sendall(data[: max(room, 0)])
-                        self.proxy.cuts_made += 1
-                        self._end(reset=True)
-                        return
-                    self.passed += len(data)
-                self.upstream.sendall(data)
-        except OSError:
-            pass
-        with contextlib.suppress(OSError):
-            self.upstream.shutdown(socket.SHUT_WR)
-
-    def down(self) -> None:
-        try:
-            while data := self.upstream.recv(CHUNK):
-                cut = self.armed
-                if cut is not None and not cut.request:
-                    room = cut.after_bytes - self.passed
-                    if room < len(data):
-                        if room > 0:
-                            self.client.sendall(data[:room])
-                        self.proxy.cuts_made += 1
-                        self._end(reset=True)
-                        return
-                    self.passed += len(data)
-                self.client.sendall(data)
-        except OSError:
-            pass
-        self._end()
+    def _pump(self, source: socket.socket) -> bool:
+        """Move one chunk from `source` to its twin; False when this pair is done."""
+        data = source.recv(CHUNK)
+        if not data:
+            return False
+        going_up = source is self.client
+        if going_up and self.armed is None:
+            self.armed = self.proxy._arm(data)
+        cut = self.armed
+        if cut is not None and cut.request == going_up:
+            room = cut.after_bytes - self.passed
+            if room < len(data):
+                target = self.upstream if going_up else self.client
+                if room > 0:
+                    target.sendall(data[:room])
+                self.proxy.cuts_made += 1
+                self.kill = True
+                return False
+            self.passed += len(data)
+        (self.upstream if going_up else self.client).sendall(data)
+        return True
