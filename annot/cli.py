@@ -226,8 +226,10 @@ def push(
     from annot import sync
 
     cfg = config()
-    with progress_bar() as progress:
-        result = sync.push(cfg, cfg.project(project), paths or None, predictions=not no_predictions, progress=progress)
+    proj = cfg.project(project)
+    # two pushes at once would both see an article missing and both import it
+    with sync.project_lock(cfg, proj), progress_bar() as progress:
+        result = sync.push(cfg, proj, paths or None, predictions=not no_predictions, progress=progress)
     out.print(f"project {result.project_id}: {result.imported} imported, {result.already} already there")
     for origin, article_id in result.duplicates:
         err.print(f"{origin}: duplicate of article {article_id}, skipped", highlight=False)
