@@ -8,8 +8,10 @@ never contain the API key.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import ssl
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,12 @@ TRANSIENT_STATUS = frozenset({502, 503, 504})
 EXPORT_CHUNK = 1 << 16
 LIST_PAGE = 5000  # ids and times only: small rows, so big pages
 EXPORT_IDS_PER_REQUEST = 400  # task ids in one export URL (ids[]=...), well under URL length limits
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every request: httpx otherwise builds one per call, about 30 ms each."""
+    return httpx.create_ssl_context()
 
 
 def _transient(error: BaseException) -> bool:
@@ -121,7 +129,9 @@ class Server:
 
         def go() -> httpx.Response:
             headers = self.sdk._client_wrapper.get_headers()
-            response = httpx.request(method, f"{self.url}{path}", headers=headers, timeout=REQUEST_TIMEOUT_S, **kwargs)
+            response = httpx.request(
+                method, f"{self.url}{path}", headers=headers, timeout=REQUEST_TIMEOUT_S, verify=_tls(), **kwargs
+            )
             response.raise_for_status()
             return response
 
@@ -264,7 +274,8 @@ class Server:
         def go() -> None:
             headers = self.sdk._client_wrapper.get_headers()
             url = f"{self.url}/api/projects/{project_id}/export"
-            with httpx.stream("GET", url, params=params, headers=headers, timeout=REQUEST_TIMEOUT_S) as r:
+            timeout = REQUEST_TIMEOUT_S
+            with httpx.stream("GET", url, params=params, headers=headers, timeout=timeout, verify=_tls()) as r:
                 r.raise_for_status()
                 with open(tmp, "wb") as f:
                     for chunk in r.iter_bytes(EXPORT_CHUNK):
