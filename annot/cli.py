@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -45,7 +46,9 @@ def friendly(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except AnnotError as e:
-            err.print(f"[red]error:[/red] {e}", highlight=False, markup=True, soft_wrap=True)
+            # one line even when a parser's message spans several; escaped, as it quotes user input
+            message = escape(" ".join(str(e).split()))
+            err.print(f"[red]error:[/red] {message}", highlight=False, markup=True, soft_wrap=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("interrupted; nothing half-written was kept, run the command again to finish")
@@ -406,15 +409,21 @@ def sync_cmd(
 
     cfg = config()
     projects = [cfg.project(project)] if project else cfg.projects
+    unreadable = 0
     for proj in projects:
         with progress_bar() as progress:
             result = sync.sync(cfg, proj, predictions=not no_predictions, progress=progress)
         out.print(f"[bold]{proj.name}[/bold]: pushed {result.push.imported} new articles")
+        for problem in result.push.problems:  # the rest went through; the user still has to fix these
+            err.print(f"{problem.origin}: {problem.reason}", highlight=False, markup=False)
+        unreadable += len(result.push.problems)
         if result.published is None:
             out.print(f"no annotation changed since the last sync; {proj.export} is up to date")
             continue
         _print_report(result.pull.report)
         _print_published(result.published, proj.export)
+    if unreadable:  # as `annot push` does: scripts learn that some files were not pushed
+        raise typer.Exit(1)
 
 
 @app.command()

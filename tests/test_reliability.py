@@ -12,13 +12,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from annot import sync
 from annot.articles import read_articles
 from annot.labelstudio import Server
-from tests.conftest import Live, Workspace
+from tests.conftest import Live, Workspace, free_port
 from tests.tcp_proxy import TcpProxy
 from tests.test_roundtrip import annot, task_for, ui_annotation
 
@@ -213,3 +214,197 @@ def test_every_sync_appends_one_audit_line(workspace: Workspace, live_studio: Li
     report = json.loads((workspace.export / "publish-report.json").read_text(encoding="utf-8"))
     assert second["dataset_version"] == report["version"] != first["dataset_version"]
     assert first["time"] <= second["time"]
+
+
+# -- bad input: a clear message, exit 1, nothing else lost ----------------------------------------
+
+HUGE_JSONL_LINE = 13_000_000  # over articles.MAX_JSONL_LINE_BYTES (12 MB)
+BIG_ARTICLE = 20_000_000  # the issue's 20 MB article, over the 5 MB limit for one article
+
+
+def _bad_seeds(seeds: Path) -> dict[str, str]:
+    """Write bad files beside the good seeds; returns file name -> what its message must say."""
+    good = "The minister said the plan was sound and would work well for everyone involved in it."
+    (seeds / "mixed.jsonl").write_text(
+        json.dumps({"title": "A fine title for a record", "text": good}) + "\n{not json\n", encoding="utf-8"
+    )
+    with open(seeds / "huge.jsonl", "w", encoding="utf-8") as f:
+        f.write('{"text": "' + "a" * HUGE_JSONL_LINE + '"}\n')
+    paragraph = "The minister said the deal is a disgrace, officials said on Friday in the capital. " * 8
+    with open(seeds / "big.txt", "w", encoding="utf-8") as f:
+        f.write((paragraph + "\n\n") * (BIG_ARTICLE // (len(paragraph) + 2) + 1))
+    (seeds / "latin1.txt").write_bytes(
+        "Le ministre a déclaré que l'accord était « une honte », selon des responsables à Paris.\n".encode("latin-1")
+    )
+    (seeds / "image.txt").write_bytes(bytes(range(256)) * 64)
+    return {
+        "mixed.jsonl:2": "not valid JSON",
+        "huge.jsonl:1": "12 MB limit",
+        "big.txt": "5 MB limit",
+        "image.txt": "binary",
+    }
+
+
+def test_bad_files_are_named_and_the_good_ones_still_go_through(workspace: Workspace, live_studio: Live) -> None:
+    expected_bad = _bad_seeds(workspace.root / "seeds")
+    good = expected_ids(workspace)  # the five seeds, the good JSONL record and the Latin-1 article
+    assert len(good) == 7
+
+    ingest = annot("ingest", "seeds", "--json")
+    assert ingest.returncode == 1
+    assert {json.loads(line)["id"] for line in ingest.stdout.splitlines()} == good
+    assert "déclaré" in ingest.stdout  # non-UTF-8 text is decoded, not refused
+    for run in (ingest, annot("push"), annot("sync")):
+        assert run.returncode == 1, run.args
+        assert "Traceback" not in run.stderr
+        for where, says in expected_bad.items():
+            line = next((x for x in run.stderr.splitlines() if where in x), "")
+            assert says in line, (run.args, where, run.stderr)
+    assert_exactly_once(live_studio, workspace)
+    assert (workspace.export / "publish-report.json").exists()  # sync went on to publish the rest
+
+
+def test_files_that_are_not_label_studio_exports(workspace: Workspace) -> None:
+    bad = {
+        "object.json": '{"title": "one task?"}',
+        "table.json": "id,text\n1,hello\n",
+        "empty.json": "",
+        "no-data.json": '[{"id": 1, "text": "hello"}]',
+        "truncated.json": (REPO_EXPORT.read_text(encoding="utf-8"))[:500],
+    }
+    for name, text in bad.items():
+        (workspace.root / name).write_text(text, encoding="utf-8")
+    (workspace.root / "binary.json").write_bytes(bytes(range(256)))
+    for name in [*bad, "binary.json"]:
+        for command in ("validate", "agreement"):
+            line = one_clear_line(annot(command, name))
+            assert name in line, (command, line)
+        line = one_clear_line(annot("publish", "--from-export", name, "--out", "out"))
+        assert name in line
+    assert not (workspace.root / "out").exists()
+
+
+def test_schema_with_errors_is_named_and_nothing_is_sent(workspace: Workspace, live_studio: Live) -> None:
+    schema = workspace.root / "schemas" / "news-stance.yaml"
+    text = schema.read_text(encoding="utf-8")
+    schema.write_text(text.replace("version: 1", "version: one", 1), encoding="utf-8")
+    for args in (("schema", "render"), ("push",), ("sync",), ("validate", str(REPO_EXPORT))):
+        line = one_clear_line(annot(*args))
+        assert "news-stance.yaml" in line and "version" in line, (args, line)
+    schema.write_text(text + "\n  - [unclosed\n", encoding="utf-8")
+    line = one_clear_line(annot("schema", "render"))
+    assert "news-stance.yaml" in line and "YAML" in line
+    assert live_studio.server().find_project(workspace.project) is None
+
+
+def test_hand_made_task_is_reported_not_guessed(workspace: Workspace, live_studio: Live) -> None:
+    project_id = _annotate_one(workspace, live_studio)
+    server = live_studio.server()
+    text = "Minister Ilse Varga said the deal is a disgrace, officials said."
+    [hand_id] = server.import_tasks(project_id, [{"data": {"text": text, "title": "made in the UI"}}])
+    result = ui_annotation(text, "Ilse Varga", "a disgrace", stance="against", target="China", name="Ilse Varga")
+    server.create_annotation(hand_id, result)
+
+    run = annot("validate", "--json")
+    assert run.returncode == 1
+    errors = json.loads(run.stdout)["errors"]
+    assert [(e["task_id"], e["code"]) for e in errors] == [(hand_id, "not-annot-task")]
+
+    run = annot("sync")
+    assert f"task {hand_id}" in run.stderr and "article_id" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
+    assert server.get_project(project_id).task_number == 6  # nothing re-pushed, nothing deleted
+    report = json.loads((workspace.export / "publish-report.json").read_text(encoding="utf-8"))
+    assert sum(report["counts"]["rows"]["claims"].values()) == 1  # the annot task's claim only
+    assert [t["task_id"] for t in report["unpublished_tasks"]] == [hand_id]
+
+
+def test_unknown_label_is_reported_and_the_rest_published(workspace: Workspace, live_studio: Live) -> None:
+    project_id = _annotate_one(workspace, live_studio)
+    task = task_for(live_studio, project_id, "Blinken")
+    other = next(t for t in live_studio.server().export_all(project_id) if t["id"] != task["id"])
+    text = other["data"]["text"]
+    word = text.split()[0]
+    bad = [
+        {
+            "id": "v1",
+            "from_name": "mention",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 0, "end": len(word), "text": word, "labels": ["Villain"]},
+        }
+    ]
+    made = live_studio.server().create_annotation(other["id"], bad)
+
+    run = annot("validate")
+    assert run.returncode == 1
+    line = next(x for x in run.stderr.splitlines() if "unknown-label" in x)
+    assert f"task {other['id']}" in line and "Villain" in line
+
+    run = annot("sync")
+    assert "unknown-label" in run.stderr and "Traceback" not in run.stderr
+    report = json.loads((workspace.export / "publish-report.json").read_text(encoding="utf-8"))
+    assert sum(report["counts"]["rows"]["claims"].values()) == 1  # the valid annotation is published
+    assert [i["annotation_id"] for i in report["excluded_annotations"]] == [made["id"]]
+
+
+# -- tokens ------------------------------------------------------------------------------------------
+
+REPO_EXPORT = Path(__file__).parent / "data" / "exports" / "news-stance-clean.json"
+FAKE_STUDIO = """#!/bin/sh
+# stands in for label-studio: records the environment it was given, then fails to start
+env > "{dump}"
+echo "pretending to start" >&2
+exit 3
+"""
+
+
+def _every_command(export: Path, port: int) -> list[tuple[str, ...]]:
+    """Every command of `annot --help`, with the arguments that make it reach the server if it can."""
+    return [
+        ("studio", "up", "--port", str(port)),
+        ("studio", "status"),
+        ("studio", "down"),
+        ("ingest", "seeds"),
+        ("schema", "render"),
+        ("push",),
+        ("pull",),
+        ("validate",),
+        ("validate", str(export)),
+        ("agreement",),
+        ("agreement", str(export), "--push-review"),
+        ("publish",),
+        ("publish", "--from-export", str(export), "--out", "out"),
+        ("sync",),
+        ("status",),
+        ("evaluate", "--gold", str(export)),
+        ("demo", "--port", str(port)),
+    ]
+
+
+def test_every_command_keeps_the_token_secret(workspace: Workspace, live_studio: Live) -> None:
+    help_text = annot("--help").stdout
+    listed = {args[0] for args in _every_command(REPO_EXPORT, 0)}
+    for word in ("ingest", "push", "pull", "validate", "agreement", "publish", "sync", "status", "demo", "evaluate"):
+        assert word in help_text and word in listed
+
+    fake = workspace.root / "fake-label-studio"
+    fake.write_text(FAKE_STUDIO.format(dump=workspace.root / "studio-env.txt"), encoding="utf-8")
+    fake.chmod(0o755)
+    dead = f"http://127.0.0.1:{free_port()}"
+    base = {"LABEL_STUDIO_API_KEY": SENTINEL, "ANNOT_LABEL_STUDIO": str(fake), **SHORT_RETRY}
+    outputs: list[str] = []
+    for url in (live_studio.url, dead):
+        for args in _every_command(REPO_EXPORT, free_port()):
+            run = annot(*args, env_extra={**base, "LABEL_STUDIO_URL": url})
+            text = run.stdout + run.stderr
+            outputs.append(text)
+            assert SENTINEL not in text, (args, url)
+            assert "Traceback" not in text, (args, url, text)
+            if args[0] in ("push", "pull", "sync") or args == ("agreement", str(REPO_EXPORT), "--push-review"):
+                line = one_clear_line(run)
+                assert ("refused the API key" if url == live_studio.url else "cannot reach") in line, (args, line)
+    assert (workspace.root / "studio-env.txt").exists()  # the fake studio did run
+    leaks = [p for p in workspace.root.rglob("*") if p.is_file() and SENTINEL.encode() in p.read_bytes()]
+    assert leaks == []
+    assert any("refused the API key" in text and "LABEL_STUDIO_API_KEY" in text for text in outputs)
