@@ -7,11 +7,13 @@ rendered characters, the way a person drags across words.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from typing import Any
 
-from playwright.sync_api import Browser, Locator, Page, Playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = "/usr/bin/chromium"
 # DESIGN.md "Tests": Debian's chromium, as Playwright's own browser download does not work here.
@@ -27,6 +29,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 900}
 PAGE_TIMEOUT_MS = 30_000  # the labeling app is a large bundle; first load on 2 cores takes a few seconds
 STEP_TIMEOUT_MS = 10_000
+SETTLE_TIMEOUT_MS = 5_000
 DRAG_STEPS = 6  # intermediate mouse moves, so the drag reads as a drag and not a jump
 
 # The rendered text: one span per line, joined by <br>, so a "\n" of the task is not in the DOM text.
@@ -78,6 +81,11 @@ def open_task(page: Page, url: str, project_id: int, task_id: int) -> None:
     """Open one task on the labeling screen, as a click in the project's task list does."""
     page.goto(f"{url}/projects/{project_id}/data?task={task_id}", timeout=PAGE_TIMEOUT_MS)
     page.locator(".lsf-richtext__container").wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.get_by_role("button", name="Submit current annotation").wait_for(timeout=PAGE_TIMEOUT_MS)
+    # hotkeys are bound once the annotation has loaded; a key pressed before that is lost
+    # a poll that never stops is no reason to fail: the steps below wait for what they need
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_load_state("networkidle", timeout=SETTLE_TIMEOUT_MS)
 
 
 def article_text(page: Page) -> str:
@@ -114,6 +122,7 @@ def mark(page: Page, label: str, needle: str, *, hotkey: str | None = None) -> N
         page.keyboard.press(hotkey)
     else:
         label_button(page, label).click()
+    expect(label_button(page, label), f"{label} is not the active label").to_have_class(re.compile("_selected"))
     drag_select(page, needle)
     regions(page).nth(count).wait_for(timeout=STEP_TIMEOUT_MS)
 
@@ -136,12 +145,19 @@ def select_region(page: Page, text: str) -> None:
 
 
 def heading(page: Page, text: str) -> Locator:
-    return page.get_by_role("heading", name=re.compile(rf"^{re.escape(text)}"))
+    """A heading that starts with `text`, shown or hidden."""
+    return page.get_by_role("heading", name=text, include_hidden=True)
+
+
+def heading_shown(page: Page, text: str) -> bool:
+    found = heading(page, text)
+    assert found.count() == 1, f"the screen has {found.count()} headings {text!r}"
+    return found.is_visible()
 
 
 def choice(page: Page, value: str) -> Locator:
-    # Label Studio names each radio by its value followed by the hotkey hint, e.g. "favor[f]"
-    return page.get_by_role("radio", name=re.compile(rf"^{re.escape(value)}(\W|$)"))
+    """The radio of a choice. Label Studio names it by its value and hotkey hint, "favor[f]", or the value alone."""
+    return page.get_by_role("radio", name=re.compile(rf"^{re.escape(value)}(\[.*\])?$"))
 
 
 def relate(page: Page, from_text: str, to_text: str, relation: str) -> None:

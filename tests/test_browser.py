@@ -4,6 +4,7 @@ with the mouse and keyboard in Debian's chromium, then `annot sync` and the publ
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from annot import sync
-from annot.schema import load_schema
+from annot.schema import Schema, label_config, load_schema
 from tests import browser_helpers as ui
 from tests.conftest import REPO, SCHEMA, Live, Workspace
 from tests.test_roundtrip import annot
@@ -22,6 +23,10 @@ pytestmark = [
     pytest.mark.server,
     pytest.mark.skipif(ui.chromium_missing(), reason=f"Debian's chromium is not at {ui.CHROMIUM} (`make browser`)"),
 ]
+
+# Keys Label Studio 1.23's labeling screen binds for itself (its keymap: `u` unselects the region).
+LABEL_STUDIO_KEYS = {"u", "enter", "escape", "backspace", "delete", "ctrl+enter", "ctrl+space", "ctrl+z"}
+LABEL_STUDIO_KEYS |= {"ctrl+shift+z", "ctrl+backspace", "ctrl+d", "ctrl+h", "alt+r", "alt+h", "alt+l", "alt+m", "alt+."}
 
 SCREENSHOT = REPO / "docs" / "annotator-screen.png"
 
@@ -92,19 +97,19 @@ def published(ws: Workspace) -> tuple[list[tuple], dict]:
     return found, doc
 
 
-def open_varga(ws: Workspace, live: Live, page: Page) -> str:
-    """Push the test articles without predictions and open the Varga article; returns its text."""
+def open_varga(ws: Workspace, live: Live, page: Page) -> tuple[int, str]:
+    """Push the test articles without predictions and open the Varga article; returns the project id and text."""
     project_id = push(ws, predictions=False)
     task = ui.task_with(live.server(), project_id, "Varga")
     ui.open_task(page, live.url, project_id, task["id"])
     page.get_by_role("heading", name=VARGA["title"]).wait_for()
-    return task["data"]["text"]
+    return project_id, task["data"]["text"]
 
 
 def test_annotator_marks_a_claim_and_sync_publishes_exactly_it(
     workspace: Workspace, live_studio: Live, page: Page
 ) -> None:
-    text = open_varga(workspace, live_studio, page)
+    project_id, text = open_varga(workspace, live_studio, page)
     shown = ui.article_text(page)
     assert "Minister Varga said the deal is “a disgrace”" in shown and "🚀" in shown
 
@@ -137,13 +142,14 @@ def test_annotator_marks_a_claim_and_sync_publishes_exactly_it(
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,  # the screen part passes; a Playwright timeout would not be this
     reason="Label Studio 1.23 saves the region text of a selection across a line break with a backslash-n "
     "where the newline is; annot.validate reports it as span-text-mismatch and the claim is not published",
 )
 def test_a_selection_across_a_line_break_publishes_with_its_offsets(
     workspace: Workspace, live_studio: Live, page: Page
 ) -> None:
-    text = open_varga(workspace, live_studio, page)
+    project_id, text = open_varga(workspace, live_studio, page)
     assert "“will not\nresume this year”" in ui.article_text(page)
 
     ui.mark(page, "Speaker", "She", hotkey="s")
@@ -153,17 +159,35 @@ def test_a_selection_across_a_line_break_publishes_with_its_offsets(
         ui.choice(page, value).click()
     ui.relate(page, "She", "will not", "says")  # drawn from the speaker to the claim: either direction counts
     ui.submit(page)
+    claim = offsets(text, "will not\nresume this year")
+    saved = [
+        r.get("value", {})
+        for t in live_studio.server().export_all(project_id)
+        for a in t["annotations"]
+        for r in a["result"]
+    ]
+    assert (claim[0], claim[1], ["Claim"]) in [(v.get("start"), v.get("end"), v.get("labels")) for v in saved]
 
     rows, doc = published(workspace)
-    claim = offsets(text, "will not\nresume this year")
     assert rows == [(*claim, "will not\nresume this year", "She", "none", "Other", "mixed")]
     assert doc["text"][claim[0] : claim[1]] == "will not\nresume this year"
+
+
+def rendered_hotkeys(schema: Schema) -> dict[str, str]:
+    """Hotkey -> label or choice value, as the generated config gives them to Label Studio."""
+    config = ET.fromstring(label_config(schema))
+    keys = [(el.get("hotkey"), el.get("value")) for el in config.iter() if el.tag in ("Label", "Choice")]
+    found = {key: value for key, value in keys if key}
+    assert len(found) == len([k for k, _ in keys if k]), f"hotkeys clash: {keys}"
+    return found
 
 
 def test_the_labeling_screen_shows_the_right_controls_and_takes_predictions(
     workspace: Workspace, live_studio: Live, page: Page
 ) -> None:
     schema = load_schema(SCHEMA)
+    hotkeys = rendered_hotkeys(schema)
+    assert not set(hotkeys) & LABEL_STUDIO_KEYS, "a hotkey Label Studio's screen binds for itself"
     project_id = push(workspace, predictions=True)
     server = live_studio.server()
     task = ui.task_with(server, project_id, "Varga")
@@ -177,57 +201,61 @@ def test_the_labeling_screen_shows_the_right_controls_and_takes_predictions(
     ui.regions(page).nth(len(predicted) - 1).wait_for()
     assert ui.regions(page).count() == len(predicted)
 
-    claim_headings = [a.heading for a in schema.spans["Claim"].attributes.values()]
-    speaker_headings = [a.heading for a in schema.spans["Speaker"].attributes.values()]
-    assert all(claim_headings) and all(speaker_headings)
+    claim_attrs = schema.spans["Claim"].attributes
+    claim_headings = [a.heading or "" for a in claim_attrs.values()]
+    speaker_headings = [a.heading or "" for a in schema.spans["Speaker"].attributes.values()]
+    assert all(claim_headings) and all(speaker_headings), "every control has a heading"
 
-    def visible(headings: list[str | None]) -> list[bool]:
-        return [ui.heading(page, h or "").is_visible() for h in headings]
+    def shown(headings: list[str]) -> list[bool]:
+        return [ui.heading_shown(page, h) for h in headings]
 
-    assert visible(claim_headings + speaker_headings) == [False] * 4, "controls shown with no region selected"
+    assert shown(claim_headings + speaker_headings) == [False] * 4, "controls shown with no region selected"
 
     # the guidelines are one click away
     page.get_by_role("button", name="Instructions").click()
-    guidelines_title = (SCHEMA.parent / schema.guidelines).read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
-    page.get_by_role("heading", name=guidelines_title).wait_for()
+    guidelines_title = (SCHEMA.parent / (schema.guidelines or "")).read_text(encoding="utf-8").splitlines()[0]
+    page.get_by_role("heading", name=guidelines_title.lstrip("# ")).wait_for()
     page.keyboard.press("Escape")
-    page.get_by_role("heading", name=guidelines_title).wait_for(state="hidden")
+    page.get_by_role("heading", name=guidelines_title.lstrip("# ")).wait_for(state="hidden")
 
     ui.select_region(page, claim["value"]["text"].split("\n")[0])
-    assert visible(claim_headings) == [True] * 3
-    assert visible(speaker_headings) == [False]
-    # every choice hotkey checks its own choice and does nothing else (no clash with labels or Label Studio)
-    for attr in schema.spans["Claim"].attributes.values():
+    assert shown(claim_headings) == [True] * 3
+    assert shown(speaker_headings) == [False]
+    # each choice hotkey checks its own choice and nothing else, and keeps the region selected
+    for attr in claim_attrs.values():
         for option in attr.choices:
-            assert option.hotkey
-            page.keyboard.press(option.hotkey)
-            assert ui.choice(page, option.value).is_checked(), f"hotkey {option.hotkey} did not choose {option.value}"
+            key = next((k for k, v in hotkeys.items() if v == option.value), None)
+            if key is None:
+                continue
+            page.keyboard.press(key)
+            assert ui.choice(page, option.value).is_checked(), f"hotkey {key} did not choose {option.value}"
             others = [c.value for c in attr.choices if c.value != option.value]
             assert not any(ui.choice(page, v).is_checked() for v in others)
     assert ui.regions(page).count() == len(predicted)
-    assert visible(claim_headings) == [True] * 3, "a choice hotkey changed the region's label"
-    for key in ("a", "h", "d"):  # against, China, direct
-        page.keyboard.press(key)
+    assert shown(claim_headings) == [True] * 3, "a choice hotkey changed or unselected the region"
+    for value in ("against", "China", "direct"):
+        page.keyboard.press(next(k for k, v in hotkeys.items() if v == value))
 
     ui.select_region(page, speaker["value"]["text"])
-    assert visible(speaker_headings) == [True]
-    assert visible(claim_headings) == [False] * 3
+    assert shown(speaker_headings) == [True]
+    assert shown(claim_headings) == [False] * 3
 
-    # submit with the Speakers' names and the other Claims' choices left as predicted or empty: nothing blocks
+    # submit with other regions as predicted, some without their required choices: nothing blocks
     ui.submit(page)
     (saved,) = server._raw("GET", f"/api/tasks/{task['id']}").json()["annotations"]
-    spans = {
-        (r["value"]["start"], r["value"]["end"], *r["value"]["labels"])
-        for r in saved["result"]
-        if "labels" in r.get("value", {})
+
+    def spans(result: list[dict]) -> set[tuple]:
+        return {
+            (r["value"]["start"], r["value"]["end"], *r["value"]["labels"]) for r in result if r["type"] == "labels"
+        }
+
+    assert spans(saved["result"]) == spans(predicted)
+    edited = [r for r in saved["result"] if r.get("id") == claim["id"] and r["type"] == "choices"]
+    assert {r["from_name"]: r["value"]["choices"] for r in edited} == {
+        "stance": ["against"],
+        "target": ["China"],
+        "quote_type": ["direct"],
     }
-    assert spans == {(r["value"]["start"], r["value"]["end"], *r["value"]["labels"]) for r in predicted}
-    chosen = {
-        r["from_name"]: r["value"]["choices"]
-        for r in saved["result"]
-        if r.get("id") == claim["id"] and r["type"] == "choices"
-    }
-    assert chosen == {"stance": ["against"], "target": ["China"], "quote_type": ["direct"]}
 
 
 def test_article_markup_is_shown_as_text_and_never_run(workspace: Workspace, live_studio: Live, page: Page) -> None:
