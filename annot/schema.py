@@ -219,8 +219,12 @@ def label_config(schema: Schema) -> str:
 
     Per-region controls are never marked `required`: Label Studio 1.23 then
     demands them of every region and blocks a correct submit (DESIGN.md).
-    Required attributes are enforced by `annot.validate` instead.
+    Required attributes are enforced by `annot.validate` instead. A hotkey the
+    labeling screen binds for itself is left out: Label Studio 1.23's `u`
+    unselects the region, so a choice on `u` could never be chosen by key.
     """
+    screen_keys = RESERVED_HOTKEYS | {"u", "enter", "delete", "ctrl+space", "ctrl+backspace", "ctrl+d"}
+    screen_keys |= {"ctrl+h", "alt+h", "alt+l", "alt+m", "alt+."}
     text = schema.text
     lines = ["<View>"]
     if schema.title_field:
@@ -231,7 +235,7 @@ def label_config(schema: Schema) -> str:
         attrs = f"value={quoteattr(label)}"
         if span.color:
             attrs += f" background={quoteattr(span.color)}"
-        if span.hotkey:
+        if span.hotkey and span.hotkey.lower() not in screen_keys:
             attrs += f" hotkey={quoteattr(span.hotkey)}"
         if span.description:
             attrs += f" hint={quoteattr(span.description)}"
@@ -257,7 +261,8 @@ def label_config(schema: Schema) -> str:
                 mode = "single-radio" if attr.type == "choice" else "multiple"
                 lines.append(f'    <Choices {common} choice="{mode}" showInline="true">')
                 for c in attr.choices:
-                    extra = f" hotkey={quoteattr(c.hotkey)}" if c.hotkey else ""
+                    usable = c.hotkey and c.hotkey.lower() not in screen_keys
+                    extra = f" hotkey={quoteattr(c.hotkey)}" if usable else ""
                     if c.description:
                         extra += f" hint={quoteattr(c.description)}"
                     lines.append(f"      <Choice value={quoteattr(c.value)}{extra}/>")
