@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -33,6 +34,8 @@ HEALTH_POLL_S = 0.5
 STOP_TIMEOUT_S = 20.0
 EXECUTABLE_ENV = "ANNOT_LABEL_STUDIO"
 LOG_FILE = "label-studio.log"
+# psycopg's reason in the log, e.g. `FATAL:  password authentication failed for user "annot"`
+DATABASE_ERROR = re.compile(r"OperationalError: (?:connection failed: )?(.+)")
 
 
 @dataclass(frozen=True)
@@ -167,9 +170,14 @@ def up(
         "LATEST_VERSION_CHECK": "false",
         "COLLECT_ANALYTICS": "false",
         "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+        # Label Studio reports errors to its vendor's Sentry with request headers (the API key)
+        # and data (`send_default_pii=True`); an empty DSN turns that off, in the server and the UI
+        "SENTRY_DSN": "",
+        "FRONTEND_SENTRY_DSN": "",
     }
     env.pop("LABEL_STUDIO_API_KEY", None)
     log_path = data_dir / LOG_FILE
+    log_start = log_path.stat().st_size if log_path.exists() else 0
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             [
@@ -207,7 +215,7 @@ def up(
     while not _healthy(url):
         elapsed = time.monotonic() - start
         if proc.poll() is not None:
-            raise StudioError(f"Label Studio exited with status {proc.returncode} while starting; see {log_path}")
+            raise StudioError(_start_failure(proc.returncode, log_path, log_start, database or conn.get("database")))
         if elapsed > STARTUP_TIMEOUT_S:
             _stop_pid(proc.pid)
             raise StudioError(f"Label Studio did not answer on {url} within {STARTUP_TIMEOUT_S:.0f} s; see {log_path}")
@@ -217,6 +225,23 @@ def up(
     info = status(root)
     save_connection(root, {**read_connection(root), "version": info.version})
     return info
+
+
+def _start_failure(status: int | None, log_path: Path, log_start: int, database: str | None) -> str:
+    """Why Label Studio stopped while starting: the database's own words when it was the database."""
+    with open(log_path, "rb") as log:
+        log.seek(log_start)
+        written = log.read().decode("utf-8", "replace")
+    found = DATABASE_ERROR.findall(written)
+    if database and found:
+        url = urlparse(database)
+        where = f"{url.hostname or '127.0.0.1'}:{url.port or 5432}/{url.path.lstrip('/')}"  # no password
+        reason = " ".join(found[-1].split())
+        return (
+            f"Label Studio could not use the PostgreSQL database {where}: {reason}; "
+            "start PostgreSQL, create the role and database, or fix --database"
+        )
+    return f"Label Studio exited with status {status} while starting; see {log_path}"
 
 
 def _stop_pid(pid: int) -> None:
