@@ -25,6 +25,10 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANNOT_RETRY_SECONDS", "5")
 
+# postgresql://user:password@127.0.0.1:5432/name: the session's Label Studio runs on this
+# (empty) database instead of SQLite; `.ci/run` sets it for a second pass of the server tests
+TEST_DATABASE_ENV = "ANNOT_TEST_DATABASE"
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -58,7 +62,7 @@ def live_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     root = tmp_path_factory.mktemp("studio")
     saved_home = os.environ.pop("ANNOT_HOME", None)
     try:
-        info = studio.up(root, port=free_port())
+        info = studio.up(root, port=free_port(), database=os.environ.get(TEST_DATABASE_ENV) or None)
         conn = read_connection(root)
     finally:
         if saved_home is not None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -382,6 +384,15 @@ def _every_command(export: Path, port: int) -> list[tuple[str, ...]]:
     ]
 
 
+def _run_every_command(
+    root: Path, url: str, env: dict[str, str]
+) -> list[tuple[tuple[str, ...], subprocess.CompletedProcess]]:
+    return [
+        (args, annot(*args, env_extra={**env, "LABEL_STUDIO_URL": url}, cwd=root))
+        for args in _every_command(REPO_EXPORT, free_port())
+    ]
+
+
 def test_every_command_keeps_the_token_secret(workspace: Workspace, live_studio: Live) -> None:
     help_text = annot("--help").stdout
     listed = {args[0] for args in _every_command(REPO_EXPORT, 0)}
@@ -389,22 +400,26 @@ def test_every_command_keeps_the_token_secret(workspace: Workspace, live_studio:
         assert word in help_text and word in listed
 
     fake = workspace.root / "fake-label-studio"
-    fake.write_text(FAKE_STUDIO.format(dump=workspace.root / "studio-env.txt"), encoding="utf-8")
+    fake.write_text(FAKE_STUDIO.format(dump="studio-env.txt"), encoding="utf-8")
     fake.chmod(0o755)
-    dead = f"http://127.0.0.1:{free_port()}"
-    base = {"LABEL_STUDIO_API_KEY": SENTINEL, "ANNOT_LABEL_STUDIO": str(fake), **SHORT_RETRY}
-    outputs: list[str] = []
-    for url in (live_studio.url, dead):
-        for args in _every_command(REPO_EXPORT, free_port()):
-            run = annot(*args, env_extra={**base, "LABEL_STUDIO_URL": url})
+    env = {"LABEL_STUDIO_API_KEY": SENTINEL, "ANNOT_LABEL_STUDIO": str(fake), **SHORT_RETRY}
+    # a bad token (the live server refuses it) and a dead server, each in its own copy of the workspace
+    dead_root = workspace.root.parent / "dead"
+    shutil.copytree(workspace.root, dead_root)
+    cases = {live_studio.url: workspace.root, f"http://127.0.0.1:{free_port()}": dead_root}
+    with ThreadPoolExecutor(len(cases)) as pool:
+        runs = dict(zip(cases, pool.map(lambda url: _run_every_command(cases[url], url, env), cases), strict=True))
+    for url, done in runs.items():
+        for args, run in done:
             text = run.stdout + run.stderr
-            outputs.append(text)
             assert SENTINEL not in text, (args, url)
             assert "Traceback" not in text, (args, url, text)
-            if args[0] in ("push", "pull", "sync") or args == ("agreement", str(REPO_EXPORT), "--push-review"):
+            if args[0] in ("push", "pull", "sync") or args[-1] == "--push-review":
                 line = one_clear_line(run)
-                assert ("refused the API key" if url == live_studio.url else "cannot reach") in line, (args, line)
-    assert (workspace.root / "studio-env.txt").exists()  # the fake studio did run
-    leaks = [p for p in workspace.root.rglob("*") if p.is_file() and SENTINEL.encode() in p.read_bytes()]
-    assert leaks == []
-    assert any("refused the API key" in text and "LABEL_STUDIO_API_KEY" in text for text in outputs)
+                bad_token = url == live_studio.url
+                assert ("refused the API key" if bad_token else "cannot reach") in line, (args, line)
+                assert not bad_token or "LABEL_STUDIO_API_KEY" in line  # says how to get a valid one
+    for root in cases.values():
+        assert (root / "studio-env.txt").exists()  # the stand-in studio did run, with its environment recorded
+        leaks = [p for p in root.rglob("*") if p.is_file() and SENTINEL.encode() in p.read_bytes()]
+        assert leaks == []
