@@ -319,7 +319,10 @@ def _document_row(task: Task, schema: Schema, consensus: _Consensus, annotations
     for label, span in schema.spans.items():
         items = []
         for region in sorted(by_label[label], key=lambda r: (r.start, r.end, r.id)):
-            item: dict[str, Any] = {"id": region.id, "start": region.start, "end": region.end, "text": region.text}
+            # the offsets are the truth (annot.validate): the text is cut from the article, not
+            # taken from what Label Studio stored (it writes a line break as a backslash and n)
+            cut = row["text"][region.start : region.end]
+            item: dict[str, Any] = {"id": region.id, "start": region.start, "end": region.end, "text": cut}
             for name, attr in span.attributes.items():
                 item[attr.column or name] = _attribute_value(attr.type, region.attributes.get(name))
             if schema.attribution and label == schema.attribution.claim:

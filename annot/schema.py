@@ -25,7 +25,29 @@ if TYPE_CHECKING:
     import datasets
 
 # Keys Label Studio's labeling screen binds for itself; a schema hotkey must not take them.
-RESERVED_HOTKEYS = frozenset({"ctrl+enter", "ctrl+z", "ctrl+shift+z", "backspace", "escape", "alt+r"})
+RESERVED_HOTKEYS = frozenset(
+    {
+        # read from Label Studio 1.23's built-in keymap; e.g. `u` unselects the region,
+        # so a choice bound to `u` could never be chosen by key (seen in the browser test)
+        "ctrl+enter",
+        "ctrl+z",
+        "ctrl+shift+z",
+        "backspace",
+        "escape",
+        "alt+r",
+        "u",
+        "enter",
+        "delete",
+        "ctrl+space",
+        "ctrl+backspace",
+        "ctrl+d",
+        "ctrl+h",
+        "alt+h",
+        "alt+l",
+        "alt+m",
+        "alt+.",
+    }
+)
 
 NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -219,12 +241,8 @@ def label_config(schema: Schema) -> str:
 
     Per-region controls are never marked `required`: Label Studio 1.23 then
     demands them of every region and blocks a correct submit (DESIGN.md).
-    Required attributes are enforced by `annot.validate` instead. A hotkey the
-    labeling screen binds for itself is left out: Label Studio 1.23's `u`
-    unselects the region, so a choice on `u` could never be chosen by key.
+    Required attributes are enforced by `annot.validate` instead.
     """
-    screen_keys = RESERVED_HOTKEYS | {"u", "enter", "delete", "ctrl+space", "ctrl+backspace", "ctrl+d"}
-    screen_keys |= {"ctrl+h", "alt+h", "alt+l", "alt+m", "alt+."}
     text = schema.text
     lines = ["<View>"]
     if schema.title_field:
@@ -235,7 +253,7 @@ def label_config(schema: Schema) -> str:
         attrs = f"value={quoteattr(label)}"
         if span.color:
             attrs += f" background={quoteattr(span.color)}"
-        if span.hotkey and span.hotkey.lower() not in screen_keys:
+        if span.hotkey:
             attrs += f" hotkey={quoteattr(span.hotkey)}"
         if span.description:
             attrs += f" hint={quoteattr(span.description)}"
@@ -261,8 +279,7 @@ def label_config(schema: Schema) -> str:
                 mode = "single-radio" if attr.type == "choice" else "multiple"
                 lines.append(f'    <Choices {common} choice="{mode}" showInline="true">')
                 for c in attr.choices:
-                    usable = c.hotkey and c.hotkey.lower() not in screen_keys
-                    extra = f" hotkey={quoteattr(c.hotkey)}" if usable else ""
+                    extra = f" hotkey={quoteattr(c.hotkey)}" if c.hotkey else ""
                     if c.description:
                         extra += f" hint={quoteattr(c.description)}"
                     lines.append(f"      <Choice value={quoteattr(c.value)}{extra}/>")

@@ -60,11 +60,9 @@ _LOCATE_CHAR = """([needle, edge]) => {
 }"""
 
 
-def chromium_missing() -> bool:
-    return shutil.which(CHROMIUM) is None
-
-
 def launch(pw: Playwright) -> Browser:
+    if shutil.which(CHROMIUM) is None:
+        raise RuntimeError(f"Debian's chromium is not at {CHROMIUM}: run `make browser`")
     return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 

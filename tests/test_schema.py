@@ -132,3 +132,17 @@ def test_schema_mistakes_name_the_field(tmp_path: Path, change, says: str) -> No
     with pytest.raises(SchemaError) as err:
         load_schema(path)
     assert says in str(err.value) and str(path) in str(err.value)
+
+
+def test_a_hotkey_the_labeling_screen_binds_is_refused(tmp_path: Path) -> None:
+    """`u` unselects the region in Label Studio 1.23 (seen in the browser test): a choice there is unreachable."""
+    from annot.errors import SchemaError
+    from annot.schema import load_schema
+
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "name: s\nversion: 1\nspans:\n  Claim:\n    attributes:\n"
+        "      target: {type: choice, choices: [{value: United States, hotkey: u}]}\n"
+    )
+    with pytest.raises(SchemaError, match=r"spans.Claim.attributes.target.choices.United States: hotkey 'u'"):
+        load_schema(path)

@@ -119,6 +119,16 @@ def test_whitespace_rule_works_when_the_article_has_the_newline() -> None:
     assert problems_of(result, text) == []
 
 
+def test_a_line_break_label_studio_stored_as_backslash_n_matches() -> None:
+    """Label Studio 1.23 saves a selection across a line break with the text `\\n` (seen in the browser test)."""
+    text = "He said China\nwould respond."
+    value = {"start": 8, "end": 27, "labels": ["Cue"], "text": "China\\nwould respond"}
+    result = [{"id": "q", "from_name": "mention", "type": "labels", "value": value}]
+    assert problems_of(result, text) == []
+    value = {**value, "text": "China\\nwill respond"}
+    assert [p.code for p in problems_of([{**result[0], "value": value}], text)] == ["span-text-mismatch"]
+
+
 def test_relations_both_ways_and_wrong_ways() -> None:
     base = list(DESIGN_RESULT)
     claim_to_speaker = {**SAYS, "from_id": "xCBSqyb_7i", "to_id": "XX6rTI3p2m"}
