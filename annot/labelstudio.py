@@ -1,5 +1,8 @@
 """The Label Studio server, seen through its API: the only importer of `label_studio_sdk`.
 
+Calls are plain HTTP on one `httpx.Client`; the SDK is loaded only to exchange a
+personal access token for access tokens (and refresh them), which it does well.
+
 Every call goes through `_call`, which retries transient failures (connection
 refused or reset, timeouts, 502/503/504) with backoff and jitter for a bounded
 time and maps whatever is left to annot's own errors, once, here. Messages
@@ -18,8 +21,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-from label_studio_sdk.client import LabelStudio
-from label_studio_sdk.core.api_error import ApiError
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential_jitter
 
 from annot.errors import AuthError, LabelStudioError
@@ -42,9 +43,14 @@ def _tls() -> ssl.SSLContext:
 
 
 def _transient(error: BaseException) -> bool:
-    if isinstance(error, ApiError):
-        return error.status_code in TRANSIENT_STATUS
+    if isinstance(error, httpx.HTTPStatusError):
+        return error.response.status_code in TRANSIENT_STATUS
     return isinstance(error, httpx.TransportError)  # refused, reset, timeouts, protocol errors
+
+
+def _is_personal_access_token(key: str) -> bool:
+    """Personal access tokens are JWTs (three base64 parts); legacy tokens are 40 hex characters."""
+    return key.startswith("eyJ") and key.count(".") == 2
 
 
 def _detail(body: Any) -> str:
@@ -72,19 +78,29 @@ class Server:
         self.url = url.rstrip("/")
         self.retry_seconds = RETRY_TOTAL_S if retry_seconds is None else retry_seconds
         self._api_key = api_key
-        self._sdk: LabelStudio | None = None
+        self._sdk: Any = None
+        self._client: httpx.Client | None = None
 
     def __repr__(self) -> str:  # never show the key
         return f"Server({self.url!r})"
 
     @property
-    def sdk(self) -> LabelStudio:
+    def http(self) -> httpx.Client:
+        """One client, so requests reuse their connection."""
+        if self._client is None:
+            self._client = httpx.Client(timeout=REQUEST_TIMEOUT_S, verify=_tls())
+        return self._client
+
+    def _headers(self) -> dict[str, str]:
+        """Auth headers: a legacy token as is; a personal access token exchanged (and refreshed) by the SDK."""
+        if not _is_personal_access_token(self._api_key):
+            return {"Authorization": f"Token {self._api_key}"}
         if self._sdk is None:
-            self._sdk = self._call(
-                "connect",
-                lambda: LabelStudio(base_url=self.url, api_key=self._api_key, timeout=REQUEST_TIMEOUT_S, max_retries=0),
-            )
-        return self._sdk
+            # the SDK takes a second to import: load it only for the token exchange that needs it
+            from label_studio_sdk.client import LabelStudio
+
+            self._sdk = LabelStudio(base_url=self.url, api_key=self._api_key, timeout=REQUEST_TIMEOUT_S, max_retries=0)
+        return dict(self._sdk._client_wrapper.get_headers())
 
     # -- the one boundary where errors are translated ------------------------------
 
@@ -97,8 +113,6 @@ class Server:
         )
         try:
             return retrying(fn)
-        except ApiError as e:
-            raise self._translate(what, e.status_code, e.body) from None
         except httpx.HTTPStatusError as e:
             raise self._translate(what, e.response.status_code, e.response.text) from None
         except httpx.TransportError as e:
@@ -106,9 +120,10 @@ class Server:
                 f"cannot reach Label Studio at {self.url} ({what}: {type(e).__name__}); is it running? "
                 "Start the local one with `annot studio up` or check LABEL_STUDIO_URL"
             ) from None
-        except Exception as e:  # the SDK's own token exchange raises plain exceptions on a bad key
-            if "token" in str(e).lower() or "401" in str(e):
-                raise self._translate(what, 401, None) from None
+        except Exception as e:  # the SDK's token exchange raises its own errors on a bad or expired key
+            status = getattr(e, "status_code", None)
+            if status is not None or "token" in str(e).lower():
+                raise self._translate(what, status if status not in (None, 400) else 401, None) from None
             raise
 
     def _translate(self, what: str, status: int | None, body: Any) -> LabelStudioError:
@@ -125,13 +140,10 @@ class Server:
         return LabelStudioError(f"Label Studio at {self.url} answered {status} to {what}: {_detail(body)}")
 
     def _raw(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """A plain HTTP call with the SDK's auth headers, for endpoints the SDK does not cover well."""
+        """One HTTP call; transient failures retried, errors translated."""
 
         def go() -> httpx.Response:
-            headers = self.sdk._client_wrapper.get_headers()
-            response = httpx.request(
-                method, f"{self.url}{path}", headers=headers, timeout=REQUEST_TIMEOUT_S, verify=_tls(), **kwargs
-            )
+            response = self.http.request(method, f"{self.url}{path}", headers=self._headers(), **kwargs)
             response.raise_for_status()
             return response
 
@@ -272,10 +284,8 @@ class Server:
         tmp = path.with_suffix(path.suffix + ".part")
 
         def go() -> None:
-            headers = self.sdk._client_wrapper.get_headers()
             url = f"{self.url}/api/projects/{project_id}/export"
-            timeout = REQUEST_TIMEOUT_S
-            with httpx.stream("GET", url, params=params, headers=headers, timeout=timeout, verify=_tls()) as r:
+            with self.http.stream("GET", url, params=params, headers=self._headers()) as r:
                 r.raise_for_status()
                 with open(tmp, "wb") as f:
                     for chunk in r.iter_bytes(EXPORT_CHUNK):

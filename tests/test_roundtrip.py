@@ -239,3 +239,30 @@ def test_demo_end_to_end_and_idempotent(workspace: Workspace, live_studio: Live)
     assert again.returncode == 0, again.stderr
     assert "0 gold annotations imported" in again.stdout
     assert _version(workspace.export) == version
+
+
+def personal_access_token(live: Live) -> str:
+    """Log in as the admin in a browser-like session and create a personal access token (DESIGN.md)."""
+    import httpx
+
+    with httpx.Client(base_url=live.url, follow_redirects=True) as s:
+        s.get("/user/login/")
+        form = {"email": live.username, "password": live.password, "csrfmiddlewaretoken": s.cookies["csrftoken"]}
+        s.post("/user/login/", data=form, headers={"Referer": f"{live.url}/user/login/"})
+        made = s.post("/api/token/", headers={"X-CSRFToken": s.cookies["csrftoken"], "Referer": live.url})
+        assert made.status_code == 201, made.text  # one per user: this test is the only one that makes it
+        return made.json()["token"]
+
+
+def test_personal_access_token_and_a_forged_one(workspace: Workspace, live_studio: Live) -> None:
+    token = personal_access_token(live_studio)
+    assert token.startswith("eyJ")  # a JWT refresh token, not a legacy one
+    run = annot("push", env_extra={"LABEL_STUDIO_API_KEY": token})
+    assert run.returncode == 0, run.stderr
+    assert "5 imported" in run.stdout
+    head, body, _ = token.split(".")
+    forged = f"{head}.{body}.c2lnbmF0dXJlLW9mLXNvbWVvbmUtZWxzZQ"
+    bad = annot("pull", env_extra={"LABEL_STUDIO_API_KEY": forged})
+    assert bad.returncode == 1
+    assert forged not in bad.stdout + bad.stderr and body not in bad.stderr
+    assert "refused the API key" in bad.stderr and "Traceback" not in bad.stderr, bad.stderr
