@@ -828,7 +828,8 @@ def read_file(path: Path, problems: list[Problem] | None = None) -> list[Article
     return articles
 
 
-def _files(paths: Iterable[str | Path], problems: list[Problem]) -> list[Path]:
+def article_files(paths: Iterable[str | Path], problems: list[Problem]) -> list[Path]:
+    """The article files named or found (recursively) in folders, each once, sorted; missing ones are problems."""
     found: dict[Path, Path] = {}  # resolved -> as given, so a file named twice is read once
     for given in paths:
         path = Path(given)
@@ -857,7 +858,7 @@ def read_articles(paths: Iterable[str | Path]) -> Ingested:
     """
     result = Ingested()
     seen: set[str] = set()
-    for path in _files(paths, result.problems):
+    for path in article_files(paths, result.problems):
         try:
             articles = read_file(path, result.problems)
         except ArticleError as exc:

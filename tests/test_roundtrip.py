@@ -266,3 +266,24 @@ def test_personal_access_token_and_a_forged_one(workspace: Workspace, live_studi
     assert bad.returncode == 1
     assert forged not in bad.stdout + bad.stderr and body not in bad.stderr
     assert "refused the API key" in bad.stderr and "Traceback" not in bad.stderr, bad.stderr
+
+
+def test_push_rereads_only_files_that_changed(workspace: Workspace, live_studio: Live) -> None:
+    cfg = workspace.config()
+    project = cfg.project()
+    assert sync.push(cfg, project).imported == 5
+    state = sync.load_state(cfg, project)
+    unchanged = sync.read_sources(project.sources, state, state.pushed)
+    assert unchanged.articles == [] and unchanged.count == 5  # nothing read again, all five counted
+
+    seed = sorted((workspace.root / "seeds").glob("*.txt"))[0]
+    edited = seed.read_text(encoding="utf-8").replace("China's sincerity", "China's seriousness")
+    assert edited != seed.read_text(encoding="utf-8")
+    seed.write_text(edited, encoding="utf-8")
+    (workspace.root / "seeds" / "extra.txt").write_text(
+        "Extra article headline here\n\nMinister Ilse Varga said the talks would resume next week in Brussels.\n"
+    )
+    again = sync.push(cfg, project)
+    # the edited text is a new article (its old version stays in the project); four files were not read
+    assert (again.imported, again.already, again.articles) == (2, 4, 6)
+    assert live_studio.server().get_project(again.project_id).task_number == 7
