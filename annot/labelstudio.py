@@ -230,7 +230,7 @@ class Server:
                 return
             page += 1
 
-    def changed_since(self, project_id: int, watermark: str | None) -> list[tuple[int, str]]:
+    def changed_since(self, project_id: int, watermark: str | None, limit: int | None = None) -> list[tuple[int, str]]:
         """(task id, updated_at) of the tasks updated after `watermark` (all tasks if None), newest first.
 
         Label Studio bumps a task's `updated_at` when one of its annotations is created,
@@ -243,21 +243,21 @@ class Server:
             ]
         query = json.dumps({"filters": {"conjunction": "and", "items": items}, "ordering": ["-tasks:updated_at"]})
         changed: list[tuple[int, str]] = []
-        page = 1
+        page, page_size = 1, min(limit or LIST_PAGE, LIST_PAGE)
         while True:
             params = {"project": project_id, "query": query, "include": "id,updated_at", "page": page}
             try:
-                body = self._raw("GET", "/api/tasks", params={**params, "page_size": LIST_PAGE}).json()
+                body = self._raw("GET", "/api/tasks", params={**params, "page_size": page_size}).json()
             except LabelStudioError as e:
                 if " 404 " in str(e):  # past the last page
                     break
                 raise
             tasks = body.get("tasks", [])
             changed += [(int(t["id"]), t["updated_at"]) for t in tasks]
-            if len(tasks) < LIST_PAGE or len(changed) >= body.get("total", 0):
+            if len(tasks) < page_size or len(changed) >= body.get("total", 0) or (limit and len(changed) >= limit):
                 break
             page += 1
-        return changed
+        return changed[:limit] if limit else changed
 
     def article_ids(self, project_id: int) -> dict[str, int]:
         """article_id -> task id for every task of the project, read from the server."""

@@ -246,7 +246,7 @@ class PullResult:
     snapshot: Path | None  # the raw export fetched by this pull; None when nothing changed
     tasks: list[Task]
     report: Any  # annot.validate.Report
-    changed: int  # tasks fetched because they changed since the last pull
+    changed: int | None  # tasks fetched because they changed since the last pull; None: a full export
     full: bool  # a full export was asked for
 
 
@@ -262,8 +262,10 @@ def cache_path(config: Config, project: ProjectConfig) -> Path:
 
 def fetch(
     config: Config, project: ProjectConfig, server: Server, *, full: bool = False
-) -> tuple[int, Path | None, int]:
+) -> tuple[int, Path | None, int | None]:
     """Bring the local copy of the project's annotated tasks up to date: (project id, snapshot, tasks changed).
+
+    Tasks changed is None after a full export (everything was fetched).
 
     Changes are found with one filtered listing of task ids and update times; only those
     tasks are exported and merged into the local copy (everything, the first time).
@@ -275,7 +277,10 @@ def fetch(
     state = load_state(config, project)
     cache = cache_path(config, project)
     full = full or state.project_id != remote.id or state.watermark is None or not cache.exists()
-    changed = server.changed_since(remote.id, None if full else state.watermark)
+    # a full export needs only the newest update time, taken before it, as the next watermark
+    changed = (
+        server.changed_since(remote.id, None, limit=1) if full else server.changed_since(remote.id, state.watermark)
+    )
     snapshot: Path | None = None
     if full:
         snapshot = server.export_to(remote.id, snapshot_path(config, project))
@@ -294,7 +299,7 @@ def fetch(
         state.last_snapshot = str(snapshot)
         _prune_snapshots(snapshot.parent)
     save_state(config, project, state)
-    return remote.id, snapshot, len(changed)
+    return remote.id, snapshot, None if full else len(changed)
 
 
 def load_local(config: Config, project: ProjectConfig, schema: Schema) -> tuple[list[Task], Any]:
@@ -321,7 +326,7 @@ def pull(
     project_id, snapshot, changed = fetch(config, project, server or connect(config), full=full)
     tasks, report = load_local(config, project, schema)
     progress("pull", len(tasks), len(tasks))
-    return PullResult(project_id, snapshot, tasks, report, changed=changed, full=full)
+    return PullResult(project_id, snapshot, tasks, report, changed=changed, full=changed is None)
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -421,7 +426,7 @@ def sync(
             )
             state = load_state(config, project)
             state.published_key = key
-        pulled = PullResult(project_id, snapshot, tasks, report, changed=changed, full=False)
+        pulled = PullResult(project_id, snapshot, tasks, report, changed=changed, full=changed is None)
         state.last_sync = datetime.now(UTC).isoformat(timespec="seconds")
         if report is not None:
             state.last_counts = {
