@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
@@ -267,17 +267,17 @@ def _print_report(report: Any) -> None:
         err.print(str(problem), highlight=False, soft_wrap=True)
 
 
-def _load_tasks(export: Path | None, project: str | None) -> tuple[list[Any], Any, Config]:
-    """Tasks from an export file, or pulled from the project."""
+def _load_tasks(export: Path | None, project: str | None) -> tuple[Iterable[Any], Any, Config]:
+    """Tasks from an export file, or pulled from the project (re-iterable, read on each pass)."""
     from annot import sync
-    from annot.convert import read_export
+    from annot.convert import ExportFile
     from annot.schema import load_schema
 
     cfg = config()
     proj = cfg.project(project)
     if export is None:
         return sync.pull(cfg, proj).tasks, proj, cfg
-    return list(read_export(export, load_schema(proj.schema))), proj, cfg
+    return ExportFile(export, load_schema(proj.schema)), proj, cfg
 
 
 @app.command()
@@ -301,7 +301,7 @@ def validate(
     if export is None:
         tasks, _, _ = _load_tasks(None, project)
     else:
-        tasks = list(read_export(export, loaded))
+        tasks = read_export(export, loaded)
     report = run(tasks, loaded)
     if as_json:
         print(json.dumps(report.to_json()))

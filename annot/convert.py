@@ -35,6 +35,17 @@ NOT_AN_EXPORT = "expected Label Studio's JSON export (a list of tasks), not JSON
 # -- export -> records ----------------------------------------------------------
 
 
+class ExportFile:
+    """An export file as a re-iterable of Tasks, read afresh on each pass instead of held:
+    the memory of validating and publishing then grows with the dataset, not the project."""
+
+    def __init__(self, path: Path | str, schema: Schema) -> None:
+        self.path, self.schema = Path(path), schema
+
+    def __iter__(self) -> Iterator[Task]:
+        return read_export(self.path, self.schema)
+
+
 def read_export(path: Path | str, schema: Schema) -> Iterator[Task]:
     """The tasks of a Label Studio JSON export file, one at a time.
 

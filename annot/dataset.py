@@ -231,6 +231,9 @@ def build(
     (`annot.validate.validate(...).invalid_annotations()`): those annotations are left
     out and listed. Several annotators on a task are settled by `annot.agreement.adjudicate`.
     `agreement` (`annot.agreement.measure(...)` or its `to_json()`) goes into the card.
+    Tasks are read once, in the order given (exports come in task id order), and not held:
+    memory grows with the rows, not with the tasks. Of two tasks with one article, the
+    first wins.
     """
     invalid = invalid or {}
     invalid_ids = {str(k): list(v) for k, v in invalid.items()}
@@ -240,7 +243,7 @@ def build(
     counts: Counter[str] = Counter()
     seen: dict[str, Any] = {}
 
-    for task in sorted(tasks, key=lambda t: (t.id is None, t.id or 0)):
+    for task in tasks:
         counts["tasks"] += 1
         article_id = task.article_id
         live = [a for a in task.annotations if not a.cancelled]

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -244,7 +244,7 @@ def push(
 class PullResult:
     project_id: int
     snapshot: Path | None  # the raw export fetched by this pull; None when nothing changed
-    tasks: list[Task]
+    tasks: Iterable[Task]  # re-iterable: read from the local copy on each pass
     report: Any  # annot.validate.Report
     changed: int | None  # tasks fetched because they changed since the last pull; None: a full export
     full: bool  # a full export was asked for
@@ -302,13 +302,13 @@ def fetch(
     return remote.id, snapshot, None if full else len(changed)
 
 
-def load_local(config: Config, project: ProjectConfig, schema: Schema) -> tuple[list[Task], Any]:
-    """The local copy's tasks and their validation report."""
-    from annot.convert import read_export
+def load_local(config: Config, project: ProjectConfig, schema: Schema) -> tuple[Iterable[Task], Any]:
+    """The local copy's tasks (read afresh on each pass, not held) and their validation report."""
+    from annot.convert import ExportFile
     from annot.validate import validate
 
-    cache = cache_path(config, project)
-    tasks = list(read_export(cache, schema)) if cache.exists() else []
+    path = cache_path(config, project)
+    tasks: Iterable[Task] = ExportFile(path, schema) if path.exists() else []
     return tasks, validate(tasks, schema)
 
 
@@ -325,7 +325,7 @@ def pull(
     progress("pull", 0, None)
     project_id, snapshot, changed = fetch(config, project, server or connect(config), full=full)
     tasks, report = load_local(config, project, schema)
-    progress("pull", len(tasks), len(tasks))
+    progress("pull", report.tasks, report.tasks)
     return PullResult(project_id, snapshot, tasks, report, changed=changed, full=changed is None)
 
 
@@ -360,7 +360,7 @@ def _prune_snapshots(folder: Path) -> None:
 
 
 def publish_tasks(
-    tasks: list[Task],
+    tasks: Iterable[Task],
     schema: Schema,
     out: Path,
     *,
@@ -409,7 +409,7 @@ def sync(
         state = load_state(config, project)
         key = f"{state.watermark}|{hashlib.sha256(project.schema.read_bytes()).hexdigest()}"
         up_to_date = state.published_key == key and (project.export / "publish-report.json").exists()
-        tasks: list[Task] = []
+        tasks: Iterable[Task] = []
         report = None
         published = None
         if not up_to_date:  # something changed since the last publish, whichever command pulled it
@@ -430,7 +430,7 @@ def sync(
         state.last_sync = datetime.now(UTC).isoformat(timespec="seconds")
         if report is not None:
             state.last_counts = {
-                "tasks": len(pulled.tasks),
+                "tasks": report.tasks,
                 "annotations": report.annotations,
                 "valid": report.valid,
                 "rejected": len(report.invalid_annotations()),
