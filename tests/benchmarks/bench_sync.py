@@ -568,7 +568,7 @@ def publish_child(path: Path, stage: str, out: Path) -> None:
     """
     from annot import dataset
     from annot.agreement import measure
-    from annot.convert import read_export
+    from annot.convert import ExportFile
     from annot.schema import load_schema
     from annot.validate import validate
 
@@ -576,16 +576,16 @@ def publish_child(path: Path, stage: str, out: Path) -> None:
     schema = load_schema(SCHEMA)
     figures: dict[str, Any] = {"peak_after_mb": {"imports": _peak_mb()}}
     steps = figures["peak_after_mb"]
-    if stage in ("load", "publish"):
-        tasks = list(read_export(path, schema))
-        figures["tasks"] = len(tasks)
-        steps["read_export"] = _peak_mb()
+    # as annot.sync.load_local: the tasks are read from the file on each pass, not held
+    tasks = ExportFile(path, schema)
     if stage == "publish":  # the steps of annot.sync.publish_tasks, one by one
         report = validate(tasks, schema)
+        figures["tasks"] = report.tasks
         steps["validate"] = _peak_mb()
-        agreement = measure(tasks, schema).to_json()
+        invalid = report.invalid_annotations()
+        agreement = measure(tasks, schema, invalid=invalid.keys()).to_json()
         steps["agreement"] = _peak_mb()
-        built = dataset.build(tasks, schema, invalid=report.invalid_annotations(), agreement=agreement)
+        built = dataset.build(tasks, schema, invalid=invalid, agreement=agreement)
         steps["build"] = _peak_mb()
         result = dataset.write(built, out, meta=dataset.PublishMeta(project="bench"))
         steps["write"] = _peak_mb()
