@@ -773,8 +773,12 @@ def _jsonl_record(line: bytes, number: int, origin: str) -> Article:
 
 
 def _read_jsonl(path: Path, problems: list[Problem]) -> list[Article]:
+    return list(_iter_jsonl(path, problems))
+
+
+def _iter_jsonl(path: Path, problems: list[Problem]) -> Iterator[Article]:
+    """The articles of a JSONL file as they are read, so a caller can work while the rest is parsed."""
     where = str(path)
-    articles: list[Article] = []
     try:
         with path.open("rb") as stream:
             head = stream.read(BINARY_SNIFF_BYTES)
@@ -792,12 +796,13 @@ def _read_jsonl(path: Path, problems: list[Problem]) -> list[Article]:
                 if not line.strip():
                     continue
                 try:
-                    articles.append(_jsonl_record(line, number, origin))
+                    article = _jsonl_record(line, number, origin)
                 except ArticleError as exc:
                     problems.append(Problem(origin, str(exc)))
+                    continue
+                yield article
     except OSError as exc:
         raise ArticleError(f"{where}: cannot read the file ({exc.strerror})") from exc
-    return articles
 
 
 def read_file(path: Path, problems: list[Problem] | None = None) -> list[Article]:
@@ -826,6 +831,15 @@ def read_file(path: Path, problems: list[Problem] | None = None) -> list[Article
         more = f" (and {len(line_problems) - 1} more bad lines)" if len(line_problems) > 1 else ""
         raise ArticleError(f"{line_problems[0]}{more}")
     return articles
+
+
+def iter_file(path: Path, problems: list[Problem]) -> Iterator[Article]:
+    """The articles of one file, yielded as they are read (line by line for JSONL); as `read_file`."""
+    path = Path(path)
+    if path.suffix.lower() in JSONL_SUFFIXES and path.is_file():
+        yield from _iter_jsonl(path, problems)
+    else:
+        yield from read_file(path, problems)
 
 
 def article_files(paths: Iterable[str | Path], problems: list[Problem]) -> list[Path]:

@@ -13,21 +13,24 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
 
 from annot.config import Config, ProjectConfig, api_key
-from annot.errors import BusyError, LabelStudioError
+from annot.errors import ArticleError, BusyError, LabelStudioError
 from annot.labelstudio import IMPORT_BATCH, Project, Server
 from annot.records import Article, Task
 from annot.schema import Schema, guidelines_html, label_config, load_schema
 
 LOCK_WAIT_S = 5.0
+STATE_SAVE_EVERY_S = 10.0  # during a push; the state is written at the end in any case
 SNAPSHOTS_KEPT = 20
 
 # progress(step, done, total): called as work advances, for the CLI's progress bars
@@ -72,7 +75,7 @@ def save_state(config: Config, project: ProjectConfig, state: State) -> None:
     path = project_dir(config, project) / "state.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(state), indent=1), encoding="utf-8")
+    tmp.write_text(json.dumps(asdict(state), separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -129,50 +132,60 @@ def known_articles(server: Server, remote: Project, state: State) -> dict[str, i
 
 @dataclass
 class Sources:
-    """The articles to consider for a push: those of files that changed since the last push."""
+    """What reading the article files found, filled in while `iter_sources` runs."""
 
-    articles: list[Article]
-    count: int  # articles in all the files, the unchanged ones included
-    duplicates: list[tuple[str, str]]
-    problems: list[Any]
-    signatures: dict[str, list[Any]]  # file -> [size, mtime_ns, article ids], for the next push
+    count: int = 0  # articles in all the files, the unchanged ones included
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Any] = field(default_factory=list)
+    signatures: dict[str, list[Any]] = field(default_factory=dict)  # file -> [size, mtime_ns, article ids]
 
 
-def read_sources(paths: Sequence[Path], state: State, known: dict[str, int]) -> Sources:
-    """Read the article files, skipping those unchanged since the last push whose articles are all there.
+def iter_sources(paths: Sequence[Path], state: State, known: dict[str, int], found: Sources) -> Iterator[Article]:
+    """The articles of the files, as they are read, each article once; files unchanged since the
+    last push whose articles are all in the project are not read again.
 
-    A file is unchanged when its size and modification time are; re-reading and cleaning
+    A file is unchanged when its size and modification time are: re-reading and cleaning
     20,000 articles to find nothing new was most of the time of a sync with nothing new.
     """
-    from annot.articles import Problem, article_files, read_articles
+    from annot.articles import Problem, article_files, iter_file
 
-    problems: list[Problem] = []
-    files = article_files(paths, problems)
-    result = Sources([], 0, [], problems, {})
     seen: set[str] = set()
-    for path in files:
+    for path in article_files(paths, found.problems):
         stat = path.stat()
-        key, previous = str(path.resolve()), state.sources.get(str(path.resolve()))
+        key = str(path.resolve())
+        previous = state.sources.get(key)
         if previous and previous[:2] == [stat.st_size, stat.st_mtime_ns] and all(i in known for i in previous[2]):
             ids = previous[2]
         else:
-            ingested = read_articles([path])
-            result.problems += ingested.problems
-            result.duplicates += ingested.duplicates
+            problems: list[Problem] = []
             ids = []
-            for article in ingested.articles:
-                ids.append(article.id)
-                if article.id in seen:
-                    result.duplicates.append((article.origin, article.id))
-                else:
-                    result.articles.append(article)
-            if ingested.problems:  # read again next time, so its problems are reported again
-                ids = ids + [""]
-        fresh = [i for i in ids if i and i not in seen]
+            try:
+                for article in iter_file(path, problems):
+                    ids.append(article.id)
+                    if article.id in seen:
+                        found.duplicates.append((article.origin, article.id))
+                        continue
+                    seen.add(article.id)
+                    found.count += 1
+                    yield article
+            except ArticleError as e:
+                reason = str(e).removeprefix(f"{path}: ")
+                problems.append(Problem(str(path), reason))
+            found.problems += problems
+            if problems:  # read it again next time, so its problems are reported again
+                ids.append("")
+            found.signatures[key] = [stat.st_size, stat.st_mtime_ns, ids]
+            continue
+        fresh = [i for i in ids if i not in seen]
         seen.update(fresh)
-        result.count += len(fresh)
-        result.signatures[key] = [stat.st_size, stat.st_mtime_ns, ids]
-    return result
+        found.count += len(fresh)
+        found.signatures[key] = [stat.st_size, stat.st_mtime_ns, ids]
+
+
+def read_sources(paths: Sequence[Path], state: State, known: dict[str, int]) -> tuple[list[Article], Sources]:
+    """All of `iter_sources` at once: (articles read, what was found)."""
+    found = Sources()
+    return list(iter_sources(paths, state, known, found)), found
 
 
 def task_payload(article: Article, schema: Schema, predictions: bool) -> dict[str, Any]:
@@ -194,7 +207,11 @@ def push(
     server: Server | None = None,
     progress: Progress = _no_progress,
 ) -> PushResult:
-    """Create or update the project and import the articles it does not have yet."""
+    """Create or update the project and import the articles it does not have yet.
+
+    Reading and cleaning the next batch overlaps with the import of the current one
+    (the server works in its own process), so a push costs little more than the imports.
+    """
     schema = load_schema(project.schema)
     server = server or connect(config)
     remote = ensure_project(server, project, schema)
@@ -203,15 +220,15 @@ def push(
     if (state.project_id, state.task_count) != (remote.id, remote.task_number) or state.pushed != known:
         state.project_id, state.pushed, state.task_count = remote.id, known, remote.task_number
         save_state(config, project, state)
-    ingested = read_sources(paths or project.sources, state, known)
-    new = [a for a in ingested.articles if a.id not in known]
-    progress("push", 0, len(new))
-    done = 0
-    for start in range(0, len(new), IMPORT_BATCH):
-        batch = new[start : start + IMPORT_BATCH]
-        payload = [task_payload(a, schema, predictions) for a in batch]
+    found = Sources()
+    new = (a for a in iter_sources(paths or project.sources, state, known, found) if a.id not in known)
+    imported = 0
+    last_save = time.monotonic()
+
+    def finish(batch: list[Article], landing: Future[list[int]]) -> None:
+        nonlocal imported, last_save
         try:
-            task_ids = server.import_tasks(remote.id, payload)
+            task_ids = landing.result()
         except LabelStudioError:
             # the batch may have landed before the connection failed: look before sending again
             state.pushed = server.article_ids(remote.id)
@@ -222,18 +239,31 @@ def push(
             task_ids = server.import_tasks(remote.id, payload) if payload else []
         state.pushed.update(zip((a.id for a in batch), task_ids, strict=False))
         state.task_count += len(task_ids)
-        save_state(config, project, state)
-        done += len(batch)
-        progress("push", done, len(new))
-    state.sources.update(ingested.signatures)
+        imported += len(batch)
+        if time.monotonic() - last_save > STATE_SAVE_EVERY_S:  # a lost state only costs a rescan
+            save_state(config, project, state)
+            last_save = time.monotonic()
+        progress("push", imported, None)
+
+    progress("push", 0, None)
+    with ThreadPoolExecutor(max_workers=1) as importer:
+        pending: tuple[list[Article], Future[list[int]]] | None = None
+        while batch := list(islice(new, IMPORT_BATCH)):
+            payload = [task_payload(a, schema, predictions) for a in batch]
+            if pending:
+                finish(*pending)
+            pending = (batch, importer.submit(server.import_tasks, remote.id, payload))
+        if pending:
+            finish(*pending)
+    state.sources.update(found.signatures)
     save_state(config, project, state)
     return PushResult(
         project_id=remote.id,
-        articles=ingested.count,
-        imported=len(new),
-        already=ingested.count - len(new),
-        duplicates=ingested.duplicates,
-        problems=ingested.problems,
+        articles=found.count,
+        imported=imported,
+        already=found.count - imported,
+        duplicates=found.duplicates,
+        problems=found.problems,
     )
 
 

@@ -273,8 +273,8 @@ def test_push_rereads_only_files_that_changed(workspace: Workspace, live_studio:
     project = cfg.project()
     assert sync.push(cfg, project).imported == 5
     state = sync.load_state(cfg, project)
-    unchanged = sync.read_sources(project.sources, state, state.pushed)
-    assert unchanged.articles == [] and unchanged.count == 5  # nothing read again, all five counted
+    read, found = sync.read_sources(project.sources, state, state.pushed)
+    assert read == [] and found.count == 5  # nothing read again, all five counted
 
     seed = sorted((workspace.root / "seeds").glob("*.txt"))[0]
     edited = seed.read_text(encoding="utf-8").replace("China's sincerity", "China's seriousness")
