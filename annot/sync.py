@@ -234,6 +234,7 @@ def push(
             state.pushed = server.article_ids(remote.id)
             state.task_count = server.get_project(remote.id).task_number
             save_state(config, project, state)
+            imported += sum(a.id in state.pushed for a in batch)  # landed by the lost call: still this push's
             batch = [a for a in batch if a.id not in state.pushed]
             payload = [task_payload(a, schema, predictions) for a in batch]
             task_ids = server.import_tasks(remote.id, payload) if payload else []
