@@ -384,7 +384,7 @@ def bench_noop_sync(bench: Bench, n: int, corpus: Path, annotate: int) -> None:
         task = server._raw("GET", f"/api/tasks/{tid}").json()
         server.create_annotation(tid, annotation_result(task["data"]["text"], random.Random(tid)))
     first_s, first = timed(lambda: sync(config, project, predictions=False))
-    assert first.published is not None and len(first.pull.tasks) == len(task_ids), (len(first.pull.tasks), first_s)
+    assert first.published is not None and first.pull.report.tasks == len(task_ids), (first.pull.report.tasks, first_s)
     snapshots = config.state_dir / "snapshots" / project.name
     before = sorted(p.name for p in snapshots.glob("*.json"))
     log = RequestLog()
@@ -468,7 +468,7 @@ def bench_pull(bench: Bench, n: int) -> None:
         raws.append(raw_s)
         pulls.append(pull_s)
     pull_s = min(pulls)
-    assert len(pulled.tasks) == n and pulled.report.valid == n, (len(pulled.tasks), pulled.report.problems[:3])
+    assert pulled.report.tasks == n and pulled.report.valid == n, (pulled.report.tasks, pulled.report.problems[:3])
     from annot.convert import read_export
     from annot.schema import load_schema
     from annot.validate import validate
