@@ -5,7 +5,7 @@ STUDIO_VENV := .venv-studio
 LABEL_STUDIO_VERSION := 1.23.2
 PYTEST_ARGS ?=
 
-.PHONY: install studio-env browser postgres demo test bench lint clean
+.PHONY: install studio-env browser demo test bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)

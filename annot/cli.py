@@ -180,9 +180,9 @@ def ingest(
             )
         out.print(table)
     for origin, article_id in ingested.duplicates:
-        err.print(f"{origin}: duplicate of article {article_id}, skipped", highlight=False)
+        err.print(f"{origin}: duplicate of article {article_id}, skipped", highlight=False, markup=False)
     for problem in ingested.problems:
-        err.print(f"{problem.origin}: {problem.reason}", highlight=False)
+        err.print(f"{problem.origin}: {problem.reason}", highlight=False, markup=False)
     if ingested.problems:
         raise typer.Exit(1)
 
@@ -235,9 +235,9 @@ def push(
         result = sync.push(cfg, proj, paths or None, predictions=not no_predictions, progress=progress)
     out.print(f"project {result.project_id}: {result.imported} imported, {result.already} already there")
     for origin, article_id in result.duplicates:
-        err.print(f"{origin}: duplicate of article {article_id}, skipped", highlight=False)
+        err.print(f"{origin}: duplicate of article {article_id}, skipped", highlight=False, markup=False)
     for problem in result.problems:
-        err.print(f"{problem.origin}: {problem.reason}", highlight=False)
+        err.print(f"{problem.origin}: {problem.reason}", highlight=False, markup=False)
     if result.problems:  # the good articles are in; scripts still learn that some files were not
         raise typer.Exit(1)
 

@@ -60,8 +60,8 @@ def read_export(path: Path | str, schema: Schema) -> Iterator[Task]:
     with handle:
         first = _first_byte(handle)
         if first != b"[":
-            what = "empty" if not first else f"starts with {first.decode('latin-1')!r}"
-            raise ValidationFailed(f"{path}: the file is {what}; {NOT_AN_EXPORT}")
+            what = "is empty" if not first else f"starts with {first.decode('latin-1')!r}"
+            raise ValidationFailed(f"{path}: the file {what}; {NOT_AN_EXPORT}")
         handle.seek(handle.tell() - 1)  # back to the "[", past any byte order mark
         if ijson is None:
             items: Iterator[Any] = iter(_load_whole(handle, path))

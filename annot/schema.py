@@ -214,7 +214,10 @@ def load_schema(path: str | Path) -> Schema:
     except OSError as e:
         raise SchemaError(f"{path}: cannot read the schema ({e.strerror}); check the path in annot.toml") from None
     except yaml.YAMLError as e:
-        raise SchemaError(f"{path}: not valid YAML: {str(e).splitlines()[0]}") from None
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise SchemaError(f"{where}: not valid YAML: {problem}") from None
     if not isinstance(raw, dict):
         raise SchemaError(f"{path}: a schema is a YAML mapping with name, version and spans")
     try:
