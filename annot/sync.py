@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from annot.records import Article, Task
 from annot.schema import Schema, guidelines_html, label_config, load_schema
 
 LOCK_WAIT_S = 5.0
+FIRST_BATCH = 200
 STATE_SAVE_EVERY_S = 10.0  # during a push; the state is written at the end in any case
 SNAPSHOTS_KEPT = 20
 
@@ -127,6 +128,8 @@ def known_articles(server: Server, remote: Project, state: State) -> dict[str, i
     """Article ids already in the project: from the state when it matches the server, else read."""
     if state.project_id == remote.id and state.task_count == remote.task_number:
         return dict(state.pushed)
+    if remote.task_number == 0:
+        return {}
     return server.article_ids(remote.id)
 
 
@@ -249,7 +252,11 @@ def push(
     progress("push", 0, None)
     with ThreadPoolExecutor(max_workers=1) as importer:
         pending: tuple[list[Article], Future[list[int]]] | None = None
-        while batch := list(islice(new, IMPORT_BATCH)):
+        # a small first batch gets the server working while the rest is still being read
+        for size in chain([FIRST_BATCH], repeat(IMPORT_BATCH)):
+            batch = list(islice(new, size))
+            if not batch:
+                break
             payload = [task_payload(a, schema, predictions) for a in batch]
             if pending:
                 finish(*pending)
