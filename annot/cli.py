@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from annot.config import Config, load_config
+from annot.config import Config, load_config, shown
 from annot.errors import AnnotError
 
 app = typer.Typer(
@@ -391,8 +391,8 @@ def publish(
 def _print_published(result: Any, target: Path) -> None:
     from annot.sync import published_summary
 
-    out.print(f"published {target} (version {result.version[:12]}): {published_summary(result)}")
-    out.print(f'  load it: datasets.load_dataset("{target}", "claims")')
+    out.print(f"published {shown(target)} (version {result.version[:12]}): {published_summary(result)}")
+    out.print(f'  load it: datasets.load_dataset("{shown(target)}", "claims")')
 
 
 @app.command("sync")
@@ -418,7 +418,7 @@ def sync_cmd(
             err.print(f"{problem.origin}: {problem.reason}", highlight=False, markup=False)
         unreadable += len(result.push.problems)
         if result.published is None:
-            out.print(f"no annotation changed since the last sync; {proj.export} is up to date")
+            out.print(f"no annotation changed since the last sync; {shown(proj.export)} is up to date")
             continue
         _print_report(result.pull.report)
         _print_published(result.published, proj.export)

@@ -53,6 +53,14 @@ class Config:
         raise ConfigError(f"no project named {name!r} in {CONFIG_FILE} (known: {known})")
 
 
+def shown(path: Path) -> str:
+    """A path as a user would type it: relative to the current folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def state_dir(root: Path) -> Path:
     """Where annot keeps its local state: ANNOT_HOME, else `.annot/` beside annot.toml."""
     return Path(os.environ["ANNOT_HOME"]) if os.environ.get("ANNOT_HOME") else root / STATE_DIR

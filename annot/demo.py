@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annot import studio, sync
-from annot.config import Config
+from annot.config import Config, shown
 from annot.errors import ArticleError
 
 GOLD_FILE = "seeds/gold.json"
@@ -20,15 +20,16 @@ class DemoResult:
     info: studio.StudioInfo
     project_id: int
     gold_imported: int
+    pushed: sync.PushResult
     result: sync.SyncResult
     export: Path
 
     def lines(self) -> list[str]:
-        published, pushed = self.result.published, self.result.push
+        published, pushed = self.result.published, self.pushed
         dataset_line = (
-            f"published {self.export} (version {published.version[:12]}): {sync.published_summary(published)}"
+            f"published {shown(self.export)} (version {published.version[:12]}): {sync.published_summary(published)}"
             if published
-            else f"{self.export} is up to date (no annotation changed since the last run)"
+            else f"{shown(self.export)} is up to date (no annotation changed since the last run)"
         )
         return [
             f"Label Studio {self.info.version} at {self.info.url}",
@@ -37,7 +38,7 @@ class DemoResult:
             f"{pushed.articles} seed articles in the project ({pushed.imported} new, with pre-annotations); "
             f"{self.gold_imported} gold annotations imported this run",
             dataset_line,
-            f'  python -c \'import datasets; print(datasets.load_dataset("{self.export}", "claims"))\'',
+            f'  python -c \'import datasets; print(datasets.load_dataset("{shown(self.export)}", "claims"))\'',
             "next: annotate in the browser, then run `annot sync` to publish again; `annot studio down` to stop",
         ]
 
@@ -74,5 +75,10 @@ def run(config: Config, port: int = 8080, progress: sync.Progress = sync._no_pro
             imported += 1
     synced = sync.sync(config, project, progress=progress)
     return DemoResult(
-        info=info, project_id=pushed.project_id, gold_imported=imported, result=synced, export=project.export
+        info=info,
+        project_id=pushed.project_id,
+        gold_imported=imported,
+        pushed=pushed,
+        result=synced,
+        export=project.export,
     )

@@ -225,7 +225,7 @@ def test_demo_end_to_end_and_idempotent(workspace: Workspace, live_studio: Live)
     env = {"ANNOT_HOME": str(live_studio.root / ".annot"), "LABEL_STUDIO_URL": live_studio.url}
     run = annot("demo", env_extra=env)
     assert run.returncode == 0, run.stderr
-    assert "5 gold annotations imported" in run.stdout
+    assert "5 gold annotations imported" in run.stdout and "(5 new" in run.stdout
     gold = json.loads((REPO / "seeds" / "gold.json").read_text())
     gold_claims = sum(
         1 for t in gold for r in t["annotations"][0]["result"] if r.get("value", {}).get("labels") == ["Claim"]
@@ -237,7 +237,7 @@ def test_demo_end_to_end_and_idempotent(workspace: Workspace, live_studio: Live)
 
     again = annot("demo", env_extra=env)
     assert again.returncode == 0, again.stderr
-    assert "0 gold annotations imported" in again.stdout
+    assert "0 gold annotations imported" in again.stdout and "(0 new" in again.stdout
     assert _version(workspace.export) == version
 
 
