@@ -30,7 +30,8 @@ schema_app = typer.Typer(help="Inspect what a schema generates.", no_args_is_hel
 app.add_typer(studio_app, name="studio")
 app.add_typer(schema_app, name="schema")
 
-out = Console(soft_wrap=True)
+# piped output is not cut to 80 columns: tables stay readable in logs and CI
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 QUIET = {"on": False}
@@ -337,6 +338,10 @@ def agreement(
         for row in report.rows():
             table.add_row(*[str(v) for v in row])
         out.print(table)
+        out.print(
+            f"{report.tasks} tasks: {report.multi_annotator_tasks} with two or more annotators "
+            f"(compared), {report.single_annotator_tasks} with one; {len(report.disputes)} disputed items"
+        )
     if push_review:
         from annot import sync
 
