@@ -523,3 +523,53 @@ def test_another_schema_builds_with_no_code_change(tmp_path: Path, offline_cache
     assert "speaker" not in events.column_names
     assert docs[0]["located_in"] == [{"from_id": "e1", "to_id": "p1"}]
     assert [p["text"] for p in docs[0]["places"]] == ["Riga"]
+
+
+# -- rows held compactly ---------------------------------------------------------------------------
+
+
+def test_built_rows_come_back_sorted_by_key_whatever_the_task_order(schema: Schema) -> None:
+    tasks = [article_task(1, "article-a", TEXT_A, [annotation_a(11)])] + many_tasks(40)
+    forward = dataset.build(tasks, schema)
+    backward = dataset.build(list(reversed(tasks)), schema)
+    for config in ("documents", "claims"):
+        for split in dataset.SPLITS:
+            rows = list(forward.rows[config][split])
+            assert len(forward.rows[config][split]) == len(rows)
+            assert rows == list(backward.rows[config][split])
+            keys = [(r.get("document_id", ""), r.get("start", 0), r.get("end", 0), r["id"]) for r in rows]
+            assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    claims = [r for split in dataset.SPLITS for r in forward.rows["claims"][split]]
+    assert {r["id"] for r in claims if r["document_id"] == "article-a"} == {"article-a:c1", "article-a:c2"}
+    assert sum(len(forward.rows["documents"][s]) for s in dataset.SPLITS) == 41
+
+
+def test_card_statistics_are_the_counts_of_the_published_rows(schema: Schema, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    tasks = [
+        article_task(1, "article-a", TEXT_A, [annotation_a(11)]),
+        article_task(2, "article-e", TEXT_A, [annotation_a(12, stance="none")]),
+    ] + many_tasks(30)
+    out = tmp_path / "ds"
+    publish(tasks, schema, out)
+    card = (out / dataset.CARD_FILE).read_text(encoding="utf-8")
+    totals = {
+        cells[1]: int(cells[-2])
+        for line in card.split("## Statistics", 1)[1].split("\n## ", 1)[0].splitlines()
+        if (cells := [c.strip() for c in line.split("|")]) and len(cells) > 3 and cells[-2].isdigit()
+    }
+    claims = pq.read_table(out / "data" / "claims").to_pylist()
+    docs = pq.read_table(out / "data" / "documents").to_pylist()
+    stance_names = features(schema, "claims")["stance"].names
+    assert totals["articles"] == len(docs) == 32
+    assert totals["Claim regions"] == len(claims) == sum(len(d["claims"]) for d in docs)
+    assert totals["Speaker regions"] == sum(len(d["speakers"]) for d in docs)
+    for name in stance_names:
+        expected = sum(1 for c in claims if c["stance"] is not None and stance_names[c["stance"]] == name)
+        assert totals[f"Claim `stance` = {name}"] == expected
+    assert (totals["Claim `stance` = none"], totals["Claim `stance` = favor"], totals["Claim `stance` = against"]) == (
+        1,
+        2,
+        31,
+    )
