@@ -167,7 +167,10 @@ class Server:
         return self.get_project(matches[0]["id"]) if matches else None
 
     def get_project(self, project_id: int) -> Project:
-        p = self._raw("GET", f"/api/projects/{project_id}").json()
+        return self._project(self._raw("GET", f"/api/projects/{project_id}").json())
+
+    @staticmethod
+    def _project(p: dict[str, Any]) -> Project:
         return Project(
             id=p["id"],
             title=p["title"],
@@ -186,11 +189,9 @@ class Server:
             "show_instruction": True,
         }
         if project is None:
-            created = self._raw("POST", "/api/projects", json={"title": title, **fields}).json()
-            return self.get_project(created["id"])
+            return self._project(self._raw("POST", "/api/projects", json={"title": title, **fields}).json())
         if project.label_config.strip() != label_config.strip() or project.description != description:
-            self._raw("PATCH", f"/api/projects/{project.id}", json=fields)
-            return self.get_project(project.id)
+            return self._project(self._raw("PATCH", f"/api/projects/{project.id}", json=fields).json())
         return project
 
     # -- tasks -------------------------------------------------------------------------

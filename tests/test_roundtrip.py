@@ -287,3 +287,20 @@ def test_push_rereads_only_files_that_changed(workspace: Workspace, live_studio:
     # the edited text is a new article (its old version stays in the project); four files were not read
     assert (again.imported, again.already, again.articles) == (2, 4, 6)
     assert live_studio.server().get_project(again.project_id).task_number == 7
+
+
+def test_a_schema_change_updates_the_projects_labeling_config(workspace: Workspace, live_studio: Live) -> None:
+    cfg = workspace.config()
+    first = sync.push(cfg, cfg.project())
+    schema_file = workspace.root / "schemas" / "news-stance.yaml"
+    schema_file.write_text(
+        schema_file.read_text(encoding="utf-8").replace(
+            "          - {value: Other, hotkey: o}",
+            "          - {value: Other, hotkey: o}\n          - {value: NATO, hotkey: j}",
+        ),
+        encoding="utf-8",
+    )
+    again = sync.push(cfg, cfg.project())
+    assert again.project_id == first.project_id and again.imported == 0
+    config = live_studio.server().get_project(first.project_id).label_config
+    assert '<Choice value="NATO" hotkey="j"/>' in config
