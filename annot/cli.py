@@ -13,7 +13,15 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from annot.config import Config, load_config, shown
@@ -75,6 +83,7 @@ def progress_bar() -> Iterator[Callable[[str, int, int | None], None]]:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TaskProgressColumn(show_speed=True),  # a percentage, or the rate when the total is unknown
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err, transient=True) as bar:
