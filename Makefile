@@ -30,8 +30,9 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
 
+PORT ?= 8080
 demo: install studio-env
-	$(VENV)/bin/annot demo
+	$(VENV)/bin/annot demo --port $(PORT)
 
 test: install studio-env browser
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
