@@ -148,12 +148,20 @@ def saved_url(root: Path) -> str | None:
     return read_connection(root).get("url")
 
 
-def api_key(root: Path) -> str:
-    """The API key: LABEL_STUDIO_API_KEY, else the saved connection; a ConfigError if neither."""
-    key = os.environ.get("LABEL_STUDIO_API_KEY") or read_connection(root).get("api_key")
-    if not key:
-        raise ConfigError(
-            "no Label Studio API key: set LABEL_STUDIO_API_KEY (Account & Settings > Personal Access Token) "
-            "or run `annot studio up` for a local server"
-        )
-    return key
+def credentials(config: Config) -> tuple[str, str]:
+    """The server URL and API key to use.
+
+    LABEL_STUDIO_API_KEY goes with the configured URL. Without it, the key saved by
+    `annot studio up` goes with the URL it was saved with (a key belongs to its server),
+    unless LABEL_STUDIO_URL names another.
+    """
+    key = os.environ.get("LABEL_STUDIO_API_KEY")
+    if key:
+        return config.url, key
+    saved = read_connection(config.root)
+    if saved.get("api_key"):
+        return (os.environ.get("LABEL_STUDIO_URL") or saved.get("url") or config.url).rstrip("/"), saved["api_key"]
+    raise ConfigError(
+        "no Label Studio API key: set LABEL_STUDIO_API_KEY (Account & Settings > Personal Access Token) "
+        "or run `annot studio up` for a local server"
+    )

@@ -23,7 +23,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from annot.config import Config, ProjectConfig, api_key
+from annot.config import Config, ProjectConfig, credentials
 from annot.errors import ArticleError, BusyError, LabelStudioError
 from annot.labelstudio import IMPORT_BATCH, Project, Server
 from annot.records import Article, Task
@@ -99,7 +99,7 @@ def project_lock(config: Config, project: ProjectConfig, wait: float = LOCK_WAIT
 
 
 def connect(config: Config) -> Server:
-    return Server(config.url, api_key(config.root))
+    return Server(*credentials(config))
 
 
 # -- push ----------------------------------------------------------------------------------
