@@ -61,8 +61,82 @@ CUES = (
     "denied",
     "vowed",
     "informed",
+    "communicated",
+    "asked",
+    "made clear",
+    "reiterated",
+    "raised concerns about",
+    "raised concern about",
+    # Verbs that carry the evaluation: their object is the claim ("slammed US suppression of ...").
+    "questioned",
+    "questions",
+    "criticized",
+    "criticised",
+    "criticizes",
+    "criticises",
+    "slammed",
+    "slams",
+    "commended",
+    "commends",
+    "praised",
+    "praises",
+    "condemned",
+    "condemns",
+    "denounced",
+    "denounces",
+    # Participles continue the subject's speech: "..., adding that ...".
+    "adding",
+    "saying",
+    "noting",
+    "suggesting",
+    "highlighting",
+    "stressing",
+    "insisting",
+    "warning",
 )
 CUE_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in CUES) + r")\b")
+_CUE_ALTERNATION = "|".join(re.escape(c) for c in CUES)
+
+# Cues whose subject is the speaker of the claim before them in the sentence.
+PARTICIPLE_CUES = frozenset(
+    {"adding", "saying", "noting", "suggesting", "highlighting", "stressing", "insisting", "warning"}
+)
+# Cues whose direct object is the claim: "questioned China's sincerity", "accused Beijing of helping ...".
+OBJECT_CUES = frozenset(
+    {
+        "questioned", "questions", "criticized", "criticised", "criticizes", "criticises", "slammed", "slams",
+        "commended", "commends", "praised", "praises", "condemned", "condemns", "denounced", "denounces",
+        "accused", "accuses", "raised concerns about", "raised concern about",
+    }
+)  # fmt: skip
+# Cues followed by an addressee before the claim: "told Blinken that ...", "urged the US to ...".
+ADDRESSEE_CUES = frozenset(
+    {"told", "tells", "informed", "communicated", "asked", "urged", "urges", "called on", "calls on", "warned", "warns"}
+)
+# Addressee cues that introduce no claim without "that" / "to" ("told reporters", "asked about it").
+NEEDS_COMPLEMENT = frozenset({"told", "tells", "informed", "communicated", "asked"})
+# Where a reported clause ends: a second reporting verb joined by and/but, a participle clause,
+# a subordinate or relative clause, a dash aside.
+CLAUSE_BOUNDARY_RE = re.compile(
+    r",?\s+(?:and|but)\s+(?:also\s+)?(?:" + _CUE_ALTERNATION + r")\b"
+    r"|,[\"”]?\s+(?!including\b)[a-z]+ing\b"
+    r"|,\s+(?:although|though|even\s+as|as|while|after|before|where|which)\b"
+    r"|\s+[–—]\s+"
+    r"|\s+as\s+(?:he|she|they)\b"
+)
+# A cue joined to the one before it shares its subject: "... and made clear that", "..., but said that".
+COORDINATED_RE = re.compile(r"(?:,|\band|\bbut)\s+(?:also\s+)?$")
+# A noun that takes a "that" clause after an object cue: "reiterated Beijing's concerns that ...".
+NOUN_THAT_RE = re.compile(
+    r"\s*(?:[\w’'\-]+\s+){0,3}?(?:concerns?|view|position|belief|warning|message)\s+that\s+", re.IGNORECASE
+)
+# The end of the addressee: "that", "to" + verb or quotation (not "to his counterparts"), "of", "against".
+ADDRESSEE_END_RE = re.compile(
+    r"\bthat\b|\bto\b(?=\s+[\"“]?\w)(?!\s+(?:his|her|their|its|our|my|the|a|an|reporters)\b)|\b(?:of|against)\b"
+)
+# A time or place phrase before "that": "said before the talks that ...".
+PHRASE_THAT_RE = re.compile(r"\s*(?:before|after|during|at|in|on|ahead\s+of)\s+(?:[\w’'\-]+\s+){0,3}?that\s+")
+MAX_NESTED_SUBJECT_WORDS = 4  # "said he warned ...": a short subject before an inner cue
 
 PRONOUNS = ("he", "she", "they", "it", "we", "i")
 PERSON_PRONOUNS = ("he", "she")
@@ -72,6 +146,7 @@ TITLE_WORDS = _words(
     """US U.S. UN EU Secretary State President Vice Foreign Minister Ministers Chinese Ukrainian Russian German
     American British French Japanese Chancellor Premier Prime Republican Democratic Senator Sen. Rep. Chief Deputy
     Defense Defence FM Mr Mrs Ms Dr Former General Gen. Leader Ambassador Spokesman Spokeswoman Councilor Councillor
+    Mayor Governor
     The A An"""
 )
 # Capitalised words that are never a person's name (sentence openers, days, places used as actors).
@@ -96,7 +171,7 @@ PERSON_HEADS = _words("official diplomat minister spokesman spokeswoman spokespe
 PRONOUN_RE = re.compile(r"\b(" + "|".join(PRONOUNS) + r")\s*$", re.IGNORECASE)
 # Words that may stand between a subject and its reporting verb.
 SUBJECT_FILLER_RE = re.compile(
-    r"(?:\s+(?:also|has|have|had|recently|earlier|later|previously|again|then|further|"
+    r"(?:\s+(?:also|has|have|had|recently|earlier|later|previously|again|then|further|clearly|repeatedly|"
     r"on\s+\w+day|last\s+week|this\s+week|on\s+condition\s+of\s+anonymity))+\s*$",
     re.IGNORECASE,
 )
@@ -136,7 +211,8 @@ def predict(text: str) -> Annotation:
     for p_start, p_end in _paragraphs(text):
         previous_direct: _Found | None = None
         for s_start, s_end in _sentences(text, p_start, p_end):
-            items = _direct(text, s_start, s_end) or _reported(text, s_start, s_end)
+            direct = _direct(text, s_start, s_end)
+            items = direct + _reported(text, s_start, s_end, direct)
             if not items and previous_direct is not None:
                 items = _continuation(text, s_start, s_end, previous_direct)
             for item in items:
@@ -209,6 +285,10 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     if filler:
         prefix = prefix[: filler.start()]
     prefix = prefix.rstrip()
+    relative = re.search(r",\s*who$", prefix)
+    if relative:
+        # "Xi Jinping, who reiterated ...": the relative pronoun's antecedent is the speaker.
+        return _np_at_end(text, lo, lo + relative.start())
     if prefix.endswith(","):
         # "X, apposition, said": the apposition is the speaker only when it is itself a name.
         inner_start = prefix.rfind(",", 0, len(prefix) - 1)
@@ -378,24 +458,38 @@ def _attribution_after(text: str, pos: int, s_end: int) -> tuple[list[_Mention],
     return speakers, cue
 
 
-def _reported(text: str, s_start: int, s_end: int) -> list[_Found]:
-    """Reported speech: 'X said (that) CLAUSE', 'CLAUSE, X said.', 'according to X, CLAUSE'."""
+def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[_Found]:
+    """Reported speech: 'X said (that) CLAUSE', 'CLAUSE, X said.', 'according to X, CLAUSE'.
+
+    Every cue of the sentence outside a quotation and outside a claim already found may
+    introduce one claim; `taken` holds the sentence's direct quotations.
+    """
     quotes = _quote_spans(text, s_start, s_end)
+    end = _clause_end(text, s_start, s_end)
+    used_cues = {f.cue for f in taken}
+    found: list[_Found] = []
     for m in CUE_RE.finditer(text, s_start, s_end):
-        if _inside(m.start(), quotes):
-            continue
         cue = (m.start(), m.end())
+        if _inside(m.start(), quotes) or cue in used_cues:
+            continue
+        if any(f.claim[0] <= m.start() < f.claim[1] for f in found):
+            continue
         verb = m.group(1)
-        end = _clause_end(text, s_start, s_end)
         if verb == "according to":
-            return _according_to(text, s_start, end, m.end(), cue)
-        speakers = _speaker_before(text, s_start, m.start())
+            found.extend(_according_to(text, s_start, end, m.end(), cue))
+            continue
+        earlier = taken + found
+        speakers = [] if verb in PARTICIPLE_CUES else _speaker_before(text, s_start, m.start())
+        if not speakers and earlier and COORDINATED_RE.search(text, s_start, m.start()):
+            # "..., adding that ...", "... and made clear that ...": the same subject speaks again.
+            speakers = [_Mention(x.start, x.end, x.name, x.is_pronoun) for x in earlier[-1].speakers]
         if not speakers:
             continue
         head = re.sub(r"(?:\b(?:the|a|an))?\s*$", "", text[s_start : speakers[0].start], flags=re.IGNORECASE).rstrip()
         tail = text[m.end() : end]
         if (
-            head.endswith(",")
+            not earlier
+            and head.endswith(",")
             and len(head) > 20
             and len(tail.split()) <= MAX_SPEAKER_TAIL_WORDS
             and " that " not in tail
@@ -403,18 +497,40 @@ def _reported(text: str, s_start: int, s_end: int) -> list[_Found]:
             # "CLAIM, a senior US official told reporters."
             claim_end = s_start + len(head) - 1
             claim_start = s_start + len(text[s_start:claim_end]) - len(text[s_start:claim_end].lstrip())
-            return [_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue)]
+            found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
+            continue
         clause_start = _clause_start(text, m.end(), end, verb)
         if clause_start is None or end - clause_start < 10 or NOT_A_CLAUSE_RE.match(text, clause_start):
             continue
+        if _nested_cue(text, clause_start, end):
+            # "Blinken said he warned Wang against ...": the inner verb governs the claim.
+            continue
         claim_start = clause_start
-        claim_end = _before_postposed(text, claim_start, end)
+        claim_end = _clause_boundary(text, claim_start, _before_postposed(text, claim_start, end), quotes)
         quoted = _quote_spans(text, claim_start, claim_end)
         if len(quoted) == 1 and quoted[0][0] == claim_start and text[quoted[0][1] + 1 : claim_end].strip(" .,") == "":
             # 'said “neither side held back”': a whole quotation after the verb is direct speech.
-            return [_Found(_trim_direct(text, *quoted[0]), "direct", speakers, cue)]
-        return [_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue)]
-    return []
+            found.append(_Found(_trim_direct(text, *quoted[0]), "direct", speakers, cue))
+            continue
+        found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
+    return found
+
+
+def _nested_cue(text: str, start: int, end: int) -> bool:
+    """Whether a clause opens with its own short subject and reporting verb."""
+    inner = CUE_RE.search(text, start, end)
+    if inner is None or inner.group(1) in PARTICIPLE_CUES:
+        return False
+    subject = text[start : inner.start()]
+    return "," not in subject and len(subject.split()) <= MAX_NESTED_SUBJECT_WORDS
+
+
+def _clause_boundary(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> int:
+    """End a reported clause where a second cue, a participle or a subordinate clause begins."""
+    for b in CLAUSE_BOUNDARY_RE.finditer(text, start, end):
+        if b.start() > start and not _inside(b.end() - 1, quotes):
+            return b.start()
+    return end
 
 
 def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int, int]) -> list[_Found]:
@@ -441,14 +557,19 @@ def _before_postposed(text: str, start: int, end: int) -> int:
 
 def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None:
     rest = text[after_verb:end]
-    if verb in ("told", "tells", "informed", "urged", "urges", "called on", "calls on", "accused", "accuses", "warned"):
-        # The addressee comes first: "told Blinken that ...", "urged the US to ...".
-        m = re.search(r"\bthat\b|\bto\b(?=\s+[\"“]?\w)|\bof\b", rest)
+    noun_that = NOUN_THAT_RE.match(rest)
+    if noun_that:
+        return after_verb + noun_that.end()
+    if verb in OBJECT_CUES:
+        return after_verb + len(rest) - len(rest.lstrip())
+    if verb in ADDRESSEE_CUES:
+        # The addressee comes first: "told Blinken that ...", "urged the US to ...", "warned Wang against ...".
+        m = ADDRESSEE_END_RE.search(rest)
         if m is None:
-            return None if verb in ("told", "tells", "informed") else after_verb + len(rest) - len(rest.lstrip())
-        start = after_verb + (m.end() if m.group() == "that" else m.start())
+            return None if verb in NEEDS_COMPLEMENT else after_verb + len(rest) - len(rest.lstrip())
+        start = after_verb + (m.start() if m.group() == "to" else m.end())
         return start + len(text[start:end]) - len(text[start:end].lstrip())
-    lead = CLAUSE_LEAD_RE.match(rest)
+    lead = PHRASE_THAT_RE.match(rest) or CLAUSE_LEAD_RE.match(rest)
     start = after_verb + (lead.end() if lead else 0)
     if text[start : start + 1] == ":":
         start += 1

@@ -95,3 +95,55 @@ def test_ids_are_short_unique_and_stable_and_no_stance_is_guessed() -> None:
     assert {r.label for r in first.regions} == {"Speaker", "Claim", "Cue"}
     assert all("stance" not in r.attributes and "target" not in r.attributes for r in first.regions)
     assert first.annotator == MODEL_VERSION
+
+
+def test_evaluative_verb_takes_its_object_as_the_claim() -> None:
+    text = (
+        "Mayor Lena Fischer criticized the council for delaying the new bridge.\n\n"
+        "Fischer also questioned the cost of the tunnel.\n"
+    )
+    assert claims(predict(text)) == [
+        ("the council for delaying the new bridge", "indirect", [("Lena Fischer", "Lena Fischer")]),
+        ("the cost of the tunnel", "indirect", [("Fischer", "Lena Fischer")]),
+    ]
+
+
+def test_warned_against_and_accused_of() -> None:
+    text = "Omar Haddad warned the board against hasty cuts.\n\nLars Berg accuses the owners of hiding losses.\n"
+    assert [c[0] for c in claims(predict(text))] == ["hasty cuts", "the owners of hiding losses"]
+
+
+def test_two_reporting_verbs_in_one_sentence_give_two_claims_by_one_speaker() -> None:
+    text = "Karin Olsen said that rents were too high and made clear that the city would build more homes.\n"
+    assert claims(predict(text)) == [
+        ("rents were too high", "indirect", [("Karin Olsen", "Karin Olsen")]),
+        ("the city would build more homes", "indirect", [("Karin Olsen", "Karin Olsen")]),
+    ]
+
+
+def test_participle_continues_the_speech_of_the_subject() -> None:
+    text = '"The port will reopen in May," Pedro Alves said, adding that ferries would resume first.\n'
+    assert claims(predict(text)) == [
+        ("The port will reopen in May", "direct", [("Pedro Alves", "Pedro Alves")]),
+        ("ferries would resume first", "indirect", [("Pedro Alves", "Pedro Alves")]),
+    ]
+
+
+def test_relative_who_clause_speaker_and_noun_that_clause() -> None:
+    text = "The committee met Governor Rosa Diaz, who reiterated her concerns that the budget was unbalanced.\n"
+    assert claims(predict(text)) == [("the budget was unbalanced", "indirect", [("Rosa Diaz", "Rosa Diaz")])]
+
+
+def test_reported_clause_ends_before_a_subordinate_clause() -> None:
+    text = "Ivan Petrov said the harvest would be late, although rain had helped the northern farms.\n"
+    assert claims(predict(text)) == [("the harvest would be late", "indirect", [("Ivan Petrov", "Ivan Petrov")])]
+
+
+def test_inner_reporting_verb_governs_a_nested_claim() -> None:
+    text = "Sara Lind said she warned the minister against new tariffs on steel.\n"
+    assert claims(predict(text)) == [("new tariffs on steel", "indirect", [("she", "Sara Lind")])]
+
+
+def test_addressee_introduced_by_to_is_not_the_claim() -> None:
+    text = "Ahmed Noor communicated to his staff that pay would rise.\n"
+    assert claims(predict(text)) == [("pay would rise", "indirect", [("Ahmed Noor", "Ahmed Noor")])]
