@@ -137,6 +137,25 @@ ADDRESSEE_END_RE = re.compile(
 # A time or place phrase before "that": "said before the talks that ...".
 PHRASE_THAT_RE = re.compile(r"\s*(?:before|after|during|at|in|on|ahead\s+of)\s+(?:[\w’'\-]+\s+){0,3}?that\s+")
 MAX_NESTED_SUBJECT_WORDS = 4  # "said he warned ...": a short subject before an inner cue
+# A description naming an office stands for the person last named with that office:
+# "the top US diplomat" -> "US Secretary of State Antony Blinken" earlier in the article.
+ROLE_TITLES: dict[str, tuple[str, ...]] = {
+    "diplomat": ("diplomat", "Secretary of State", "Foreign Minister", "foreign minister"),
+    "minister": ("Minister", "minister"),
+    "leader": ("leader", "President", "Premier", "Prime Minister", "Chancellor"),
+    "president": ("President",),
+    "chancellor": ("Chancellor",),
+}
+NATIONALITIES: dict[str, tuple[str, ...]] = {
+    "us": ("US", "U.S.", "American", "United States"),
+    "american": ("US", "U.S.", "American", "United States"),
+    "chinese": ("Chinese", "China’s", "China's"),
+    "russian": ("Russian", "Russia’s", "Russia's"),
+    "ukrainian": ("Ukrainian", "Ukraine’s", "Ukraine's"),
+}
+ROLE_WORDS = frozenset(w for titles in ROLE_TITLES.values() for t in titles for w in t.split() if w.islower())
+TITLE_LINK_WORDS = frozenset({"of", "top", "senior", "chief", "former"})
+ROLE_CONTEXT_CHARS = 60  # how far before a name its title is looked for
 
 PRONOUNS = ("he", "she", "they", "it", "we", "i")
 PERSON_PRONOUNS = ("he", "she")
@@ -223,7 +242,7 @@ def predict(text: str) -> Annotation:
                         fallback = _last_person_before(text, m.start, names) if pronoun in PERSON_PRONOUNS else None
                         m.name = ref.name if ref else fallback or m.name
                     else:
-                        m.name = _canonical(m.name, names)
+                        m.name = _role_holder(text, m, names) or _canonical(m.name, names)
                         last_any = m
                         if _is_person(m.name, names):
                             last_person = m
@@ -361,6 +380,40 @@ def _last_person_before(text: str, pos: int, names: list[str]) -> str | None:
         if at > best_at:
             best, best_at = full, at
     return best
+
+
+def _role_holder(text: str, mention: _Mention, names: list[str]) -> str | None:
+    """The canonical name of the person last named, before the mention, with the office it describes."""
+    words = mention.name.lower().split()
+    if not words or words[-1] not in ROLE_TITLES:
+        return None
+    titles = ROLE_TITLES[words[-1]]
+    wanted = [n for w in words[:-1] for n in NATIONALITIES.get(w, ())]
+    best: tuple[int, int, str] | None = None  # (nationality matches, position, name)
+    for full in names:
+        at = text.rfind(full, 0, mention.start)
+        if at < 0 or not _is_person(full, names):
+            continue
+        # The title may stand at any earlier mention ("US Secretary of State Antony Blinken ... Antony Blinken").
+        contexts = [_title_before(text, o.start()) for o in re.finditer(re.escape(full), text[: mention.start])]
+        context = " ".join(c for c in contexts if any(t in c for t in titles))
+        if not context:
+            continue
+        key = (int(any(n in context for n in wanted)), at, full)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return best[2] if best else None
+
+
+def _title_before(text: str, pos: int) -> str:
+    """The title words right before a name: "China's top diplomat" in "... with China's top diplomat Wang Yi"."""
+    words = text[max(0, pos - ROLE_CONTEXT_CHARS) : pos].split()
+    kept: list[str] = []
+    for w in reversed(words):
+        if not (w[:1].isupper() or w in TITLE_LINK_WORDS or w in ROLE_WORDS) or w.endswith((",", ".")):
+            break
+        kept.insert(0, w)
+    return " ".join(kept)
 
 
 def _is_person(name: str, names: list[str]) -> bool:

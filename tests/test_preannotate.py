@@ -147,3 +147,16 @@ def test_inner_reporting_verb_governs_a_nested_claim() -> None:
 def test_addressee_introduced_by_to_is_not_the_claim() -> None:
     text = "Ahmed Noor communicated to his staff that pay would rise.\n"
     assert claims(predict(text)) == [("pay would rise", "indirect", [("Ahmed Noor", "Ahmed Noor")])]
+
+
+def test_office_description_resolves_to_the_last_person_named_with_that_office() -> None:
+    text = (
+        "German Foreign Minister Petra Vogel met Chinese Foreign Minister Li Ming in Oslo.\n\n"
+        "Petra Vogel spoke first.\n\n"
+        "The top German diplomat said that the talks had been useful.\n\n"
+        "The Chinese diplomat said that trade must grow.\n"
+    )
+    assert claims(predict(text)) == [
+        ("the talks had been useful", "indirect", [("top German diplomat", "Petra Vogel")]),
+        ("trade must grow", "indirect", [("Chinese diplomat", "Li Ming")]),
+    ]
