@@ -277,17 +277,29 @@ def _print_report(report: Any) -> None:
         err.print(str(problem), highlight=False, soft_wrap=True)
 
 
-def _load_tasks(export: Path | None, project: str | None) -> tuple[Iterable[Any], Any, Config]:
-    """Tasks from an export file, or pulled from the project (re-iterable, read on each pass)."""
+def _load_tasks(
+    export: Path | None, project: str | None, schema_file: Path | None = None
+) -> tuple[Iterable[Any], Any, Any, Config]:
+    """(tasks, their validation report, project, config): from an export file, or pulled from the project.
+
+    The tasks are re-iterable, read on each pass; a pull's own report is used, not made twice.
+    """
     from annot import sync
     from annot.convert import ExportFile
     from annot.schema import load_schema
+    from annot.validate import validate as run
 
     cfg = config()
     proj = cfg.project(project)
+    if export is None and schema_file is None:
+        pulled = sync.pull(cfg, proj)
+        return pulled.tasks, pulled.report, proj, cfg
+    schema = load_schema(schema_file or proj.schema)
     if export is None:
-        return sync.pull(cfg, proj).tasks, proj, cfg
-    return ExportFile(export, load_schema(proj.schema)), proj, cfg
+        sync.pull(cfg, proj)
+        export = sync.cache_path(cfg, proj)
+    tasks = ExportFile(export, schema)
+    return tasks, run(tasks, schema), proj, cfg
 
 
 @app.command()
@@ -302,17 +314,7 @@ def validate(
 
     Example: annot validate export.json --json | jq '.errors[] | select(.code=="unattributed-claim")'
     """
-    from annot.convert import read_export
-    from annot.schema import load_schema
-    from annot.validate import validate as run
-
-    cfg = config()
-    loaded = load_schema(schema or cfg.project(project).schema)
-    if export is None:
-        tasks, _, _ = _load_tasks(None, project)
-    else:
-        tasks = read_export(export, loaded)
-    report = run(tasks, loaded)
+    _, report, _, _ = _load_tasks(export, project, schema)
     if as_json:
         print(json.dumps(report.to_json()))
     else:
@@ -338,8 +340,9 @@ def agreement(
     from annot import agreement as ag
     from annot.schema import load_schema
 
-    tasks, proj, cfg = _load_tasks(export, project)
-    report = ag.measure(tasks, load_schema(proj.schema))
+    tasks, checked, proj, cfg = _load_tasks(export, project)
+    # invalid annotations are left out, as in the agreement the dataset card shows
+    report = ag.measure(tasks, load_schema(proj.schema), invalid=checked.invalid_annotations().keys())
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
     else:
@@ -383,11 +386,9 @@ def publish(
     """
     from annot import sync
     from annot.schema import load_schema
-    from annot.validate import validate as run
 
-    tasks, proj, _ = _load_tasks(from_export, project)
+    tasks, report, proj, _ = _load_tasks(from_export, project)
     schema = load_schema(proj.schema)
-    report = run(tasks, schema)
     target = out_dir or proj.export
     result = sync.publish_tasks(
         tasks,
@@ -508,7 +509,7 @@ def evaluate(
 def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
     if isinstance(data, dict):
         for k, v in data.items():
-            yield from _flatten(v, f"{prefix}{k}." if not isinstance(v, dict) else f"{prefix}{k}.")
+            yield from _flatten(v, f"{prefix}{k}.")
     else:
         yield prefix.rstrip("."), data
 

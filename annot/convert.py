@@ -200,10 +200,6 @@ def _annotation(item: dict[str, Any], task_id: Any, schema: Schema, prediction: 
     return ann
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _region(rid: str, value: dict[str, Any], ann: Annotation) -> Region | None:
     start, end, labels = value.get("start"), value.get("end"), value.get("labels")
     if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):

@@ -211,26 +211,6 @@ class Server:
             self.retry_seconds = saved
         return list(response.json().get("task_ids") or [])
 
-    def iter_tasks(self, project_id: int, fields: str = "all", page_size: int = 1000) -> Iterator[dict[str, Any]]:
-        """Every task of the project, page by page (slow on big projects: DESIGN.md)."""
-        page = 1
-        while True:
-            try:
-                body = self._raw(
-                    "GET",
-                    "/api/tasks",
-                    params={"project": project_id, "page": page, "page_size": page_size, "fields": fields},
-                ).json()
-            except LabelStudioError as e:
-                if " 404 " in str(e):  # past the last page
-                    return
-                raise
-            tasks = body.get("tasks", []) if isinstance(body, dict) else body
-            yield from tasks
-            if len(tasks) < page_size:
-                return
-            page += 1
-
     def changed_since(self, project_id: int, watermark: str | None, limit: int | None = None) -> list[tuple[int, str]]:
         """(task id, updated_at) of the tasks updated after `watermark` (all tasks if None), newest first.
 

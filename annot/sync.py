@@ -55,8 +55,8 @@ class State:
     task_count: int = 0  # the server's task count when `pushed` was last known complete
     pushed: dict[str, int] = field(default_factory=dict)  # article id -> task id
     last_sync: str | None = None
-    last_snapshot: str | None = None
     watermark: str | None = None  # the newest task `updated_at` seen by the last pull
+    pulled_from: int | None = None  # the project the local copy and the watermark belong to
     sources: dict[str, list[Any]] = field(default_factory=dict)  # file -> [size, mtime_ns, article ids]
     published_key: str | None = None  # watermark and schema the published dataset was built from
     last_counts: dict[str, Any] = field(default_factory=dict)
@@ -285,7 +285,6 @@ class PullResult:
     tasks: Iterable[Task]  # re-iterable: read from the local copy on each pass
     report: Any  # annot.validate.Report
     changed: int | None  # tasks fetched because they changed since the last pull; None: a full export
-    full: bool  # a full export was asked for
 
 
 def snapshot_path(config: Config, project: ProjectConfig) -> Path:
@@ -299,7 +298,7 @@ def cache_path(config: Config, project: ProjectConfig) -> Path:
 
 
 def fetch(
-    config: Config, project: ProjectConfig, server: Server, *, full: bool = False
+    config: Config, project: ProjectConfig, server: Server, *, project_id: int | None = None, full: bool = False
 ) -> tuple[int, Path | None, int | None]:
     """Bring the local copy of the project's annotated tasks up to date: (project id, snapshot, tasks changed).
 
@@ -307,37 +306,40 @@ def fetch(
 
     Changes are found with one filtered listing of task ids and update times; only those
     tasks are exported and merged into the local copy (everything, the first time).
-    Deleted annotations vanish too, since deleting one updates its task.
+    Deleted annotations vanish too, since deleting one updates its task. `project_id`, when
+    the caller just pushed, saves looking the project up again.
     """
-    remote = server.find_project(project.name)
-    if remote is None:
-        raise LabelStudioError(f"no project {project.name!r} on {server.url}; run `annot push` first")
+    if project_id is None:
+        remote = server.find_project(project.name)
+        if remote is None:
+            raise LabelStudioError(f"no project {project.name!r} on {server.url}; run `annot push` first")
+        project_id = remote.id
     state = load_state(config, project)
     cache = cache_path(config, project)
-    full = full or state.project_id != remote.id or state.watermark is None or not cache.exists()
+    # a local copy of another project (deleted and made again in Label Studio) is not merged into
+    full = full or state.pulled_from != project_id or state.watermark is None or not cache.exists()
     # a full export needs only the newest update time, taken before it, as the next watermark
     changed = (
-        server.changed_since(remote.id, None, limit=1) if full else server.changed_since(remote.id, state.watermark)
+        server.changed_since(project_id, None, limit=1) if full else server.changed_since(project_id, state.watermark)
     )
     snapshot: Path | None = None
     if full:
-        snapshot = server.export_to(remote.id, snapshot_path(config, project))
+        snapshot = server.export_to(project_id, snapshot_path(config, project))
         _atomic_copy(snapshot, cache)
     elif changed:
-        fresh = server.export_tasks(remote.id, [task_id for task_id, _ in changed])
+        fresh = server.export_tasks(project_id, [task_id for task_id, _ in changed])
         snapshot = snapshot_path(config, project)
         _write_json(snapshot, fresh)
         _merge_into(cache, fresh, {task_id for task_id, _ in changed})
     if changed:
         state.watermark = max(updated for _, updated in changed)
-    if full and state.project_id != remote.id:
+    if state.pulled_from != project_id:
         state.published_key = None
-    state.project_id = remote.id
+    state.pulled_from = state.project_id = project_id
     if snapshot:
-        state.last_snapshot = str(snapshot)
         _prune_snapshots(snapshot.parent)
     save_state(config, project, state)
-    return remote.id, snapshot, None if full else len(changed)
+    return project_id, snapshot, None if full else len(changed)
 
 
 def load_local(config: Config, project: ProjectConfig, schema: Schema) -> tuple[Iterable[Task], Any]:
@@ -364,7 +366,7 @@ def pull(
     project_id, snapshot, changed = fetch(config, project, server or connect(config), full=full)
     tasks, report = load_local(config, project, schema)
     progress("pull", report.tasks, report.tasks)
-    return PullResult(project_id, snapshot, tasks, report, changed=changed, full=changed is None)
+    return PullResult(project_id, snapshot, tasks, report, changed=changed)
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -443,7 +445,7 @@ def sync(
         server = connect(config)
         pushed = push(config, project, predictions=predictions, server=server, progress=progress)
         progress("pull", 0, None)
-        project_id, snapshot, changed = fetch(config, project, server)
+        project_id, snapshot, changed = fetch(config, project, server, project_id=pushed.project_id)
         state = load_state(config, project)
         key = f"{state.watermark}|{hashlib.sha256(project.schema.read_bytes()).hexdigest()}"
         up_to_date = state.published_key == key and (project.export / "publish-report.json").exists()
@@ -464,7 +466,7 @@ def sync(
             )
             state = load_state(config, project)
             state.published_key = key
-        pulled = PullResult(project_id, snapshot, tasks, report, changed=changed, full=changed is None)
+        pulled = PullResult(project_id, snapshot, tasks, report, changed=changed)
         state.last_sync = datetime.now(UTC).isoformat(timespec="seconds")
         if report is not None:
             state.last_counts = {

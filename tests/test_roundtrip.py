@@ -304,3 +304,29 @@ def test_a_schema_change_updates_the_projects_labeling_config(workspace: Workspa
     assert again.project_id == first.project_id and again.imported == 0
     config = live_studio.server().get_project(first.project_id).label_config
     assert '<Choice value="NATO" hotkey="j"/>' in config
+
+
+def test_a_project_made_again_in_label_studio_is_pulled_afresh(workspace: Workspace, live_studio: Live) -> None:
+    cfg = workspace.config()
+    server = live_studio.server()
+    first = sync.push(cfg, cfg.project())
+    task = task_for(live_studio, first.project_id, "war machine")
+    text = task["data"]["text"]
+    result = ui_annotation(text, "Blinken", "war machine", stance="against", target="China", name="Antony Blinken")
+    server.create_annotation(task["id"], result)
+    assert annot("sync").returncode == 0
+    assert [r["text"] for r in _claims(workspace.export)] == ["war machine"]
+
+    # someone deletes the project in the UI; the next sync makes it again and must not keep the old copy
+    server._raw("DELETE", f"/api/projects/{first.project_id}")
+    # other work in the meantime: SQLite would otherwise hand the new tasks the old tasks' ids
+    filler = server.ensure_project(f"{workspace.project}-other", "<View></View>", "", "")
+    server.import_tasks(filler.id, [{"data": {"text": f"other {i}"}} for i in range(5)])
+    second = sync.push(cfg, cfg.project())
+    assert second.project_id != first.project_id and second.imported == 5
+    task = task_for(live_studio, second.project_id, "Our intent is not to decouple")
+    claim = "Our intent is not to decouple"
+    result = ui_annotation(task["data"]["text"], "Blinken", claim, stance="none", target="China", name="Antony Blinken")
+    server.create_annotation(task["id"], result)
+    assert annot("sync").returncode == 0
+    assert [r["text"] for r in _claims(workspace.export)] == [claim]

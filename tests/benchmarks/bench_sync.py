@@ -512,7 +512,7 @@ def bench_pull(bench: Bench, n: int) -> None:
         "incremental_pull_s": inc_s,
         "incremental_changed": again.changed,
         "incremental_edits_seen": against,
-        "incremental_full": again.full,
+        "incremental_full": again.changed is None,
         "incremental_requests": inc.summary(),
         "incremental_full_exports": inc.full_exports,
     }
