@@ -489,21 +489,48 @@ def demo(port: Annotated[int, typer.Option(help="Port of the local Label Studio.
 def evaluate(
     gold: Annotated[Path, typer.Option(help="Gold annotations (Label Studio import JSON).")] = Path("seeds/gold.json"),
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    show_errors: Annotated[
+        bool, typer.Option("--errors", help="Also list misses, false alarms and wrong attributes, with their sentence.")
+    ] = False,
 ) -> None:
-    """Measure the pre-annotator against gold annotations: span P/R/F1 and attribution accuracy.
+    """Measure the pre-annotator against gold annotations: span P/R/F1, attribution, target and stance.
 
-    Example: annot evaluate --gold seeds/gold.json
+    Example: annot evaluate --gold seeds/gold.json --errors
     """
+    from dataclasses import asdict
+
     from annot.evaluate import evaluate_file
 
-    scores = evaluate_file(gold, config().project().schema)
+    scores = evaluate_file(gold, config().project().schema, with_errors=show_errors)
+    problems = scores.pop("errors", [])
     if as_json:
+        if show_errors:
+            scores["errors"] = [asdict(e) for e in problems]
         print(json.dumps(scores, indent=2))
         return
+    if show_errors:
+        _print_errors(problems)
     table = Table("measure", "value")
     for key, value in _flatten(scores):
         table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
     out.print(table)
+
+
+def _print_errors(problems: list[Any]) -> None:
+    document = None
+    for e in problems:
+        if e.document != document:
+            document = e.document
+            out.print(f"\n[bold]{escape(document)}[/bold]")
+        if e.kind == "miss":
+            what = f"gold {e.gold!r}"
+        elif e.kind == "false alarm":
+            what = f"predicted {e.predicted!r}"
+        else:
+            what = f"predicted {e.predicted!r}, gold {e.gold!r}"
+        out.print(f"  {e.kind} ({e.label}): {escape(what)}", highlight=False)
+        out.print(f"      in: {escape(e.sentence)}", style="dim", highlight=False)
+    out.print(f"\n{len(problems)} errors")
 
 
 def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:

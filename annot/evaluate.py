@@ -1,36 +1,45 @@
-"""How close predictions (pre-annotations) come to gold annotations: span P/R/F1 and attribution accuracy.
+"""How close predictions (pre-annotations) come to gold annotations: span P/R/F1, attribution, target and stance.
 
-Pure: takes records, returns a dict of figures. Spans match one-to-one, either
-exactly (same start and end) or by overlap (intersection over union >= 0.5).
-A gold claim counts as correctly attributed when the predicted claim matched to
-it (by overlap) is joined by `says` to a speaker that overlaps one of the gold
-claim's speakers or carries the same canonical name.
+Pure except `evaluate_file`: takes records, returns a dict of figures. Spans match
+one-to-one, either exactly (same start and end) or by overlap (intersection over
+union >= 0.5). A gold claim counts as correctly attributed when the predicted
+claim matched to it (by overlap) is joined by `says` to a speaker that overlaps
+one of the gold claim's speakers or carries the same canonical name. Target and
+stance are scored on the matched claims where the prediction fills them in
+(accuracy) and by how many of the matched claims it fills in (coverage).
+`errors` lists what went wrong, each with its sentence, for `annot evaluate --errors`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annot.records import Annotation, Region
+from annot.records import Annotation, Region, Task
 
 SPAN_LABELS = ("Speaker", "Claim")
 OVERLAP_IOU = 0.5
 ATTRIBUTION_RELATION = "says"
 NAME_ATTRIBUTE = "speaker_name"
+CHOICE_ATTRIBUTES = ("target", "stance")
+CONTEXT_CHARS = 300  # longest sentence shown with an error
 
 
 def evaluate(predicted: Iterable[Annotation], gold: Iterable[Annotation]) -> dict[str, Any]:
     """Compare predictions with gold, document by document (the two iterables pair up in order).
 
     Returns `{"documents", "overlap_iou", "Speaker": {"exact": {...}, "overlap": {...}},
-    "Claim": {...}, "attribution": {"accuracy", "correct", "matched_claims"}}`; each
-    `{...}` holds precision, recall, f1, matched, predicted, gold.
+    "Claim": {...}, "attribution": {"accuracy", "correct", "matched_claims"},
+    "target": {"accuracy", "correct", "prefilled", "coverage", "matched_claims"}, "stance": {...}}`;
+    each span `{...}` holds precision, recall, f1, matched, predicted, gold.
     """
     pairs = list(zip(predicted, gold, strict=True))
     counts = {label: {mode: [0, 0, 0] for mode in ("exact", "overlap")} for label in SPAN_LABELS}
     correct = matched_claims = 0
+    choices = {name: [0, 0] for name in CHOICE_ATTRIBUTES}  # [correct, prefilled]
     for pred, ref in pairs:
         for label in SPAN_LABELS:
             p = [r for r in pred.regions if r.label == label]
@@ -42,15 +51,100 @@ def evaluate(predicted: Iterable[Annotation], gold: Iterable[Annotation]) -> dic
         ok, total = _attribution(pred, ref)
         correct += ok
         matched_claims += total
+        for p_claim, g_claim in _claim_pairs(pred, ref):
+            for name in CHOICE_ATTRIBUTES:
+                value = _choice(p_claim, name)
+                if value is not None:
+                    choices[name][1] += 1
+                    choices[name][0] += value == _choice(g_claim, name)
     report: dict[str, Any] = {"documents": len(pairs), "overlap_iou": OVERLAP_IOU}
     for label in SPAN_LABELS:
         report[label] = {mode: _prf(*counts[label][mode]) for mode in ("exact", "overlap")}
     report["attribution"] = {
-        "accuracy": round(correct / matched_claims, 4) if matched_claims else None,
+        "accuracy": _ratio(correct, matched_claims),
         "correct": correct,
         "matched_claims": matched_claims,
     }
+    for name in CHOICE_ATTRIBUTES:
+        ok, filled = choices[name]
+        report[name] = {
+            "accuracy": _ratio(ok, filled),
+            "correct": ok,
+            "prefilled": filled,
+            "coverage": _ratio(filled, matched_claims),
+            "matched_claims": matched_claims,
+        }
     return report
+
+
+@dataclass(slots=True)
+class Error:
+    """One thing the pre-annotator got wrong in one document, with the sentence it is in."""
+
+    document: str
+    kind: str  # miss | false alarm | boundary | wrong speaker | wrong target | wrong stance
+    label: str
+    predicted: str | None
+    gold: str | None
+    sentence: str
+    start: int
+
+
+def errors(predicted: Sequence[Annotation], gold: Sequence[Annotation], texts: Sequence[str],
+           names: Sequence[str]) -> list[Error]:  # fmt: skip
+    """Misses, false alarms, boundary differences and wrong attributes, document by document, in text order."""
+    found: list[Error] = []
+    for pred, ref, text, doc in zip(predicted, gold, texts, names, strict=True):
+        here: list[Error] = []
+
+        def add(kind: str, label: str, p: Region | None, g: Region | None, detail: tuple[str, str] | None = None) -> None:
+            at = g if g is not None else p
+            assert at is not None
+            shown_p, shown_g = (detail if detail else (p.text if p else None, g.text if g else None))
+            here.append(Error(doc, kind, label, shown_p, shown_g, sentence_of(text, at.start, at.end), at.start))
+
+        for label in SPAN_LABELS:
+            p = [r for r in pred.regions if r.label == label]
+            g = [r for r in ref.regions if r.label == label]
+            pairs = match_spans(p, g, OVERLAP_IOU)
+            matched_p = {id(a) for a, _ in pairs}
+            matched_g = {id(b) for _, b in pairs}
+            here += [_error(doc, text, "miss", label, None, r) for r in g if id(r) not in matched_g]
+            here += [_error(doc, text, "false alarm", label, r, None) for r in p if id(r) not in matched_p]
+            here += [_error(doc, text, "boundary", label, a, b) for a, b in pairs if (a.start, a.end) != (b.start, b.end)]
+        speakers_p, speakers_g = _speakers_of(pred), _speakers_of(ref)
+        for a, b in _claim_pairs(pred, ref):
+            ps, gs = speakers_p.get(a.id, []), speakers_g.get(b.id, [])
+            if not _same_speaker(ps, gs):
+                said = ", ".join(_name(s) for s in ps) or "(nobody)"
+                add("wrong speaker", "Claim", a, b, (f"{said}: {a.text}", f"{', '.join(_name(s) for s in gs)}: {b.text}"))
+            for name in CHOICE_ATTRIBUTES:
+                value = _choice(a, name)
+                if value is not None and value != _choice(b, name):
+                    add(f"wrong {name}", "Claim", a, b, (f"{value}: {a.text}", f"{_choice(b, name)}: {b.text}"))
+        found += sorted(here, key=lambda e: e.start)
+    return found
+
+
+def _error(doc: str, text: str, kind: str, label: str, p: Region | None, g: Region | None) -> Error:
+    at = g if g is not None else p
+    assert at is not None
+    return Error(doc, kind, label, p.text if p else None, g.text if g else None, sentence_of(text, at.start, at.end),
+                 at.start)  # fmt: skip
+
+
+def sentence_of(text: str, start: int, end: int) -> str:
+    """The sentence (or, failing that, the line) around a span, on one line, at most CONTEXT_CHARS long."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    s = line_start
+    for m in re.finditer(r"[.?!][\"”’]?\s+(?=[A-Z\"“])", text[line_start:start]):
+        s = line_start + m.end()
+    m = re.compile(r"[.?!][\"”’]?(?=\s+[A-Z\"“]|\s*$)").search(text, max(end - 1, s), line_end)
+    e = m.end() if m else line_end
+    sentence = " ".join(text[s:e].split())
+    return sentence if len(sentence) <= CONTEXT_CHARS else sentence[: CONTEXT_CHARS - 1] + "…"
 
 
 def iou(a: Region, b: Region) -> float:
@@ -111,19 +205,34 @@ def _name(region: Region) -> str:
     return " ".join((value or region.text).split()).casefold()
 
 
-def _attribution(pred: Annotation, ref: Annotation) -> tuple[int, int]:
-    """(correctly attributed, matched) gold claims of one document."""
+def _choice(region: Region, name: str) -> str | None:
+    value = region.attributes.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value or None
+
+
+def _claim_pairs(pred: Annotation, ref: Annotation) -> list[tuple[Region, Region]]:
     claims_p = [r for r in pred.regions if r.label == "Claim"]
     claims_g = [r for r in ref.regions if r.label == "Claim"]
+    return match_spans(claims_p, claims_g, OVERLAP_IOU)
+
+
+def _same_speaker(ps: list[Region], gs: list[Region]) -> bool:
+    gold_names = {_name(s) for s in gs}
+    return any(_name(s) in gold_names or any(iou(s, t) >= OVERLAP_IOU for t in gs) for s in ps)
+
+
+def _attribution(pred: Annotation, ref: Annotation) -> tuple[int, int]:
+    """(correctly attributed, matched) gold claims of one document."""
     speakers_p, speakers_g = _speakers_of(pred), _speakers_of(ref)
-    correct = 0
-    pairs = match_spans(claims_p, claims_g, OVERLAP_IOU)
-    for p, g in pairs:
-        ps, gs = speakers_p.get(p.id, []), speakers_g.get(g.id, [])
-        gold_names = {_name(s) for s in gs}
-        if any(_name(s) in gold_names or any(iou(s, t) >= OVERLAP_IOU for t in gs) for s in ps):
-            correct += 1
+    pairs = _claim_pairs(pred, ref)
+    correct = sum(_same_speaker(speakers_p.get(p.id, []), speakers_g.get(g.id, [])) for p, g in pairs)
     return correct, len(pairs)
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
 
 
 def _prf(matched: int, predicted: int, gold: int) -> dict[str, Any]:
@@ -140,21 +249,37 @@ def _prf(matched: int, predicted: int, gold: int) -> dict[str, Any]:
     }
 
 
-def evaluate_file(gold_path: str | Path, schema_path: str | Path) -> dict[str, Any]:
-    """Run the pre-annotator on the texts of a gold file (Label Studio import JSON) and score it."""
+def load_gold(gold_path: str | Path, schema_path: str | Path) -> list[Task]:
+    """The annotated tasks of a gold file (Label Studio import JSON)."""
     import json
 
     from annot.convert import task_from_export
     from annot.errors import ArticleError
-    from annot.preannotate import predict
     from annot.schema import load_schema
 
     schema = load_schema(schema_path)
     try:
         raw = json.loads(Path(gold_path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise ArticleError(f"{gold_path}: cannot read the gold annotations ({e})") from None
+        raise ArticleError(f"{gold_path}: cannot read the gold annotations ({e}); pass a Label Studio JSON file") from None
+    if not isinstance(raw, list):
+        raise ArticleError(f"{gold_path}: not a list of Label Studio tasks; pass a Label Studio JSON file")
     tasks = [task_from_export({"id": i, **t}, schema) for i, t in enumerate(raw, 1)]
-    gold = [t.annotations[0] for t in tasks if t.annotations]
-    predicted = [predict(t.text) for t in tasks if t.annotations]
-    return evaluate(predicted, gold)
+    return [t for t in tasks if t.annotations]
+
+
+def evaluate_file(gold_path: str | Path, schema_path: str | Path, with_errors: bool = False) -> dict[str, Any]:
+    """Run the pre-annotator on the texts of a gold file (Label Studio import JSON) and score it.
+
+    With `with_errors`, the report also holds `"errors"`: a list of `Error`s.
+    """
+    from annot.preannotate import predict
+
+    tasks = load_gold(gold_path, schema_path)
+    gold = [t.annotations[0] for t in tasks]
+    predicted = [predict(t.text) for t in tasks]
+    report = evaluate(predicted, gold)
+    if with_errors:
+        names = [str(t.data.get("title") or t.article_id or t.id) for t in tasks]
+        report["errors"] = errors(predicted, gold, [t.text for t in tasks], names)
+    return report

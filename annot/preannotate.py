@@ -9,10 +9,12 @@ be installed where annot runs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from annot.records import Annotation, Region, Relation
 
@@ -26,95 +28,83 @@ def _words(spaced: str) -> frozenset[str]:
 OPEN_QUOTES = '"“'
 CLOSE_QUOTES = '"”'
 
-# Reporting verbs and phrases, longest first so "was quoted as saying" wins over "said".
-CUES = (
-    "was quoted as saying",
-    "were quoted as saying",
-    "according to",
-    "called on",
-    "calls on",
-    "said",
-    "says",
-    "say",
-    "told",
-    "tells",
-    "added",
-    "adds",
-    "warned",
-    "warns",
-    "urged",
-    "urges",
-    "accused",
-    "accuses",
-    "stressed",
-    "asserted",
-    "insisted",
-    "argued",
-    "claimed",
-    "stated",
-    "noted",
-    "emphasized",
-    "emphasised",
-    "acknowledged",
-    "announced",
-    "declared",
-    "denied",
-    "vowed",
-    "informed",
-    "communicated",
-    "asked",
-    "made clear",
-    "reiterated",
-    "raised concerns about",
-    "raised concern about",
-    # Verbs that carry the evaluation: their object is the claim ("slammed US suppression of ...").
-    "questioned",
-    "questions",
-    "criticized",
-    "criticised",
-    "criticizes",
-    "criticises",
-    "slammed",
-    "slams",
-    "commended",
-    "commends",
-    "praised",
-    "praises",
-    "condemned",
-    "condemns",
-    "denounced",
-    "denounces",
-    # Participles continue the subject's speech: "..., adding that ...".
-    "adding",
-    "saying",
-    "noting",
-    "suggesting",
-    "highlighting",
-    "stressing",
-    "insisting",
-    "warning",
+# The reporting-verb lexicon, by what follows the verb. Each lemma gets its forms (`_forms`):
+# "warn" -> warn, warns, warned, warning; a multi-word cue inflects its first word ("point out").
+# Verbs whose complement is the reported clause: "said (that) ...", "the report warns that ...".
+CLAUSE_VERBS = _words(
+    """say add state claim argue assert insist contend concede admit acknowledge note observe explain stress
+    emphasise emphasize maintain suggest predict estimate reply respond counter declare announce confirm deny
+    reveal disclose report write warn caution vow promise pledge reiterate remark comment complain lament allege
+    conclude find recall repeat testify rule predict forecast boast joke quip propose recommend
+    tweet signal hint underline underscore concede object protest retort answer proclaim affirm
+    guarantee indicate acknowledge specify clarify"""
 )
+CLAUSE_PHRASES = ("point out", "make clear", "make it clear", "go on to say", "be quoted as saying")
+# Verbs with an addressee before the claim: "told reporters that ...", "urged them to ...".
+ADDRESSEE_VERBS = _words("tell inform assure remind urge ask advise caution warn promise communicate notify implore")
+ADDRESSEE_PHRASES = ("call on", "call upon", "appeal to")
+# Verbs that carry the evaluation; their object is the claim: "deplored the closure of the shelter".
+OBJECT_VERBS = _words(
+    """criticise criticize slam commend praise condemn denounce deplore welcome thank blame accuse question reject
+    dismiss decry hail applaud lambast fault"""
+)
+OBJECT_PHRASES = ("call for", "raise concerns about", "raise concern about", "express concern about",
+                  "express concern over", "raise concerns over")  # fmt: skip
+IRREGULAR = {
+    "say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"), "write": ("wrote", "writes", "writing"),
+    "find": ("found", "finds", "finding"), "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
+    "be": ("was", "is", "being"), "slam": ("slammed", "slams", "slamming"), "admit": ("admitted", "admits", "admitting"),
+    "commit": ("committed", "commits", "committing"), "quip": ("quipped", "quips", "quipping"),
+    "regret": ("regretted", "regrets", "regretting"), "upbraid": ("upbraided", "upbraids", "upbraiding"),
+}  # fmt: skip
+
+
+def _forms(lemma: str) -> tuple[str, ...]:
+    """Base, past, third person and -ing forms of a verb or a phrase headed by one."""
+    first, _, rest = lemma.partition(" ")
+    tail = f" {rest}" if rest else ""
+    if first in IRREGULAR:
+        past, third, ing = IRREGULAR[first]
+    else:
+        stem = first[:-1] if first.endswith("e") else first
+        if first.endswith("y") and first[-2] not in "aeiou":
+            past, third = first[:-1] + "ied", first[:-1] + "ies"
+        else:
+            past = stem + "ed"
+            third = first + ("es" if first.endswith(("s", "sh", "ch", "x", "o")) else "s")
+        ing = (first if first.endswith(("ee", "ye", "oe")) else stem) + "ing"
+    extra = ("were quoted as saying",) if first == "be" else ()
+    return tuple(f + tail for f in (first, past, third, ing)) + extra
+
+
+def _lexicon() -> dict[str, tuple[str, str]]:
+    """Every cue form -> (lemma, kind); kind is clause, addressee or object."""
+    out: dict[str, tuple[str, str]] = {}
+    groups = (
+        ("object", OBJECT_VERBS | set(OBJECT_PHRASES)),
+        ("addressee", ADDRESSEE_VERBS | set(ADDRESSEE_PHRASES)),
+        ("clause", set(CLAUSE_VERBS) | set(CLAUSE_PHRASES)),
+    )
+    for kind, lemmas in groups:
+        for lemma in sorted(lemmas):
+            for form in _forms(lemma):
+                out.setdefault(form, (lemma, kind))
+    return out
+
+
+LEXICON = _lexicon()
+# Longest first, so "was quoted as saying" wins over "said" and "called for" over "called".
+CUES = (*sorted(LEXICON, key=lambda c: (-len(c), c)), "according to")
 CUE_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in CUES) + r")\b")
 _CUE_ALTERNATION = "|".join(re.escape(c) for c in CUES)
 
-# Cues whose subject is the speaker of the claim before them in the sentence.
-PARTICIPLE_CUES = frozenset(
-    {"adding", "saying", "noting", "suggesting", "highlighting", "stressing", "insisting", "warning"}
-)
-# Cues whose direct object is the claim: "questioned China's sincerity", "accused Beijing of helping ...".
-OBJECT_CUES = frozenset(
-    {
-        "questioned", "questions", "criticized", "criticised", "criticizes", "criticises", "slammed", "slams",
-        "commended", "commends", "praised", "praises", "condemned", "condemns", "denounced", "denounces",
-        "accused", "accuses", "raised concerns about", "raised concern about",
-    }
-)  # fmt: skip
-# Cues followed by an addressee before the claim: "told Blinken that ...", "urged the US to ...".
-ADDRESSEE_CUES = frozenset(
-    {"told", "tells", "informed", "communicated", "asked", "urged", "urges", "called on", "calls on", "warned", "warns"}
-)
+# -ing forms continue the subject's speech: "..., adding that ...", "..., saying ...".
+PARTICIPLE_CUES = frozenset(f for f in LEXICON if f.split()[0].endswith("ing") and f != "being")
+OBJECT_CUES = frozenset(f for f, (_, kind) in LEXICON.items() if kind == "object")
+ADDRESSEE_CUES = frozenset(f for f, (_, kind) in LEXICON.items() if kind == "addressee")
 # Addressee cues that introduce no claim without "that" / "to" ("told reporters", "asked about it").
-NEEDS_COMPLEMENT = frozenset({"told", "tells", "informed", "communicated", "asked"})
+NEEDS_COMPLEMENT = frozenset(f for f in ADDRESSEE_CUES if LEXICON[f][0] in {"tell", "inform", "ask", "communicate",
+                                                                           "notify", "remind"})  # fmt: skip
 # Where a reported clause ends: a second reporting verb joined by and/but, a participle clause,
 # a subordinate or relative clause, a dash aside.
 CLAUSE_BOUNDARY_RE = re.compile(
@@ -136,6 +126,15 @@ ADDRESSEE_END_RE = re.compile(
 )
 # A time or place phrase before "that": "said before the talks that ...".
 PHRASE_THAT_RE = re.compile(r"\s*(?:before|after|during|at|in|on|ahead\s+of)\s+(?:[\w’'\-]+\s+){0,3}?that\s+")
+# A reported clause without "that" has a finite verb early: an auxiliary, a modal, a past form.
+FINITE_WORDS = _words(
+    """is are was were will would could should can cannot can't may might must has have had did does do won't
+    isn't wasn't aren't weren't doesn't didn't hasn't haven't hadn't wouldn't couldn't shouldn't rose fell grew came
+    went made took gave saw knew thought found left lost won began became held kept met paid ran sold sent spent
+    stood told wrote got needs remains means makes seems lacks"""
+)
+CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
+MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
 MAX_NESTED_SUBJECT_WORDS = 4  # "said he warned ...": a short subject before an inner cue
 # A description naming an office stands for the person last named with that office:
 # "the top US diplomat" -> "US Secretary of State Antony Blinken" earlier in the article.
@@ -280,18 +279,39 @@ def _inside(i: int, quotes: list[tuple[int, int]]) -> bool:
 
 
 def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Sentences of one paragraph; never split inside a quotation."""
+    """Sentences of one paragraph; abbreviations ("Mr.", "U.S.", "No. 10") do not end one, nor does a full stop
+    inside a quotation (a multi-sentence quote is one claim)."""
     quotes = _quote_spans(text, start, end)
     s = start
-    for m in re.finditer(r"[.?!][\"”’]?\s+(?=[A-Z\"“‘])", text[start:end]):
-        cut = start + m.start() + 1
-        if _inside(cut - 1, quotes) and not (cut < end and text[cut] in CLOSE_QUOTES):
+    for cut in _boundaries(text, start, end):
+        if _inside(cut - 1, quotes):
             continue
-        stop = start + m.end()
-        yield s, stop
-        s = stop
+        yield s, cut
+        s = cut
     if s < end:
         yield s, end
+
+
+@functools.cache
+def _segmenter() -> Any:
+    import pysbd  # rule-based, offline, knows English abbreviations
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _boundaries(text: str, start: int, end: int) -> list[int]:
+    """Where pysbd starts a new sentence (after the whitespace), as indices of text."""
+    cuts: list[int] = []
+    pos = start
+    for piece in _segmenter().segment(text[start:end]):
+        body = piece.strip()
+        at = text.find(body, pos, end) if body else -1
+        if at < 0:
+            return []  # pysbd changed the text: keep the paragraph whole rather than guess
+        pos = at + len(body)
+        if at > start:
+            cuts.append(at)
+    return cuts
 
 
 # -- speakers ---------------------------------------------------------------------------
@@ -626,7 +646,22 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
     start = after_verb + (lead.end() if lead else 0)
     if text[start : start + 1] == ":":
         start += 1
-    return start + len(text[start:end]) - len(text[start:end].lstrip())
+    start += len(text[start:end]) - len(text[start:end].lstrip())
+    if not (lead and lead.group().rstrip().endswith("that")) and not _looks_like_clause(text, start, end):
+        return None  # "announced a partnership", "claims as its own": an object, not a reported clause
+    return start
+
+
+def _looks_like_clause(text: str, start: int, end: int) -> bool:
+    """A complement without "that" is a reported clause if it opens with a quotation or a pronoun, or has a
+    finite verb within its first words ("said prices had fallen"), before any comma."""
+    head = text[start:end].split(",", 1)[0]
+    if head[:1] in OPEN_QUOTES:
+        return True
+    words = re.findall(r"[\w’'\-]+", head)[:MAX_CLAUSE_SUBJECT_WORDS]
+    if words and words[0].lower() in CLAUSE_PRONOUNS:
+        return True
+    return any(w.lower() in FINITE_WORDS or (i > 0 and w.endswith("ed")) for i, w in enumerate(words))
 
 
 def _clause_end(text: str, s_start: int, s_end: int) -> int:
