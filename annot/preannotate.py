@@ -95,7 +95,7 @@ def _lexicon() -> dict[str, tuple[str, str]]:
 LEXICON = _lexicon()
 # Longest first, so "was quoted as saying" wins over "said" and "called for" over "called".
 CUES = (*sorted(LEXICON, key=lambda c: (-len(c), c)), "according to")
-CUE_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in CUES) + r")\b")
+CUE_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in CUES) + r"|According to)\b")
 _CUE_ALTERNATION = "|".join(re.escape(c) for c in CUES)
 
 # -ing forms continue the subject's speech: "..., adding that ...", "..., saying ...".
@@ -135,6 +135,7 @@ FINITE_WORDS = _words(
 )
 CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
 MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
+NOUN_BEFORE_RE = re.compile(r"\b(?:the|a|an|its|his|her|their|our|this|that|whose)\s+$", re.IGNORECASE)
 MAX_NESTED_SUBJECT_WORDS = 4  # "said he warned ...": a short subject before an inner cue
 # A description naming an office stands for the person last named with that office:
 # "the top US diplomat" -> "US Secretary of State Antony Blinken" earlier in the article.
@@ -159,14 +160,73 @@ ROLE_CONTEXT_CHARS = 60  # how far before a name its title is looked for
 PRONOUNS = ("he", "she", "they", "it", "we", "i")
 PERSON_PRONOUNS = ("he", "she")
 
-# Words of a title or nationality that precede a name and are not part of it.
+# Words of a title, office or nationality that precede a name and are not part of it ("CEO Dana Whitfield").
 TITLE_WORDS = _words(
-    """US U.S. UN EU Secretary State President Vice Foreign Minister Ministers Chinese Ukrainian Russian German
-    American British French Japanese Chancellor Premier Prime Republican Democratic Senator Sen. Rep. Chief Deputy
-    Defense Defence FM Mr Mrs Ms Dr Former General Gen. Leader Ambassador Spokesman Spokeswoman Councilor Councillor
-    Mayor Governor
+    """US U.S. UN EU UK U.K. Secretary State President Vice Foreign Minister Ministers
+    Chinese Ukrainian Russian German American British French Japanese Indian Canadian Australian European
+    Chancellor Premier Prime Republican Democratic Democrat Labour Conservative Senator Sen. Sen Rep. Rep
+    Representative Congressman Congresswoman Assemblyman Assemblywoman Assemblymember Councilman Councilwoman
+    Councilmember Councilor Councillor Alderman Alderwoman Commissioner Supervisor Delegate Trustee Mayor Governor
+    Gov. Gov Lt. Lieutenant Attorney Solicitor Speaker Chief Deputy Acting Interim Former Executive Health Finance
+    Economy Education Interior Justice Transport Transportation Labor Energy Environment Trade Agriculture Housing
+    Home Defense Defence Treasury Culture Foreign Affairs Police Fire Secretary-General FM Mr Mrs Ms Mx Dr Mr. Mrs.
+    Ms. Mx. Dr. Prof. Prof Professor Sir Dame Lord Lady Judge Justice Magistrate General Gen. Gen Col. Colonel
+    Maj. Major Capt. Captain Sgt. Sergeant Cpl. Officer Detective Det. Inspector Superintendent Sheriff Commander
+    Admiral Adm. Rev. Reverend Father Bishop Archbishop Rabbi Imam Pastor Coach Manager Director Chairman
+    Chairwoman Chair Chairperson CEO CFO COO CTO Founder Co-founder President-elect Leader Ambassador Envoy
+    Spokesman Spokeswoman Spokesperson Economist Analyst Dean Provost Principal Headteacher Treasurer Auditor
+    Controller Comptroller Ombudsman Registrar Clerk Dep. Sec. Pres. Amb. Atty. Supt. Insp. Chmn. Hon.
     The A An"""
 )
+# Words of a capitalised name that make it an organisation, not a person with titles to strip.
+ORG_WORDS = _words(
+    """Coalition Association Council Group Inc Inc. Corp Corp. Ltd Ltd. LLC PLC Plc Co Co. Company Bank Union Party
+    Ministry Department Agency Commission Committee Institute University College School Hospital Court Service
+    Authority Board Foundation Trust Network Federation Alliance Centre Center Office Organisation Organization Fund
+    Programme Program Bureau Administration Society League Chamber Partners Holdings Industries Systems Airlines
+    Railways Police Council Assembly Senate Parliament Congress Cabinet Tribunal Network Times Post Herald News
+    Press Journal Gazette Tribune Leasing Manufacturing Motors Energy Capital Labs Club Guild Institution"""
+)
+# Nouns (singular) that head a description standing for a speaker: "the union's president", "a statement".
+AGENT_HEADS = _words(
+    """official diplomat minister ministry spokesman spokeswoman spokesperson spokespeople source leader power
+    country government side analyst expert american administration secretary president chair chairman chairwoman
+    director executive chief head manager mayor governor senator lawmaker legislator councillor councilor council
+    board committee commission agency department office authority authorities regulator state city county court
+    judge justice jury prosecutor prosecution lawyer attorney defence defense police sheriff union company firm
+    group party campaign coalition association federation organisation organization institute foundation
+    university hospital school trust bank airline operator utility report statement study survey analysis review
+    audit letter filing complaint lawsuit ruling judgment judgement document memo plan proposal bill researcher
+    scientist economist doctor physician nurse teacher worker resident critic opponent supporter campaigner
+    activist protester protestor voter parent student farmer owner investor shareholder member staff employee
+    officer diplomat negotiator delegation delegate representative organiser organizer observer monitor inspector
+    investigator author editorial newspaper broadcaster website founder consultant adviser advisor aide ally
+    colleague neighbour neighbor witness survivor victim family relative tenant landlord developer landlord
+    retailer manufacturer maker producer supplier carrier insurer lender employer contractor provider operator
+    spokesperson watchdog charity nonprofit regulator senate parliament congress cabinet assembly presidency
+    kremlin embassy mission envoy ambassador negotiators coach player captain manager club fan fans people
+    clinician epidemiologist virologist professor lecturer academic historian strategist pollster poll data
+    figures estimate estimates forecast study studies paper data"""
+)
+# A carrier names the source after "from": "a statement from the ministry said" -> the ministry.
+CARRIER_HEADS = _words("statement letter message note email release notice memo")
+# Words that end a noun phrase read backwards from a verb (function words, verbs, adverbs of the clause).
+NP_STOP = _words(
+    """the a an this that these those his her its their our my your which who whom whose what when where while
+    as after before because although though if since until unless and or but nor so than then also has have
+    had is are was were be been being will would could should can may might must do does did not no yes to by
+    with without about against between into through during over under per via including like unlike
+    said says told according on at"""
+)
+POSSESSIVES = _words("its his her their our")
+NP_LINKS = frozenset({"of", "for", "in", "from", "at"})  # inside a noun phrase: "Diplomats in Geneva"
+NP_FORWARD_LINKS = frozenset({"of", "for"})  # after an inverted verb: "said a spokesman for the council"
+NUMBER_WORDS = _words("two three four five six seven eight nine ten several many some both all most")
+MAX_NP_TOKENS = 9
+MAX_NAME_TOKENS = 7  # "Deputy Foreign Minister Arkady Belousov" in an apposition
+# Abbreviations that keep their full stop inside a name or title ("Gov. Tim Olsen", "U.S. officials").
+ABBREVIATIONS = "Mr|Mrs|Ms|Mx|Dr|Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Cpl|Maj|Adm|Prof|Rev|St|Jr|Sr|Inc|Corp|Ltd|Co|No|Det|Insp|Supt|Dep|Sec|Pres|Amb|Atty|Hon"
+NP_TOKEN_RE = re.compile(rf"(?:[A-Z]\.){{2,}}|(?:{ABBREVIATIONS})\.|\w[\w’'&\-]*\w|\w|[^\w\s]")
 # Capitalised words that are never a person's name (sentence openers, days, places used as actors).
 NOT_NAMES = _words(
     """The A An In On At After Before But And Or However Earlier Later Since While When Asked Speaking Despite
@@ -201,6 +261,15 @@ CLAUSE_LEAD_RE = re.compile(
 # A reported clause does not start with a bare verb ("what it says is ...").
 NOT_A_CLAUSE_RE = re.compile(r"(?:is|are|was|were|will|would)\b")
 POSTPOSED_RE = re.compile(r"[\"”]?,\s+(?:[\w’'\-]+\s+){1,4}(?:said|says|added|told)\b[^,\"“”]*$")
+# A short apposition after a name: ", a container-tracking service," / ", the union's president,".
+APPOSITION_RE = re.compile(r"\s*(?:a|an|the|its|his|her|their)\s+[^,.;:\"“”]{1,60}?,\s")
+# A reporting verb right after the claim's comma, its subject after it.
+INVERTED_RE = re.compile(r",[\"”]?\s*$")
+# What may follow a postposed "X said" (not an object: "Beijing announced a partnership" is no attribution).
+ADVERBIAL_STARTS = _words(
+    """in on at during after before last this ahead earlier later when while on in of told to from by as
+    yesterday today tonight recently privately publicly separately previously again also afterwards"""
+)
 MAX_SPEAKER_TAIL_WORDS = 8  # a postposed attribution ("..., a senior US official told reporters.") is short
 
 
@@ -324,19 +393,19 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     if filler:
         prefix = prefix[: filler.start()]
     prefix = prefix.rstrip()
-    relative = re.search(r",\s*who$", prefix)
+    relative = re.search(r",\s*(?:who|which)$", prefix)
     if relative:
         # "Xi Jinping, who reiterated ...": the relative pronoun's antecedent is the speaker.
         return _np_at_end(text, lo, lo + relative.start())
     if prefix.endswith(","):
         # "X, apposition, said": the apposition is the speaker only when it is itself a name.
-        inner_start = prefix.rfind(",", 0, len(prefix) - 1)
+        inner_start = prefix.rfind(", ", 0, len(prefix) - 1)
         if inner_start >= 0:
             appos = prefix[inner_start + 1 : -1].strip()
             if appos and _is_name(appos):
-                segment = prefix[inner_start + 1 : -1]
-                offset = lo + inner_start + 1 + len(segment) - len(segment.lstrip())
-                return [_Mention(offset, offset + len(appos), appos)]
+                mentions = _np_at_end(text, lo + inner_start + 1, lo + len(prefix) - 1)
+                if mentions:
+                    return mentions
             prefix = prefix[:inner_start].rstrip()
         else:
             prefix = prefix[:-1].rstrip()
@@ -344,35 +413,139 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
 
 
 def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
-    prefix = text[lo:hi]
-    m = PRONOUN_RE.search(prefix)
-    if m and (m.start() == 0 or not prefix[m.start() - 1].isalnum()):
-        return [_Mention(lo + m.start(1), lo + m.end(1), m.group(1), is_pronoun=True)]
-    m = DESCRIPTION_RE.search(prefix)
-    if m:
-        # "Beijing's foreign ministry": keep a capitalised possessive that precedes the description.
-        start = lo + m.start(1)
-        poss = re.search(rf"({NAME_TOKEN}(?:’s|'s))\s+$", text[lo:start])
-        if poss:
-            start = lo + poss.start(1)
-        return [_Mention(start, lo + m.end(1), text[start : lo + m.end(1)])]
-    m = NAME_RUN_RE.search(prefix)
-    if not m:
+    """The noun phrase (pronoun, name, organisation or description) that ends at hi, as mentions."""
+    tokens = [(m.start(), m.end()) for m in NP_TOKEN_RE.finditer(text, lo, hi)]
+    if not tokens:
         return []
-    mention = _strip_titles(text, lo + m.start(1), lo + m.end(1))
-    if mention is None:
-        return []
-    mentions = [mention]
-    # A joint subject: "Biden and Vice President Kamala Harris said".
-    before = text[lo : lo + m.start(1)]
-    joint = re.search(r"\s+and\s+$", before)
-    if joint:
-        other = NAME_RUN_RE.search(before[: joint.start()])
-        if other:
-            first = _strip_titles(text, lo + other.start(1), lo + other.end(1))
-            if first is not None:
-                mentions.insert(0, first)
+    last = text[tokens[-1][0] : tokens[-1][1]]
+    if last.lower() in PRONOUNS:
+        return [_Mention(*tokens[-1], last, is_pronoun=True)]
+    k = len(tokens)
+    while k > 0 and len(tokens) - k < MAX_NP_TOKENS:
+        word = text[tokens[k - 1][0] : tokens[k - 1][1]]
+        if not _np_word(word):
+            if word.lower() in NP_LINKS and k < len(tokens) and k > 1 and _np_word(text[slice(*tokens[k - 2])]):
+                k -= 1
+                continue
+            if (
+                word.lower() in ("the", "a", "an")
+                and k > 2
+                and text[slice(*tokens[k - 2])].lower() in NP_LINKS
+                and _np_word(text[slice(*tokens[k - 3])])
+            ):
+                k -= 2  # "Lawyers for the city"
+                continue
+            break
+        k -= 1
+    np = tokens[k:]
+    while np and text[slice(*np[0])].lower() in NP_LINKS:
+        np = np[1:]
+    mentions = _classify_np(text, np)
+    if k >= 2 and text[slice(*tokens[k - 1])].lower() in POSSESSIVES and text[slice(*tokens[k - 2])] == "and":
+        k -= 1  # "Kyiv and its Western allies say"
+    if len(mentions) == 1 and not mentions[0].is_pronoun and k >= 2:
+        # A joint subject: "Biden and Vice President Kamala Harris said".
+        if text[slice(*tokens[k - 1])] == "and":
+            first = _np_at_end(text, lo, tokens[k - 1][0])
+            if len(first) == 1 and first[0].name[:1].isupper() and not first[0].is_pronoun:
+                mentions.insert(0, first[0])
     return mentions
+
+
+def _np_after(text: str, pos: int, hi: int) -> list[_Mention]:
+    """The noun phrase right after an inverted reporting verb: 'said the spokeswoman', 'said Ms Okafor, ...'."""
+    tokens = [(m.start(), m.end()) for m in NP_TOKEN_RE.finditer(text, pos, hi)]
+    i = 0
+    if tokens and text[slice(*tokens[0])].lower() in ("the", "a", "an"):
+        i = 1
+    np: list[tuple[int, int]] = []
+    while i < len(tokens) and len(np) < MAX_NP_TOKENS:
+        word = text[slice(*tokens[i])]
+        if word.lower() in NP_FORWARD_LINKS and np and i + 1 < len(tokens):
+            np.append(tokens[i])
+            i += 1
+            if text[slice(*tokens[i])].lower() in ("the", "a", "an"):
+                np.append(tokens[i])
+                i += 1
+            continue
+        if not _np_word(word) or (np and word[:1].isupper() != text[np[-1][0]].isupper() and word.lower() in NP_LINKS):
+            break
+        np.append(tokens[i])
+        i += 1
+    while np and not _np_word(text[slice(*np[-1])]):
+        np.pop()
+    if len(np) == 1 and text[slice(*np[0])].lower() in PRONOUNS:
+        return [_Mention(*np[0], text[slice(*np[0])], is_pronoun=True)]
+    return _classify_np(text, np)
+
+
+def _np_word(word: str) -> bool:
+    """Whether a token can stand inside a speaker's noun phrase."""
+    lower = word.lower()
+    if lower in NP_STOP or lower in NP_LINKS or not (word[0].isalnum()):
+        return False
+    if word[0].isupper() or word[0].isdigit() or lower in NUMBER_WORDS or _singular(word) in AGENT_HEADS:
+        return True
+    return not lower.endswith("ly") and lower not in LEXICON
+
+
+def _is_link(words: list[str], i: int) -> bool:
+    """A preposition that starts a modifier ("Diplomats in Geneva"), not one inside a name ("Bank of Chile")."""
+    w = words[i]
+    if w not in NP_LINKS:
+        return False
+    return not (w in ("of", "for") and i + 1 < len(words) and words[i + 1][:1].isupper() and words[i - 1][:1].isupper())
+
+
+def _singular(word: str) -> str:
+    w = word.lower().removesuffix("’s").removesuffix("'s")
+    if w in AGENT_HEADS:
+        return w
+    for suffix, repl in (("ies", "y"), ("people", "person"), ("es", ""), ("s", "")):
+        if w.endswith(suffix) and (w[: -len(suffix)] + repl) in AGENT_HEADS:
+            return w[: -len(suffix)] + repl
+    return w
+
+
+def _classify_np(text: str, np: list[tuple[int, int]]) -> list[_Mention]:
+    """A speaker mention from a noun phrase's tokens: a name (titles stripped), an organisation, a description."""
+    if not np:
+        return []
+    words = [text[a:b] for a, b in np]
+    link = next((i for i, w in enumerate(words) if i > 0 and _is_link(words, i)), len(words))
+    core = words[:link]
+    head = core[-1]
+    if _singular(head) in AGENT_HEADS and not (head[:1].isupper() and len(core) > 1 and head in ORG_WORDS):
+        if _singular(head) in CARRIER_HEADS and link < len(words) and words[link].lower() == "from":
+            # "a statement from the Russian foreign ministry" -> "Russian foreign ministry".
+            rest = np[link + 1 :]
+            while rest and text[slice(*rest[0])].lower() in ("the", "a", "an"):
+                rest = rest[1:]
+            return _classify_np(text, rest)
+        start, end = np[0][0], np[-1][1]
+        if all(w[:1].isupper() or w.lower() in NP_LINKS for w in words) and not (head.islower()):
+            return [m for m in [_strip_titles(text, start, end)] if m]
+        return [_Mention(start, end, text[start:end])]
+    if not head[:1].isupper():
+        return []
+    np, words = np[:link], words[:link]
+    # A capitalised run: the name is its trailing capitalised words (with "of"/"for" inside an organisation).
+    first = len(np) - 1
+    while first > 0:
+        w = words[first - 1]
+        if w[:1].isupper() or (w.lower() in ("of", "for") and first > 1 and words[first - 2][:1].isupper()):
+            first -= 1
+        else:
+            break
+    if any(w in ORG_WORDS for w in words[first:]):
+        start, end = np[first][0], np[-1][1]
+        name = text[start:end]
+        while name.split()[0] in ("The", "A", "An") and len(name.split()) > 1:
+            start += len(name.split()[0]) + 1
+            name = text[start:end]
+        return [_Mention(start, end, name)]
+    mention = _strip_titles(text, np[first][0], np[-1][1])
+    return [mention] if mention else []
 
 
 def _strip_titles(text: str, start: int, end: int) -> _Mention | None:
@@ -445,7 +618,7 @@ def _is_person(name: str, names: list[str]) -> bool:
 
 def _is_name(phrase: str) -> bool:
     tokens = phrase.split()
-    return 1 <= len(tokens) <= 4 and all(t[:1].isupper() for t in tokens) and tokens[0] not in NOT_NAMES
+    return 1 <= len(tokens) <= MAX_NAME_TOKENS and all(t[:1].isupper() for t in tokens) and tokens[0] not in NOT_NAMES
 
 
 def _full_names(text: str) -> list[str]:
@@ -520,14 +693,9 @@ def _attribution_after(text: str, pos: int, s_end: int) -> tuple[list[_Mention],
         return [], None
     cue = (pos + m.start(), pos + m.end())
     speakers = _speaker_before(text, pos + lead, pos + m.start()) if m.start() > lead else []
-    if not speakers:
-        # "said Blinken": the subject follows the verb.
-        rest = text[cue[1] : s_end]
-        n = re.match(rf"\s+((?:the\s+)?(?:{NAME_TOKEN}\s+)*{NAME_TOKEN})", rest)
-        if n:
-            start = cue[1] + n.start(1)
-            mention = _strip_titles(text, start, cue[1] + n.end(1))
-            speakers = [mention] if mention else []
+    if not speakers and m.start() == lead:
+        # '," said the spokeswoman': the subject follows the verb.
+        speakers = _np_after(text, cue[1], s_end)
     return speakers, cue
 
 
@@ -548,24 +716,40 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if any(f.claim[0] <= m.start() < f.claim[1] for f in found):
             continue
         verb = m.group(1)
-        if verb == "according to":
+        if NOUN_BEFORE_RE.search(text, s_start, m.start()):
+            continue  # "the report", "a statement", "the state": a noun, not a verb
+        if verb.lower() == "according to":
             found.extend(_according_to(text, s_start, end, m.end(), cue))
             continue
         earlier = taken + found
+        before = text[s_start : m.start()]
+        if verb not in PARTICIPLE_CUES and not earlier and INVERTED_RE.search(before) and len(before) > 20:
+            # "CLAIM, said the spokeswoman." / "CLAIM, said Ms Okafor, the union's president."
+            speakers = _np_after(text, m.end(), end)
+            if speakers:
+                claim_end = s_start + len(before.rstrip().rstrip("\"”").rstrip(","))
+                claim_start = s_start + len(before) - len(before.lstrip())
+                found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
+                continue
         speakers = [] if verb in PARTICIPLE_CUES else _speaker_before(text, s_start, m.start())
         if not speakers and earlier and COORDINATED_RE.search(text, s_start, m.start()):
             # "..., adding that ...", "... and made clear that ...": the same subject speaks again.
             speakers = [_Mention(x.start, x.end, x.name, x.is_pronoun) for x in earlier[-1].speakers]
+        if not speakers and verb in PARTICIPLE_CUES and re.search(r",\s*$", before):
+            # "The firm cut its outlook, blaming new duties ...": the sentence's subject speaks.
+            speakers = _subject_at_start(text, s_start, m.start())
         if not speakers:
             continue
         head = re.sub(r"(?:\b(?:the|a|an))?\s*$", "", text[s_start : speakers[0].start], flags=re.IGNORECASE).rstrip()
         tail = text[m.end() : end]
+        tail = tail[: m2.start()] if (m2 := re.search(r",\s", tail)) else tail
         if (
             not earlier
             and head.endswith(",")
             and len(head) > 20
             and len(tail.split()) <= MAX_SPEAKER_TAIL_WORDS
             and " that " not in tail
+            and (verb in ADDRESSEE_CUES or not tail.split() or tail.split()[0].lower() in ADVERBIAL_STARTS)
         ):
             # "CLAIM, a senior US official told reporters."
             claim_end = s_start + len(head) - 1
@@ -589,10 +773,25 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
     return found
 
 
+def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
+    """The noun phrase that opens a sentence (its subject), if the sentence opens with one."""
+    tokens = [(m.start(), m.end()) for m in NP_TOKEN_RE.finditer(text, s_start, limit)]
+    i = 1 if tokens and text[slice(*tokens[0])].lower() in ("the", "a", "an") else 0
+    np: list[tuple[int, int]] = []
+    while i < len(tokens) and len(np) < MAX_NP_TOKENS and _np_word(text[slice(*tokens[i])]):
+        np.append(tokens[i])
+        i += 1
+    if len(np) == 1 and text[slice(*np[0])].lower() in PRONOUNS:
+        return [_Mention(*np[0], text[slice(*np[0])], is_pronoun=True)]
+    if i < len(tokens) and text[slice(*tokens[i])] == ",":
+        return []  # "On Tuesday, ...": not a subject
+    return _classify_np(text, np)
+
+
 def _nested_cue(text: str, start: int, end: int) -> bool:
     """Whether a clause opens with its own short subject and reporting verb."""
     inner = CUE_RE.search(text, start, end)
-    if inner is None or inner.group(1) in PARTICIPLE_CUES:
+    if inner is None or inner.group(1) in PARTICIPLE_CUES or NOUN_BEFORE_RE.search(text, start, inner.start()):
         return False
     subject = text[start : inner.start()]
     return "," not in subject and len(subject.split()) <= MAX_NESTED_SUBJECT_WORDS
@@ -607,14 +806,20 @@ def _clause_boundary(text: str, start: int, end: int, quotes: list[tuple[int, in
 
 
 def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int, int]) -> list[_Found]:
+    """'according to X, CLAIM' (an apposition after X skipped) or 'CLAIM, according to X'."""
     rest = text[after:end]
-    comma = rest.find(",")
+    comma = rest.find(", ")
     name_end = after + (comma if comma >= 0 else len(rest))
     speakers = _np_at_end(text, after, name_end)
     if not speakers:
         return []
-    if comma >= 0 and end - (name_end + 1) > 10:
-        claim_start = name_end + 1 + len(text[name_end + 1 : end]) - len(text[name_end + 1 : end].lstrip())
+    claim_from = name_end + 1
+    appos = APPOSITION_RE.match(text, claim_from, end)
+    if appos and comma >= 0:
+        claim_from = appos.end()  # "According to Boxtrak, a tracking service, CLAIM"
+    parenthetical = text[s_start : cue[0]].strip() == "" or text[s_start : cue[0]].rstrip().endswith(",")
+    if comma >= 0 and end - claim_from > 10 and parenthetical:
+        claim_start = claim_from + len(text[claim_from:end]) - len(text[claim_from:end].lstrip())
         return [_Found((claim_start, end), _kind(text, claim_start, end), speakers, cue)]
     head_end = text.rfind(",", s_start, cue[0])
     if head_end <= s_start:
