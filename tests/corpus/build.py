@@ -374,12 +374,32 @@ def render(task_list: list[dict[str, Any]]) -> str:
     return json.dumps(task_list, ensure_ascii=False, indent=1) + "\n"
 
 
+def show(entry: Entry) -> None:
+    """Print each anchored claim with its speakers and cue in context, to eyeball that the right ones were found."""
+    assert entry.annotation is not None
+    text = entry.article.text
+    by_id = {r.id: r for r in entry.annotation.regions}
+    print(f"== {entry.stem}")
+    for claim in (r for r in entry.annotation.regions if r.label == "Claim"):
+        who = [
+            by_id[rel.from_id] for rel in entry.annotation.relations if rel.to_id == claim.id and rel.label == "says"
+        ]
+        kind = "/".join(str(claim.attributes[k]) for k in ("quote_type", "stance", "target"))
+        print(f"  [{kind}] {claim.text!r}")
+        for s in who:
+            around = text[max(0, s.start - 20) : s.start] + "[" + s.text + "]" + text[s.end : s.end + 20]
+            print(f"      speaker {s.attributes['speaker_name']!r}: ...{around!r}...".replace("\\n", " "))
+    cues = [r for r in entry.annotation.regions if r.label == "Cue"]
+    print("  cues: " + ", ".join(f"{text[max(0, c.start - 15) : c.start]}[{c.text}]".replace("\n", " ") for c in cues))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("prefixes", nargs="*", help="only the articles whose file name starts with one of these")
     parser.add_argument("--check", action="store_true", help="check only; do not write dev.json and test.json")
     parser.add_argument("--tracked", action="store_true", help="only the files git tracks")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and lost claims")
+    parser.add_argument("--show", action="store_true", help="print each claim with the speaker and cue it anchored")
     args = parser.parse_args(argv)
     entries, reports = load(args.prefixes, args.tracked)
     errors = 0
@@ -393,6 +413,10 @@ def main(argv: list[str] | None = None) -> int:
             for msg in r.notes:
                 print(f"  note  {r.stem} {msg}")
         errors += len(r.errors)
+    if args.show:
+        for e in entries:
+            if e.annotation is not None:
+                show(e)
     total_claims = sum(r.claims for r in reports)
     lost = sum(len(r.lost) for r in reports)
     print(f"{len(reports)} articles, {total_claims} claims anchored, {lost} lost to cleaning, {errors} errors")
