@@ -125,7 +125,7 @@ ADDRESSEE_END_RE = re.compile(
     r"\bthat\b|\bto\b(?=\s+[\"“]?\w)(?!\s+(?:his|her|their|its|our|my|the|a|an|reporters)\b)|\b(?:of|against)\b"
 )
 # A time or place phrase before "that": "said before the talks that ...".
-PHRASE_THAT_RE = re.compile(r"\s*(?:before|after|during|at|in|on|ahead\s+of)\s+(?:[\w’'\-]+\s+){0,3}?that\s+")
+PHRASE_THAT_RE = re.compile(r"\s*(?:before|after|during|at|in|on|ahead\s+of)\s+(?:[\w’'\-]+\s+){0,5}?that\s+")
 # A reported clause without "that" has a finite verb early: an auxiliary, a modal, a past form.
 FINITE_WORDS = _words(
     """is are was were will would could should can cannot can't may might must has have had did does do won't
@@ -135,6 +135,7 @@ FINITE_WORDS = _words(
 )
 CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
 MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
+ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)")  # "The Harbor Workers Alliance (HWA), which ..."
 NOUN_BEFORE_RE = re.compile(r"\b(?:the|a|an|its|his|her|their|our|this|that|whose)\s+$", re.IGNORECASE)
 MAX_NESTED_SUBJECT_WORDS = 4  # "said he warned ...": a short subject before an inner cue
 # A description naming an office stands for the person last named with that office:
@@ -206,13 +207,13 @@ AGENT_HEADS = _words(
     spokesperson watchdog charity nonprofit regulator senate parliament congress cabinet assembly presidency
     kremlin embassy mission envoy ambassador negotiators coach player captain manager club fan fans people
     clinician epidemiologist virologist professor lecturer academic historian strategist pollster poll data
-    figures estimate estimates forecast study studies paper data"""
+    figures estimate estimates forecast study studies paper data draft"""
 )
 # A carrier names the source after "from": "a statement from the ministry said" -> the ministry.
 CARRIER_HEADS = _words("statement letter message note email release notice memo")
 # Words that end a noun phrase read backwards from a verb (function words, verbs, adverbs of the clause).
 NP_STOP = _words(
-    """the a an this that these those his her its their our my your which who whom whose what when where while
+    """the a an one this that these those his her its their our my your which who whom whose what when where while
     as after before because although though if since until unless and or but nor so than then also has have
     had is are was were be been being will would could should can may might must do does did not no yes to by
     with without about against between into through during over under per via including like unlike
@@ -255,12 +256,13 @@ SUBJECT_FILLER_RE = re.compile(
 )
 # Words between a reporting verb and its reported clause.
 CLAUSE_LEAD_RE = re.compile(
-    r"^\s*(?:on\s+\w+day\s*|in\s+a\s+statement\s*|last\s+week\s*|ahead\s+of\s+the\s+talks\s*|,\s*)*(?:that\s+)?",
+    r"^\s*(?:on\s+\w+day\s*|\w+day\s+|in\s+a\s+statement\s*|last\s+week\s*|ahead\s+of\s+the\s+talks\s*|,\s*"
+    r"|\w+ly\s+(?=(?:that|he|she|they|it|we|i|the)\b))*(?:that\s+)?",
     re.IGNORECASE,
 )
 # A reported clause does not start with a bare verb ("what it says is ...").
 NOT_A_CLAUSE_RE = re.compile(r"(?:is|are|was|were|will|would)\b")
-POSTPOSED_RE = re.compile(r"[\"”]?,\s+(?:[\w’'\-]+\s+){1,4}(?:said|says|added|told)\b[^,\"“”]*$")
+POSTPOSED_RE = re.compile(r"[\"”]?,\s+(?:[\w’'\-]+\s+){1,8}(?:said|says|added|told)\b[^,\"“”]*$")
 # A short apposition after a name: ", a container-tracking service," / ", the union's president,".
 APPOSITION_RE = re.compile(r"\s*(?:a|an|the|its|his|her|their)\s+[^,.;:\"“”]{1,60}?,\s")
 # A reporting verb right after the claim's comma, its subject after it.
@@ -268,7 +270,7 @@ INVERTED_RE = re.compile(r",[\"”]?\s*$")
 # What may follow a postposed "X said" (not an object: "Beijing announced a partnership" is no attribution).
 ADVERBIAL_STARTS = _words(
     """in on at during after before last this ahead earlier later when while on in of told to from by as
-    yesterday today tonight recently privately publicly separately previously again also afterwards"""
+    yesterday today tonight monday tuesday wednesday thursday friday saturday sunday recently privately publicly separately previously again also afterwards"""
 )
 MAX_SPEAKER_TAIL_WORDS = 8  # a postposed attribution ("..., a senior US official told reporters.") is short
 
@@ -295,8 +297,10 @@ def predict(text: str) -> Annotation:
     found: list[_Found] = []
     last_person: _Mention | None = None
     last_any: _Mention | None = None
+    previous_direct: _Found | None = None
     for p_start, p_end in _paragraphs(text):
-        previous_direct: _Found | None = None
+        # A paragraph that is only a quotation continues the quote of the paragraph before.
+        previous_direct = previous_direct if found and previous_direct is found[-1] else None
         for s_start, s_end in _sentences(text, p_start, p_end):
             direct = _direct(text, s_start, s_end)
             items = direct + _reported(text, s_start, s_end, direct)
@@ -388,7 +392,7 @@ def _boundaries(text: str, start: int, end: int) -> list[int]:
 
 def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     """The subject mention(s) that end right before position hi (a reporting verb)."""
-    prefix = text[lo:hi]
+    prefix = ACRONYM_RE.sub(lambda a: " " * len(a.group()), text[lo:hi])
     filler = SUBJECT_FILLER_RE.search(prefix)
     if filler:
         prefix = prefix[: filler.start()]
@@ -553,6 +557,8 @@ def _strip_titles(text: str, start: int, end: int) -> _Mention | None:
     # The name follows the last title word: "United States Secretary of State Antony Blinken".
     titled = [i for i, t in enumerate(tokens) if t.group() in TITLE_WORDS or t.group() == "of"]
     keep = tokens[titled[-1] + 1 :] if titled and titled[-1] < len(tokens) - 1 else tokens
+    if titled and tokens[titled[-1]].group() == "of" and len(keep) >= 3:
+        keep = keep[1:]  # "Foreign Minister of Ukraine Dmytro Sahaidak": the place after "of" is the title's
     while len(keep) > 1 and (keep[0].group() in TITLE_WORDS or keep[0].group() == "of"):
         keep.pop(0)
     first, last = keep[0], keep[-1]
@@ -689,7 +695,7 @@ def _attribution_after(text: str, pos: int, s_end: int) -> tuple[list[_Mention],
     tail = text[pos:s_end]
     lead = len(tail) - len(tail.lstrip(" ,"))
     m = CUE_RE.search(tail)
-    if not m or len(tail[lead : m.start()].split()) > MAX_SPEAKER_TAIL_WORDS:
+    if not m or len(tail[lead : m.start()].split(", ")[0].split()) > MAX_SPEAKER_TAIL_WORDS:
         return [], None
     cue = (pos + m.start(), pos + m.end())
     speakers = _speaker_before(text, pos + lead, pos + m.start()) if m.start() > lead else []
@@ -725,7 +731,7 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         before = text[s_start : m.start()]
         if verb not in PARTICIPLE_CUES and not earlier and INVERTED_RE.search(before) and len(before) > 20:
             # "CLAIM, said the spokeswoman." / "CLAIM, said Ms Okafor, the union's president."
-            speakers = _np_after(text, m.end(), end)
+            speakers = _inverted_subject(text, m.end(), end) if LEXICON.get(verb, ("", ""))[1] == "clause" else []
             if speakers:
                 claim_end = s_start + len(before.rstrip().rstrip("\"”").rstrip(","))
                 claim_start = s_start + len(before) - len(before.lstrip())
@@ -740,7 +746,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             speakers = _subject_at_start(text, s_start, m.start())
         if not speakers:
             continue
-        head = re.sub(r"(?:\b(?:the|a|an))?\s*$", "", text[s_start : speakers[0].start], flags=re.IGNORECASE).rstrip()
+        head = re.sub(r"(?:\b(?:the|a|an|its|his|her|their|our))?\s*$", "", text[s_start : speakers[0].start],
+                      flags=re.IGNORECASE).rstrip()  # fmt: skip
         tail = text[m.end() : end]
         tail = tail[: m2.start()] if (m2 := re.search(r",\s", tail)) else tail
         if (
@@ -771,6 +778,17 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             continue
         found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
     return found
+
+
+def _inverted_subject(text: str, after: int, end: int) -> list[_Mention]:
+    """The subject after an inverted verb, if nothing but an apposition or an adverbial follows it."""
+    speakers = _np_after(text, after, end)
+    if not speakers:
+        return []
+    rest = text[speakers[-1].end : end].lstrip(" ")
+    if rest and not rest.startswith((",", ";")) and rest.split()[0].lower() not in ADVERBIAL_STARTS:
+        return []  # "said the offer was too low": a clause, not a subject
+    return speakers
 
 
 def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
@@ -818,7 +836,8 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     if appos and comma >= 0:
         claim_from = appos.end()  # "According to Boxtrak, a tracking service, CLAIM"
     parenthetical = text[s_start : cue[0]].strip() == "" or text[s_start : cue[0]].rstrip().endswith(",")
-    if comma >= 0 and end - claim_from > 10 and parenthetical:
+    relative = re.match(r"\s*(?:which|who)\b", text[claim_from:end])
+    if comma >= 0 and end - claim_from > 10 and parenthetical and not relative:
         claim_start = claim_from + len(text[claim_from:end]) - len(text[claim_from:end].lstrip())
         return [_Found((claim_start, end), _kind(text, claim_start, end), speakers, cue)]
     head_end = text.rfind(",", s_start, cue[0])
