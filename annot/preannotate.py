@@ -137,6 +137,18 @@ CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
 MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
 ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)")  # "The Harbor Workers Alliance (HWA), which ..."
 NOUN_BEFORE_RE = re.compile(r"\b(?:the|a|an|its|his|her|their|our|this|that|whose)\s+$", re.IGNORECASE)
+# The schema's targets and the words that name them (countries, capitals, seats of government, adjectives).
+TARGET_PATTERNS = {
+    "China": re.compile(r"\b(?:China|Chinese|Beijing|PRC)\b"),
+    "Russia": re.compile(r"\b(?:Russia|Russian|Russians|Moscow|Kremlin)\b"),
+    "United States": re.compile(r"\b(?:United States|U\.S\.|US|USA|America|American|Americans|Washington|White House)\b"
+                                r"(?!\$)"),
+    "Ukraine": re.compile(r"\b(?:Ukraine|Ukrainian|Ukrainians|Kyiv|Kiev)\b"),
+}  # fmt: skip
+# Verbs whose stance toward their object is plain.
+AGAINST_VERBS = _words("criticise criticize slam condemn denounce deplore blame accuse decry lambast fault")
+FAVOR_VERBS = _words("commend praise welcome thank hail applaud")
+FEW_TARGET_MENTIONS = 3
 MAX_NESTED_SUBJECT_WORDS = 4  # "said he warned ...": a short subject before an inner cue
 # A description naming an office stands for the person last named with that office:
 # "the top US diplomat" -> "US Secretary of State Antony Blinken" earlier in the article.
@@ -289,6 +301,8 @@ class _Found:
     quote_type: str
     speakers: list[_Mention]
     cue: tuple[int, int] | None
+    target: str | None = None
+    stance: str | None = None
 
 
 def predict(text: str) -> Annotation:
@@ -318,6 +332,7 @@ def predict(text: str) -> Annotation:
                         last_any = m
                         if _is_person(m.name, names):
                             last_person = m
+                item.target, item.stance = _target_and_stance(text, item, s_start, s_end)
                 found.append(item)
             previous_direct = next((i for i in items if i.quote_type == "direct"), None) or (
                 previous_direct if not items else None
@@ -912,6 +927,36 @@ def _continuation(text: str, s_start: int, s_end: int, previous: _Found) -> list
     return [_Found(_trim_direct(text, o, c), "direct", speakers, None)]
 
 
+# -- target and stance -------------------------------------------------------------
+
+
+def _target_and_stance(text: str, item: _Found, s_start: int, s_end: int) -> tuple[str | None, str | None]:
+    """The schema target the claim plainly names, and the stance its cue plainly carries; None when unsure.
+
+    Target: the one schema target named in the claim; "Other" when neither the claim nor its sentence names
+    any. Stance: "against" or "favor" only for verbs that carry it ("condemned", "praised") toward a target
+    named in the claim's object.
+    """
+    claim = text[item.claim[0] : item.claim[1]]
+    named = _targets_in(claim)
+    own = {t for m in item.speakers for t in _targets_in(f"{m.name} {text[m.start : m.end]}")}
+    if len(named) == 1 and named[0] not in own and not re.search(r"\b(?:we|our|us|they|their|them|it|its)\b", claim[:60]):
+        target: str | None = named[0]
+    elif not named and sum(len(p.findall(text)) for p in TARGET_PATTERNS.values()) < FEW_TARGET_MENTIONS:
+        target = "Other"  # an article that hardly names the schema's targets: its claims are about others
+    else:
+        target = None
+    stance = None
+    if target is not None and target != "Other" and item.cue is not None:
+        lemma = LEXICON.get(text[item.cue[0] : item.cue[1]], ("", ""))[0]
+        stance = "against" if lemma in AGAINST_VERBS else "favor" if lemma in FAVOR_VERBS else None
+    return target, stance
+
+
+def _targets_in(span: str) -> list[str]:
+    return [target for target, pattern in TARGET_PATTERNS.items() if pattern.search(span)]
+
+
 # -- output ---------------------------------------------------------------------------
 
 
@@ -935,7 +980,8 @@ def _to_annotation(text: str, found: list[_Found]) -> Annotation:
         if item.claim in seen_claims or item.claim[1] <= item.claim[0]:
             continue
         seen_claims.add(item.claim)
-        claim_id = region("Claim", *item.claim, quote_type=item.quote_type)
+        choices = {k: v for k, v in (("target", item.target), ("stance", item.stance)) if v}
+        claim_id = region("Claim", *item.claim, quote_type=item.quote_type, **choices)
         if item.cue:
             region("Cue", *item.cue)
         for m in item.speakers:
