@@ -46,7 +46,7 @@ ADDRESSEE_PHRASES = ("call on", "call upon", "appeal to")
 # Verbs that carry the evaluation; their object is the claim: "deplored the closure of the shelter".
 OBJECT_VERBS = _words(
     """criticise criticize slam commend praise condemn denounce deplore welcome thank blame accuse question reject
-    dismiss decry hail applaud lambast fault"""
+    dismiss decry hail applaud lambast"""
 )
 OBJECT_PHRASES = ("call for", "raise concerns about", "raise concern about", "express concern about",
                   "express concern over", "raise concerns over")  # fmt: skip
@@ -136,7 +136,9 @@ FINITE_WORDS = _words(
 CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
 MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
 ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)")  # "The Harbor Workers Alliance (HWA), which ..."
-NOUN_BEFORE_RE = re.compile(r"\b(?:the|a|an|its|his|her|their|our|this|that|whose)\s+$", re.IGNORECASE)
+NOUN_BEFORE_RE = re.compile(
+    r"\b(?:the|a|an|its|his|her|their|our|this|that|whose|been|be|being|was|were|is|are)\s+$", re.IGNORECASE
+)  # "the report", "the state", "had been found": a noun or a passive, not a speaker's verb
 # The schema's targets and the words that name them (countries, capitals, seats of government, adjectives).
 TARGET_PATTERNS = {
     "China": re.compile(r"\b(?:China|Chinese|Beijing|PRC)\b"),
@@ -219,7 +221,7 @@ AGENT_HEADS = _words(
     spokesperson watchdog charity nonprofit regulator senate parliament congress cabinet assembly presidency
     kremlin embassy mission envoy ambassador negotiators coach player captain manager club fan fans people
     clinician epidemiologist virologist professor lecturer academic historian strategist pollster poll data
-    figures estimate estimates forecast study studies paper data draft"""
+    figures estimate estimates forecast study studies paper data draft guild"""
 )
 # A carrier names the source after "from": "a statement from the ministry said" -> the ministry.
 CARRIER_HEADS = _words("statement letter message note email release notice memo")
@@ -239,7 +241,7 @@ MAX_NP_TOKENS = 9
 MAX_NAME_TOKENS = 7  # "Deputy Foreign Minister Arkady Belousov" in an apposition
 # Abbreviations that keep their full stop inside a name or title ("Gov. Tim Olsen", "U.S. officials").
 ABBREVIATIONS = "Mr|Mrs|Ms|Mx|Dr|Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Cpl|Maj|Adm|Prof|Rev|St|Jr|Sr|Inc|Corp|Ltd|Co|No|Det|Insp|Supt|Dep|Sec|Pres|Amb|Atty|Hon"
-NP_TOKEN_RE = re.compile(rf"(?:[A-Z]\.){{2,}}|(?:{ABBREVIATIONS})\.|\w[\w’'&\-]*\w|\w|[^\w\s]")
+NP_TOKEN_RE = re.compile(rf"(?:[A-Z]\.){{2,}}|(?:{ABBREVIATIONS})\.|\w[\w’'&\-]*s['’](?!\w)|\w[\w’'&\-]*\w|\w|[^\w\s]")
 # Capitalised words that are never a person's name (sentence openers, days, places used as actors).
 NOT_NAMES = _words(
     """The A An In On At After Before But And Or However Earlier Later Since While When Asked Speaking Despite
@@ -812,8 +814,13 @@ def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
     i = 1 if tokens and text[slice(*tokens[0])].lower() in ("the", "a", "an") else 0
     np: list[tuple[int, int]] = []
     while i < len(tokens) and len(np) < MAX_NP_TOKENS and _np_word(text[slice(*tokens[i])]):
+        word = text[slice(*tokens[i])]
+        if np and word[:1].islower() and text[np[-1][0]].isupper():
+            break  # "Harlow Freight cut ...": the verb ends the name
         np.append(tokens[i])
         i += 1
+        if word[:1].islower() and _singular(word) in AGENT_HEADS:
+            break  # "The company cut ...": the head noun ends the phrase
     if len(np) == 1 and text[slice(*np[0])].lower() in PRONOUNS:
         return [_Mention(*np[0], text[slice(*np[0])], is_pronoun=True)]
     if i < len(tokens) and text[slice(*tokens[i])] == ",":
@@ -827,7 +834,8 @@ def _nested_cue(text: str, start: int, end: int) -> bool:
     if inner is None or inner.group(1) in PARTICIPLE_CUES or NOUN_BEFORE_RE.search(text, start, inner.start()):
         return False
     subject = text[start : inner.start()]
-    return "," not in subject and len(subject.split()) <= MAX_NESTED_SUBJECT_WORDS
+    short = "," not in subject and len(subject.split()) <= MAX_NESTED_SUBJECT_WORDS
+    return short and bool(_speaker_before(text, start, inner.start()))
 
 
 def _clause_boundary(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> int:
@@ -900,7 +908,7 @@ def _looks_like_clause(text: str, start: int, end: int) -> bool:
     words = re.findall(r"[\w’'\-]+", head)[:MAX_CLAUSE_SUBJECT_WORDS]
     if words and words[0].lower() in CLAUSE_PRONOUNS:
         return True
-    return any(w.lower() in FINITE_WORDS or (i > 0 and w.endswith("ed")) for i, w in enumerate(words))
+    return any(w in FINITE_WORDS or (i > 0 and w.endswith("ed")) for i, w in enumerate(words))
 
 
 def _clause_end(text: str, s_start: int, s_end: int) -> int:
