@@ -26,6 +26,8 @@ ATTRIBUTION_RELATION = "says"
 NAME_ATTRIBUTE = "speaker_name"
 CHOICE_ATTRIBUTES = ("target", "stance")
 CONTEXT_CHARS = 300  # longest sentence shown with an error
+SENTENCE_END_RE = re.compile(r"[.?!][\"”’]?\s+(?=[A-Z\"“])")
+SENTENCE_STOP_RE = re.compile(r"[.?!][\"”’]?(?=\s+[A-Z\"“]|\s*$)")
 
 
 def evaluate(predicted: Iterable[Annotation], gold: Iterable[Annotation]) -> dict[str, Any]:
@@ -96,13 +98,6 @@ def errors(predicted: Sequence[Annotation], gold: Sequence[Annotation], texts: S
     found: list[Error] = []
     for pred, ref, text, doc in zip(predicted, gold, texts, names, strict=True):
         here: list[Error] = []
-
-        def add(kind: str, label: str, p: Region | None, g: Region | None, detail: tuple[str, str] | None = None) -> None:
-            at = g if g is not None else p
-            assert at is not None
-            shown_p, shown_g = (detail if detail else (p.text if p else None, g.text if g else None))
-            here.append(Error(doc, kind, label, shown_p, shown_g, sentence_of(text, at.start, at.end), at.start))
-
         for label in SPAN_LABELS:
             p = [r for r in pred.regions if r.label == label]
             g = [r for r in ref.regions if r.label == label]
@@ -111,26 +106,31 @@ def errors(predicted: Sequence[Annotation], gold: Sequence[Annotation], texts: S
             matched_g = {id(b) for _, b in pairs}
             here += [_error(doc, text, "miss", label, None, r) for r in g if id(r) not in matched_g]
             here += [_error(doc, text, "false alarm", label, r, None) for r in p if id(r) not in matched_p]
-            here += [_error(doc, text, "boundary", label, a, b) for a, b in pairs if (a.start, a.end) != (b.start, b.end)]
+            here += [
+                _error(doc, text, "boundary", label, a, b) for a, b in pairs if (a.start, a.end) != (b.start, b.end)
+            ]
         speakers_p, speakers_g = _speakers_of(pred), _speakers_of(ref)
         for a, b in _claim_pairs(pred, ref):
             ps, gs = speakers_p.get(a.id, []), speakers_g.get(b.id, [])
             if not _same_speaker(ps, gs):
                 said = ", ".join(_name(s) for s in ps) or "(nobody)"
-                add("wrong speaker", "Claim", a, b, (f"{said}: {a.text}", f"{', '.join(_name(s) for s in gs)}: {b.text}"))
+                shown = (f"{said}: {a.text}", f"{', '.join(_name(s) for s in gs)}: {b.text}")
+                here.append(_error(doc, text, "wrong speaker", "Claim", a, b, shown))
             for name in CHOICE_ATTRIBUTES:
                 value = _choice(a, name)
                 if value is not None and value != _choice(b, name):
-                    add(f"wrong {name}", "Claim", a, b, (f"{value}: {a.text}", f"{_choice(b, name)}: {b.text}"))
+                    shown = (f"{value}: {a.text}", f"{_choice(b, name)}: {b.text}")
+                    here.append(_error(doc, text, f"wrong {name}", "Claim", a, b, shown))
         found += sorted(here, key=lambda e: e.start)
     return found
 
 
-def _error(doc: str, text: str, kind: str, label: str, p: Region | None, g: Region | None) -> Error:
+def _error(doc: str, text: str, kind: str, label: str, p: Region | None, g: Region | None,
+           shown: tuple[str, str] | None = None) -> Error:  # fmt: skip
     at = g if g is not None else p
     assert at is not None
-    return Error(doc, kind, label, p.text if p else None, g.text if g else None, sentence_of(text, at.start, at.end),
-                 at.start)  # fmt: skip
+    predicted, wanted = shown if shown else (p.text if p else None, g.text if g else None)
+    return Error(doc, kind, label, predicted, wanted, sentence_of(text, at.start, at.end), at.start)
 
 
 def sentence_of(text: str, start: int, end: int) -> str:
@@ -139,10 +139,12 @@ def sentence_of(text: str, start: int, end: int) -> str:
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
     s = line_start
-    for m in re.finditer(r"[.?!][\"”’]?\s+(?=[A-Z\"“])", text[line_start:start]):
-        s = line_start + m.end()
-    m = re.compile(r"[.?!][\"”’]?(?=\s+[A-Z\"“]|\s*$)").search(text, max(end - 1, s), line_end)
-    e = m.end() if m else line_end
+    for m in SENTENCE_END_RE.finditer(text, line_start, line_end):
+        if m.end() > start:
+            break
+        s = m.end()
+    stop = SENTENCE_STOP_RE.search(text, max(end - 1, s), line_end)
+    e = stop.end() if stop else line_end
     sentence = " ".join(text[s:e].split())
     return sentence if len(sentence) <= CONTEXT_CHARS else sentence[: CONTEXT_CHARS - 1] + "…"
 
@@ -261,7 +263,9 @@ def load_gold(gold_path: str | Path, schema_path: str | Path) -> list[Task]:
     try:
         raw = json.loads(Path(gold_path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise ArticleError(f"{gold_path}: cannot read the gold annotations ({e}); pass a Label Studio JSON file") from None
+        raise ArticleError(
+            f"{gold_path}: cannot read the gold annotations ({e}); pass a Label Studio JSON file"
+        ) from None
     if not isinstance(raw, list):
         raise ArticleError(f"{gold_path}: not a list of Label Studio tasks; pass a Label Studio JSON file")
     tasks = [task_from_export({"id": i, **t}, schema) for i, t in enumerate(raw, 1)]

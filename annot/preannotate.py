@@ -53,7 +53,8 @@ OBJECT_PHRASES = ("call for", "raise concerns about", "raise concern about", "ex
 IRREGULAR = {
     "say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"), "write": ("wrote", "writes", "writing"),
     "find": ("found", "finds", "finding"), "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
-    "be": ("was", "is", "being"), "slam": ("slammed", "slams", "slamming"), "admit": ("admitted", "admits", "admitting"),
+    "be": ("was", "is", "being"), "slam": ("slammed", "slams", "slamming"),
+    "admit": ("admitted", "admits", "admitting"),
     "commit": ("committed", "commits", "committing"), "quip": ("quipped", "quips", "quipping"),
     "regret": ("regretted", "regrets", "regretting"), "upbraid": ("upbraided", "upbraids", "upbraiding"),
 }  # fmt: skip
@@ -240,7 +241,10 @@ NUMBER_WORDS = _words("two three four five six seven eight nine ten several many
 MAX_NP_TOKENS = 9
 MAX_NAME_TOKENS = 7  # "Deputy Foreign Minister Arkady Belousov" in an apposition
 # Abbreviations that keep their full stop inside a name or title ("Gov. Tim Olsen", "U.S. officials").
-ABBREVIATIONS = "Mr|Mrs|Ms|Mx|Dr|Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Cpl|Maj|Adm|Prof|Rev|St|Jr|Sr|Inc|Corp|Ltd|Co|No|Det|Insp|Supt|Dep|Sec|Pres|Amb|Atty|Hon"
+ABBREVIATIONS = (
+    "Mr|Mrs|Ms|Mx|Dr|Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Cpl|Maj|Adm|Prof|Rev|St|Jr|Sr|Inc|Corp|Ltd|Co|No|Det|Insp|Supt"
+    "|Dep|Sec|Pres|Amb|Atty|Hon"
+)
 NP_TOKEN_RE = re.compile(rf"(?:[A-Z]\.){{2,}}|(?:{ABBREVIATIONS})\.|\w[\w’'&\-]*s['’](?!\w)|\w[\w’'&\-]*\w|\w|[^\w\s]")
 # Capitalised words that are never a person's name (sentence openers, days, places used as actors).
 NOT_NAMES = _words(
@@ -284,7 +288,8 @@ INVERTED_RE = re.compile(r",[\"”]?\s*$")
 # What may follow a postposed "X said" (not an object: "Beijing announced a partnership" is no attribution).
 ADVERBIAL_STARTS = _words(
     """in on at during after before last this ahead earlier later when while on in of told to from by as
-    yesterday today tonight monday tuesday wednesday thursday friday saturday sunday recently privately publicly separately previously again also afterwards"""
+    yesterday today tonight monday tuesday wednesday thursday friday saturday sunday recently privately publicly
+    separately previously again also afterwards"""
 )
 MAX_SPEAKER_TAIL_WORDS = 8  # a postposed attribution ("..., a senior US official told reporters.") is short
 
@@ -464,12 +469,11 @@ def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
     mentions = _classify_np(text, np)
     if k >= 2 and text[slice(*tokens[k - 1])].lower() in POSSESSIVES and text[slice(*tokens[k - 2])] == "and":
         k -= 1  # "Kyiv and its Western allies say"
-    if len(mentions) == 1 and not mentions[0].is_pronoun and k >= 2:
+    if len(mentions) == 1 and not mentions[0].is_pronoun and k >= 2 and text[slice(*tokens[k - 1])] == "and":
         # A joint subject: "Biden and Vice President Kamala Harris said".
-        if text[slice(*tokens[k - 1])] == "and":
-            first = _np_at_end(text, lo, tokens[k - 1][0])
-            if len(first) == 1 and first[0].name[:1].isupper() and not first[0].is_pronoun:
-                mentions.insert(0, first[0])
+        first = _np_at_end(text, lo, tokens[k - 1][0])
+        if len(first) == 1 and first[0].name[:1].isupper() and not first[0].is_pronoun:
+            mentions.insert(0, first[0])
     return mentions
 
 
@@ -750,7 +754,7 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             # "CLAIM, said the spokeswoman." / "CLAIM, said Ms Okafor, the union's president."
             speakers = _inverted_subject(text, m.end(), end) if LEXICON.get(verb, ("", ""))[1] == "clause" else []
             if speakers:
-                claim_end = s_start + len(before.rstrip().rstrip("\"”").rstrip(","))
+                claim_end = s_start + len(before.rstrip().rstrip('"”').rstrip(","))
                 claim_start = s_start + len(before) - len(before.lstrip())
                 found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
                 continue
@@ -948,7 +952,11 @@ def _target_and_stance(text: str, item: _Found, s_start: int, s_end: int) -> tup
     claim = text[item.claim[0] : item.claim[1]]
     named = _targets_in(claim)
     own = {t for m in item.speakers for t in _targets_in(f"{m.name} {text[m.start : m.end]}")}
-    if len(named) == 1 and named[0] not in own and not re.search(r"\b(?:we|our|us|they|their|them|it|its)\b", claim[:60]):
+    if (
+        len(named) == 1
+        and named[0] not in own
+        and not re.search(r"\b(?:we|our|us|they|their|them|it|its)\b", claim[:60])
+    ):
         target: str | None = named[0]
     elif not named and sum(len(p.findall(text)) for p in TARGET_PATTERNS.values()) < FEW_TARGET_MENTIONS:
         target = "Other"  # an article that hardly names the schema's targets: its claims are about others
@@ -989,7 +997,7 @@ def _to_annotation(text: str, found: list[_Found]) -> Annotation:
             continue
         seen_claims.add(item.claim)
         choices = {k: v for k, v in (("target", item.target), ("stance", item.stance)) if v}
-        claim_id = region("Claim", *item.claim, quote_type=item.quote_type, **choices)
+        claim_id = region("Claim", item.claim[0], item.claim[1], quote_type=item.quote_type, **choices)
         if item.cue:
             region("Cue", *item.cue)
         for m in item.speakers:

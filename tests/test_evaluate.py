@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from annot.evaluate import evaluate, iou
+from annot.evaluate import errors, evaluate, iou
 from annot.records import Annotation, Region, Relation
 
 
@@ -78,3 +80,107 @@ def test_one_predicted_span_matches_one_gold_span_only() -> None:
 def test_documents_must_pair_up() -> None:
     with pytest.raises(ValueError):
         evaluate([Annotation(id=None, task_id=1)], [])
+
+
+def test_target_and_stance_accuracy_on_prefilled_claims_and_coverage() -> None:
+    def attributed(rid: str, start: int, end: int, **choices: str) -> Region:
+        return Region(rid, "Claim", start, end, "x" * (end - start), dict(choices))
+
+    gold = Annotation(
+        id=1,
+        task_id=1,
+        regions=[
+            attributed("g1", 0, 10, target="China", stance="against"),
+            attributed("g2", 20, 30, target="Other", stance="none"),
+            attributed("g3", 40, 50, target="Russia", stance="favor"),
+            attributed("g4", 60, 70, target="Ukraine", stance="none"),  # not predicted at all
+        ],
+    )
+    predicted = Annotation(
+        id=None,
+        task_id=1,
+        regions=[
+            attributed("p1", 0, 10, target="China", stance="against"),  # both right
+            attributed("p2", 20, 30, target="Russia"),  # target wrong, stance left empty
+            attributed("p3", 40, 50),  # nothing pre-filled
+        ],
+    )
+    report = evaluate([predicted], [gold])
+    assert report["target"] == {
+        "accuracy": 0.5, "correct": 1, "prefilled": 2, "coverage": pytest.approx(2 / 3, abs=1e-4), "matched_claims": 3
+    }  # fmt: skip
+    assert report["stance"] == {
+        "accuracy": 1.0, "correct": 1, "prefilled": 1, "coverage": pytest.approx(1 / 3, abs=1e-4), "matched_claims": 3
+    }  # fmt: skip
+
+
+def test_errors_list_misses_false_alarms_boundaries_and_wrong_speakers_with_their_sentence() -> None:
+    text = "Ann Lee said the bridge was safe. The weather was mild. Tom Ray said taxes would rise next year."
+    lee, said_safe = text.index("Ann Lee"), text.index("the bridge was safe")
+    ray, rise = text.index("Tom Ray"), text.index("taxes would rise")
+    mild = text.index("The weather")
+
+    def r(rid: str, label: str, start: int, end: int, **attributes: str) -> Region:
+        return Region(rid, label, start, end, text[start:end], dict(attributes))
+
+    gold = Annotation(
+        id=1,
+        task_id=1,
+        regions=[
+            r("s1", "Speaker", lee, lee + 7, speaker_name="Ann Lee"),
+            r("c1", "Claim", said_safe, said_safe + 19),
+            r("s2", "Speaker", ray, ray + 7, speaker_name="Tom Ray"),
+            r("c2", "Claim", rise, rise + len("taxes would rise next year")),
+        ],
+        relations=[Relation("s1", "c1", "says"), Relation("s2", "c2", "says")],
+    )
+    predicted = Annotation(
+        id=None,
+        task_id=1,
+        regions=[
+            r("p1", "Speaker", lee, lee + 7, speaker_name="Ann Lee"),
+            r("q1", "Claim", said_safe, said_safe + 19),  # right
+            r("q2", "Claim", mild, mild + 20),  # a false alarm
+            r("q3", "Claim", rise, rise + 20),  # boundary, and attributed to the wrong speaker
+        ],
+        relations=[Relation("p1", "q1", "says"), Relation("p1", "q2", "says"), Relation("p1", "q3", "says")],
+    )
+    found = errors([predicted], [gold], [text], ["doc"])
+    kinds = [(e.kind, e.label) for e in found]
+    assert kinds == [("false alarm", "Claim"), ("miss", "Speaker"), ("boundary", "Claim"), ("wrong speaker", "Claim")]
+    assert found[0].sentence == "The weather was mild."
+    assert found[1].gold == "Tom Ray" and found[1].sentence == "Tom Ray said taxes would rise next year."
+    assert found[2].predicted == "taxes would rise nex" and found[2].gold == "taxes would rise next year"
+    assert found[3].predicted.startswith("ann lee:") and found[3].gold.startswith("tom ray:")
+
+
+def test_evaluate_command_lists_errors_that_add_up_to_the_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the seeds: every gold claim without an overlapping prediction is listed as a miss, with its sentence."""
+    from typer.testing import CliRunner
+
+    from annot.cli import app
+    from tests.conftest import REPO
+
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(app, ["evaluate", "--gold", "seeds/gold.json", "--errors", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    claims = report["Claim"]["overlap"]
+    listed = [e for e in report["errors"] if e["label"] == "Claim"]
+    assert sum(e["kind"] == "miss" for e in listed) == claims["gold"] - claims["matched"]
+    assert sum(e["kind"] == "false alarm" for e in listed) == claims["predicted"] - claims["matched"]
+    assert all(e["sentence"] and (e["gold"] or e["predicted"]) for e in report["errors"])
+    text = CliRunner().invoke(app, ["evaluate", "--gold", "seeds/gold.json", "--errors"]).output
+    assert "miss (Claim)" in text and "in: " in text and "target.coverage" in text
+
+
+def test_evaluate_command_on_a_missing_gold_file_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from annot.cli import app
+    from tests.conftest import REPO
+
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(app, ["evaluate", "--gold", "no/such/gold.json"])
+    assert result.exit_code == 1
+    assert "cannot read the gold annotations" in result.output and len(result.output.strip().splitlines()) == 1

@@ -173,7 +173,9 @@ def test_verb_first_attribution_after_a_quote_takes_the_subject_after_the_verb()
 
 
 def test_verb_first_attribution_after_reported_speech_skips_the_apposition() -> None:
-    text = "Ngozi Okafor leads the union.\n\nThe strike will go ahead on Monday, said Ms Okafor, the union's president.\n"
+    text = (
+        "Ngozi Okafor leads the union.\n\nThe strike will go ahead on Monday, said Ms Okafor, the union's president.\n"
+    )
     assert claims(predict(text)) == [
         ("The strike will go ahead on Monday", "indirect", [("Okafor", "Ngozi Okafor")]),
     ]
@@ -202,7 +204,9 @@ def test_reporting_verbs_in_their_forms() -> None:
 
 
 def test_evaluative_verbs_and_calls_for_take_their_object() -> None:
-    text = "Bishop Aldo Renn deplored the closure of the shelter.\n\nThe plan calls for a ban on diesel buses by 2030.\n"
+    text = (
+        "Bishop Aldo Renn deplored the closure of the shelter.\n\nThe plan calls for a ban on diesel buses by 2030.\n"
+    )
     assert claims(predict(text)) == [
         ("the closure of the shelter", "indirect", [("Aldo Renn", "Aldo Renn")]),
         ("a ban on diesel buses by 2030", "indirect", [("plan", "plan")]),
@@ -226,7 +230,10 @@ def test_according_to_before_and_after_the_claim_and_with_an_apposition() -> Non
 
 
 def test_a_document_or_statement_from_a_body_speaks_for_the_body() -> None:
-    text = "The report said the river had been polluted for years.\n\nA statement from the ministry said the vaccine was safe.\n"
+    text = (
+        "The report said the river had been polluted for years.\n\n"
+        "A statement from the ministry said the vaccine was safe.\n"
+    )
     assert claims(predict(text)) == [
         ("the river had been polluted for years", "indirect", [("report", "report")]),
         ("the vaccine was safe", "indirect", [("ministry", "ministry")]),
@@ -255,7 +262,9 @@ def test_organisation_names_keep_their_words() -> None:
 
 def test_abbreviations_do_not_end_a_sentence_or_a_claim() -> None:
     text = "Mr. Ruiz said the U.S. market was weak in Jan. and Feb. this year. Dr. Amara Lee disagreed.\n"
-    assert claims(predict(text)) == [("the U.S. market was weak in Jan. and Feb. this year", "indirect", [("Ruiz", "Ruiz")])]
+    assert claims(predict(text)) == [
+        ("the U.S. market was weak in Jan. and Feb. this year", "indirect", [("Ruiz", "Ruiz")])
+    ]
 
 
 def test_adding_that_is_left_out_of_the_claim_and_speaks_for_the_same_person() -> None:
@@ -273,8 +282,7 @@ def test_a_participle_after_the_main_clause_speaks_for_the_sentence_subject() ->
 
 def test_a_quote_only_paragraph_continues_the_previous_speaker() -> None:
     text = (
-        '"We have done nothing wrong," said Lina Marsh, the owner.\n\n'
-        '"We will fight this in court and we will win."\n'
+        '"We have done nothing wrong," said Lina Marsh, the owner.\n\n"We will fight this in court and we will win."\n'
     )
     assert claims(predict(text)) == [
         ("We have done nothing wrong", "direct", [("Lina Marsh", "Lina Marsh")]),
