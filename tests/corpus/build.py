@@ -57,7 +57,7 @@ TITLES = re.compile(
     r"^(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Col|Capt|Sgt|Lt|Judge|Justice|President|Prime Minister|Minister|"
     r"Secretary|Chancellor|Mayor|Councillor|Councilwoman|Councilman|Assemblyman|Assemblywoman|Governor|Senator|"
     r"CEO|Chief Executive|Chairman|Chairwoman|Chair|Director|Professor|Ambassador|Commissioner|Sheriff|Attorney)"
-    r"\.?\s+[A-Z]"
+    r"\.?\s+(?!Department|Ministry|Office|Court|Committee|Council)[A-Z]"
 )
 
 
