@@ -6,7 +6,7 @@ SEARCH_WINDOW characters, or inside its own unique `ctx`). Problems are printed 
 
     python tests/corpus/build.py              # check everything, write dev.json and test.json (exit 1 on errors)
     python tests/corpus/build.py --check 14   # check article 14 only (stem prefix), write nothing
-    python tests/corpus/build.py --tracked    # only files git tracks (what a commit of the JSON must match)
+    python tests/corpus/build.py --staged     # from git's index, not the work tree (what a commit of the JSON holds)
 
 A claim whose words are in the article file but not in the cleaned text (the cleaning dropped its line) is
 reported as LOST, left out of the JSON, and does not fail the build: it is a cleaning bug, the gold stays right.
@@ -21,6 +21,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ TITLES = re.compile(
     r"^(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Col|Capt|Sgt|Lt|Judge|Justice|President|Prime Minister|Minister|"
     r"Secretary|Chancellor|Mayor|Councillor|Councilwoman|Councilman|Assemblyman|Assemblywoman|Governor|Senator|"
     r"CEO|Chief Executive|Chairman|Chairwoman|Chair|Director|Professor|Ambassador|Commissioner|Sheriff|Attorney)"
-    r"\.?\s+[A-Z]"
+    r"\.?\s+(?!Department|Ministry|Office|Court|Committee|Council)[A-Z]"
 )
 
 
@@ -297,21 +298,29 @@ def build_annotation(entry: Entry, report: Report, raw: str, cleaned_raw: tuple[
     entry.annotation = Annotation(id=None, task_id=None, regions=regions, relations=relations)
 
 
-def _tracked() -> set[str]:
-    out = subprocess.run(
-        ["git", "ls-files", "--", str(ARTICLES), str(GOLD)], cwd=ROOT, capture_output=True, text=True, check=True
+def _staged_copy(into: Path) -> tuple[Path, Path]:
+    """The articles and gold as git's index has them (what a commit of the JSON will hold), copied under `into`."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--", "tests/corpus/articles", "tests/corpus/gold"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    return {Path(line).name for line in out.stdout.splitlines()}
+    for name in listed.stdout.splitlines():
+        blob = subprocess.run(["git", "show", f":{name}"], cwd=ROOT, capture_output=True, check=True).stdout
+        target = into / Path(name).relative_to("tests/corpus")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(blob)
+    return into / "articles", into / "gold"
 
 
-def load(prefixes: list[str] | None = None, tracked_only: bool = False) -> tuple[list[Entry], list[Report]]:
+def load(
+    prefixes: list[str] | None = None, articles: Path = ARTICLES, gold_dir: Path = GOLD
+) -> tuple[list[Entry], list[Report]]:
     """Every article with its gold, built; and one Report per article (pairing problems included)."""
-    txts = {p.stem: p for p in sorted(ARTICLES.glob("*.txt"))}
-    yamls = {p.stem: p for p in sorted(GOLD.glob("*.yaml"))}
-    if tracked_only:
-        tracked = _tracked()
-        txts = {s: p for s, p in txts.items() if p.name in tracked}
-        yamls = {s: p for s, p in yamls.items() if p.name in tracked}
+    txts = {p.stem: p for p in sorted(articles.glob("*.txt"))}
+    yamls = {p.stem: p for p in sorted(gold_dir.glob("*.yaml"))}
     stems = sorted(set(txts) | set(yamls))
     if prefixes:
         stems = [s for s in stems if any(s.startswith(p) for p in prefixes)]
@@ -397,11 +406,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("prefixes", nargs="*", help="only the articles whose file name starts with one of these")
     parser.add_argument("--check", action="store_true", help="check only; do not write dev.json and test.json")
-    parser.add_argument("--tracked", action="store_true", help="only the files git tracks")
+    parser.add_argument(
+        "--staged", action="store_true", help="build from the files as git's index has them, not the work tree"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and lost claims")
     parser.add_argument("--show", action="store_true", help="print each claim with the speaker and cue it anchored")
     args = parser.parse_args(argv)
-    entries, reports = load(args.prefixes, args.tracked)
+    if args.staged:
+        with tempfile.TemporaryDirectory() as tmp:
+            entries, reports = load(args.prefixes, *_staged_copy(Path(tmp)))
+    else:
+        entries, reports = load(args.prefixes)
     errors = 0
     for r in reports:
         print(f"{r.stem}: {r.claims} claims, {r.speakers} speakers" + (f", {len(r.errors)} ERRORS" if r.errors else ""))
