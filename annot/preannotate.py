@@ -39,20 +39,25 @@ CLAUSE_VERBS = _words(
     tweet signal hint underline underscore concede object protest retort answer proclaim affirm
     guarantee indicate acknowledge specify clarify"""
 )
-CLAUSE_PHRASES = ("point out", "make clear", "make it clear", "go on to say", "be quoted as saying")
+# Verbs whose complement without "that" is nearly always the reported clause ("said the plan lay idle").
+BARE_CLAUSE_VERBS = _words(
+    """say add insist argue contend assert maintain stress emphasise emphasize state explain suggest note observe
+    concede caution remark complain lament allege conclude testify reiterate tell warn assure"""
+)
+CLAUSE_PHRASES = ("shoot back", "fire back", "point out", "make clear", "make it clear", "go on to say", "be quoted as saying")
 # Verbs with an addressee before the claim: "told reporters that ...", "urged them to ...".
 ADDRESSEE_VERBS = _words("tell inform assure remind urge ask advise caution warn promise communicate notify implore")
 ADDRESSEE_PHRASES = ("call on", "call upon", "appeal to")
 # Verbs that carry the evaluation; their object is the claim: "deplored the closure of the shelter".
 OBJECT_VERBS = _words(
-    """criticise criticize slam commend praise condemn denounce deplore welcome thank blame accuse question reject
-    dismiss decry hail applaud lambast"""
+    """criticise criticize slam commend praise condemn denounce deplore welcome thank blame accuse question
+    decry hail applaud lambast describe"""
 )
 OBJECT_PHRASES = ("call for", "raise concerns about", "raise concern about", "express concern about",
                   "express concern over", "raise concerns over")  # fmt: skip
 IRREGULAR = {
     "say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"), "write": ("wrote", "writes", "writing"),
-    "find": ("found", "finds", "finding"), "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
+    "find": ("found", "finds", "finding"), "shoot": ("shot", "shoots", "shooting"), "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
     "be": ("was", "is", "being"), "slam": ("slammed", "slams", "slamming"),
     "admit": ("admitted", "admits", "admitting"),
     "commit": ("committed", "commits", "committing"), "quip": ("quipped", "quips", "quipping"),
@@ -138,7 +143,8 @@ CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
 MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
 ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)")  # "The Harbor Workers Alliance (HWA), which ..."
 NOUN_BEFORE_RE = re.compile(
-    r"\b(?:the|a|an|its|his|her|their|our|this|that|whose|been|be|being|was|were|is|are)\s+$", re.IGNORECASE
+    r"(?:\b(?:the|a|an|its|his|her|their|our|this|that|whose|been|be|being|was|were|is|are)|\w['’]s)\s+$",
+    re.IGNORECASE,
 )  # "the report", "the state", "had been found": a noun or a passive, not a speaker's verb
 # The schema's targets and the words that name them (countries, capitals, seats of government, adjectives).
 TARGET_PATTERNS = {
@@ -188,7 +194,7 @@ TITLE_WORDS = _words(
     Home Defense Defence Treasury Culture Foreign Affairs Police Fire Secretary-General FM Mr Mrs Ms Mx Dr Mr. Mrs.
     Ms. Mx. Dr. Prof. Prof Professor Sir Dame Lord Lady Judge Justice Magistrate General Gen. Gen Col. Colonel
     Maj. Major Capt. Captain Sgt. Sergeant Cpl. Officer Detective Det. Inspector Superintendent Sheriff Commander
-    Admiral Adm. Rev. Reverend Father Bishop Archbishop Rabbi Imam Pastor Coach Manager Director Chairman
+    Constable PC DC DI DS Admiral Adm. Rev. Reverend Father Bishop Archbishop Rabbi Imam Pastor Coach Manager Director Chairman
     Chairwoman Chair Chairperson CEO CFO COO CTO Founder Co-founder President-elect Leader Ambassador Envoy
     Spokesman Spokeswoman Spokesperson Economist Analyst Dean Provost Principal Headteacher Treasurer Auditor
     Controller Comptroller Ombudsman Registrar Clerk Dep. Sec. Pres. Amb. Atty. Supt. Insp. Chmn. Hon.
@@ -222,23 +228,26 @@ AGENT_HEADS = _words(
     spokesperson watchdog charity nonprofit regulator senate parliament congress cabinet assembly presidency
     kremlin embassy mission envoy ambassador negotiators coach player captain manager club fan fans people
     clinician epidemiologist virologist professor lecturer academic historian strategist pollster poll data
-    figures estimate estimates forecast study studies paper data draft guild"""
+    figures estimate estimates forecast study studies paper data draft guild platform manifesto indictment
+    records filings paramedic teacher"""
 )
 # A carrier names the source after "from": "a statement from the ministry said" -> the ministry.
 CARRIER_HEADS = _words("statement letter message note email release notice memo")
 # Words that end a noun phrase read backwards from a verb (function words, verbs, adverbs of the clause).
 NP_STOP = _words(
-    """the a an one this that these those his her its their our my your which who whom whose what when where while
+    """the a an this that these those his her its their our my your which who whom whose what when where while
     as after before because although though if since until unless and or but nor so than then also has have
     had is are was were be been being will would could should can may might must do does did not no yes to by
     with without about against between into through during over under per via including like unlike
     said says told according on at"""
 )
 POSSESSIVES = _words("its his her their our")
+DETERMINERS = _words("the a an one two three several many some its his her their our")
 NP_LINKS = frozenset({"of", "for", "in", "from", "at"})  # inside a noun phrase: "Diplomats in Geneva"
 NP_FORWARD_LINKS = frozenset({"of", "for"})  # after an inverted verb: "said a spokesman for the council"
 NUMBER_WORDS = _words("two three four five six seven eight nine ten several many some both all most")
 MAX_NP_TOKENS = 9
+MAX_DESCRIPTION_WORDS = 4  # "said a senior hospital manager"
 MAX_NAME_TOKENS = 7  # "Deputy Foreign Minister Arkady Belousov" in an apposition
 # Abbreviations that keep their full stop inside a name or title ("Gov. Tim Olsen", "U.S. officials").
 ABBREVIATIONS = (
@@ -435,7 +444,11 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
             prefix = prefix[:inner_start].rstrip()
         else:
             prefix = prefix[:-1].rstrip()
-    return _np_at_end(text, lo, lo + len(prefix))
+    found = _np_at_end(text, lo, lo + len(prefix))
+    if not found and re.search(r",\s*\d+$", prefix):
+        # "Edna Kowalczyk, 81, who has ..., said": the age stands between the name and the verb.
+        found = _np_at_end(text, lo, lo + prefix.rfind(","))
+    return found
 
 
 def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
@@ -466,7 +479,8 @@ def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
     np = tokens[k:]
     while np and text[slice(*np[0])].lower() in NP_LINKS:
         np = np[1:]
-    mentions = _classify_np(text, np)
+    determined = k > 0 and text[slice(*tokens[k - 1])].lower() in DETERMINERS
+    mentions = _classify_np(text, np, determined)
     if k >= 2 and text[slice(*tokens[k - 1])].lower() in POSSESSIVES and text[slice(*tokens[k - 2])] == "and":
         k -= 1  # "Kyiv and its Western allies say"
     if len(mentions) == 1 and not mentions[0].is_pronoun and k >= 2 and text[slice(*tokens[k - 1])] == "and":
@@ -481,8 +495,11 @@ def _np_after(text: str, pos: int, hi: int) -> list[_Mention]:
     """The noun phrase right after an inverted reporting verb: 'said the spokeswoman', 'said Ms Okafor, ...'."""
     tokens = [(m.start(), m.end()) for m in NP_TOKEN_RE.finditer(text, pos, hi)]
     i = 0
-    if tokens and text[slice(*tokens[0])].lower() in ("the", "a", "an"):
+    if tokens and text[slice(*tokens[0])].lower() in PRONOUNS:
+        return [_Mention(*tokens[0], text[slice(*tokens[0])], is_pronoun=True)]
+    if tokens and text[slice(*tokens[0])].lower() in DETERMINERS:
         i = 1
+    skipped = i
     np: list[tuple[int, int]] = []
     while i < len(tokens) and len(np) < MAX_NP_TOKENS:
         word = text[slice(*tokens[i])]
@@ -501,7 +518,7 @@ def _np_after(text: str, pos: int, hi: int) -> list[_Mention]:
         np.pop()
     if len(np) == 1 and text[slice(*np[0])].lower() in PRONOUNS:
         return [_Mention(*np[0], text[slice(*np[0])], is_pronoun=True)]
-    return _classify_np(text, np)
+    return _classify_np(text, np, determined=skipped > 0 and len(np) <= MAX_DESCRIPTION_WORDS)
 
 
 def _np_word(word: str) -> bool:
@@ -532,15 +549,20 @@ def _singular(word: str) -> str:
     return w
 
 
-def _classify_np(text: str, np: list[tuple[int, int]]) -> list[_Mention]:
-    """A speaker mention from a noun phrase's tokens: a name (titles stripped), an organisation, a description."""
+def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False) -> list[_Mention]:
+    """A speaker mention from a noun phrase's tokens: a name (titles stripped), an organisation, a description.
+
+    A lowercase head must be a known speaker noun ("spokesperson", "report"), or any noun when the phrase
+    opens with a determiner ("a paramedic said").
+    """
     if not np:
         return []
     words = [text[a:b] for a, b in np]
     link = next((i for i, w in enumerate(words) if i > 0 and _is_link(words, i)), len(words))
     core = words[:link]
     head = core[-1]
-    if _singular(head) in AGENT_HEADS and not (head[:1].isupper() and len(core) > 1 and head in ORG_WORDS):
+    plain_noun = determined and head.isalpha() and head.islower() and not head.endswith(("ing", "ly", "ed"))
+    if (_singular(head) in AGENT_HEADS or plain_noun) and not (head[:1].isupper() and len(core) > 1 and head in ORG_WORDS):
         if _singular(head) in CARRIER_HEADS and link < len(words) and words[link].lower() == "from":
             # "a statement from the Russian foreign ministry" -> "Russian foreign ministry".
             rest = np[link + 1 :]
@@ -898,7 +920,8 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
     if text[start : start + 1] == ":":
         start += 1
     start += len(text[start:end]) - len(text[start:end].lstrip())
-    if not (lead and lead.group().rstrip().endswith("that")) and not _looks_like_clause(text, start, end):
+    bare_ok = LEXICON.get(verb, (verb, ""))[0] in BARE_CLAUSE_VERBS
+    if not bare_ok and not (lead and lead.group().rstrip().endswith("that")) and not _looks_like_clause(text, start, end):
         return None  # "announced a partnership", "claims as its own": an object, not a reported clause
     return start
 
