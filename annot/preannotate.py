@@ -42,7 +42,7 @@ CLAUSE_VERBS = _words(
 # Verbs whose complement without "that" is nearly always the reported clause ("said the plan lay idle").
 BARE_CLAUSE_VERBS = _words(
     """say add insist argue contend assert maintain stress emphasise emphasize state explain suggest note observe
-    concede caution remark complain lament allege conclude testify reiterate tell warn assure"""
+    caution remark complain lament allege conclude testify reiterate tell warn assure"""
 )
 CLAUSE_PHRASES = ("shoot back", "fire back", "point out", "make clear", "make it clear", "go on to say", "be quoted as saying")
 # Verbs with an addressee before the claim: "told reporters that ...", "urged them to ...".
@@ -55,6 +55,8 @@ OBJECT_VERBS = _words(
 )
 OBJECT_PHRASES = ("call for", "raise concerns about", "raise concern about", "express concern about",
                   "express concern over", "raise concerns over")  # fmt: skip
+# Lemmas whose base and -s forms are mostly nouns ("the state", "a comment"): only "stated", "commenting" cue.
+NOUN_LEMMAS = _words("state rule post note comment answer question estimate forecast counter")
 IRREGULAR = {
     "say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"), "write": ("wrote", "writes", "writing"),
     "find": ("found", "finds", "finding"), "shoot": ("shot", "shoots", "shooting"), "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
@@ -93,7 +95,8 @@ def _lexicon() -> dict[str, tuple[str, str]]:
     )
     for kind, lemmas in groups:
         for lemma in sorted(lemmas):
-            for form in _forms(lemma):
+            forms = _forms(lemma)
+            for form in forms[1:2] + forms[3:] if lemma in NOUN_LEMMAS else forms:
                 out.setdefault(form, (lemma, kind))
     return out
 
@@ -119,7 +122,12 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r"|,\s+(?:although|though|even\s+as|as|while|after|before|where|which)\b"
     r"|\s+[–—]\s+"
     r"|\s+as\s+(?:he|she|they)\b"
+    r"|,?\s+but\s+that\s"  # a second reported clause, set against the first: a claim of its own
+    r"|,\s+and\s+(?:[a-z]+ed|kept|made|took|gave|left|held|sent|went)\b"  # the subject goes on to act
+    r"|,\s+(?:a|an)\s+(?:charge|claim|move|accusation|allegation|assertion|step|decision|view)\b"  # a remark on it
+    r"|[–—](?=but\b|and\b)"
 )
+SECOND_CLAUSE_RE = re.compile(r",?\s+but\s+that\s+")
 # A cue joined to the one before it shares its subject: "... and made clear that", "..., but said that".
 COORDINATED_RE = re.compile(r"(?:,|\band|\bbut)\s+(?:also\s+)?$")
 # A noun that takes a "that" clause after an object cue: "reiterated Beijing's concerns that ...".
@@ -143,7 +151,8 @@ CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
 MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
 ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)")  # "The Harbor Workers Alliance (HWA), which ..."
 NOUN_BEFORE_RE = re.compile(
-    r"(?:\b(?:the|a|an|its|his|her|their|our|this|that|whose|been|be|being|was|were|is|are)|\w['’]s)\s+$",
+    r"(?:\b(?:the|a|an|its|his|her|their|our|this|that|whose|been|be|being|was|were|is|are|two|three|four|five|six"
+    r"|seven|eight|nine|ten|several|many|of|in|for|from|with|by|state|\d+)|\w['’]s)\s+$",
     re.IGNORECASE,
 )  # "the report", "the state", "had been found": a noun or a passive, not a speaker's verb
 # The schema's targets and the words that name them (countries, capitals, seats of government, adjectives).
@@ -289,9 +298,11 @@ CLAUSE_LEAD_RE = re.compile(
 )
 # A reported clause does not start with a bare verb ("what it says is ...").
 NOT_A_CLAUSE_RE = re.compile(r"(?:is|are|was|were|will|would)\b")
-POSTPOSED_RE = re.compile(r"[\"”]?,\s+(?:[\w’'\-]+\s+){1,8}(?:said|says|added|told)\b[^,\"“”]*$")
+POSTPOSED_RE = re.compile(r",\s+(?:[\w’'\-]+\s+){1,8}(?:said|says|added|told)\b[^,\"“”]*$")
 # A short apposition after a name: ", a container-tracking service," / ", the union's president,".
 APPOSITION_RE = re.compile(r"\s*(?:a|an|the|its|his|her|their)\s+[^,.;:\"“”]{1,60}?,\s")
+# The comma that ends a claim before its postposed speaker: ", owner", ", their", '," (after a quotation).
+POSTPOSED_HEAD_RE = re.compile(r"(,[\"”])?(?(1)|,)\s+(?:[^\s,\"“”]+\s+){0,3}$")
 # A reporting verb right after the claim's comma, its subject after it.
 INVERTED_RE = re.compile(r",[\"”]?\s*$")
 # What may follow a postposed "X said" (not an object: "Beijing announced a partnership" is no attribution).
@@ -768,7 +779,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if NOUN_BEFORE_RE.search(text, s_start, m.start()):
             continue  # "the report", "a statement", "the state": a noun, not a verb
         if verb.lower() == "according to":
-            found.extend(_according_to(text, s_start, end, m.end(), cue))
+            if not (taken or found):  # "X said Y, according to a notice": the notice only carried it
+                found.extend(_according_to(text, s_start, end, m.end(), cue))
             continue
         earlier = taken + found
         before = text[s_start : m.start()]
@@ -789,21 +801,23 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             speakers = _subject_at_start(text, s_start, m.start())
         if not speakers:
             continue
-        head = re.sub(r"(?:\b(?:the|a|an|its|his|her|their|our))?\s*$", "", text[s_start : speakers[0].start],
-                      flags=re.IGNORECASE).rstrip()  # fmt: skip
+        lead_text = text[s_start : speakers[0].start]
+        head = POSTPOSED_HEAD_RE.search(lead_text)  # "CLAIM, owner Walt Pell said", "CLAIM," their union said
         tail = text[m.end() : end]
         tail = tail[: m2.start()] if (m2 := re.search(r",\s", tail)) else tail
         if (
             not earlier
-            and head.endswith(",")
-            and len(head) > 20
+            and head is not None
+            and head.start() > 20
             and len(tail.split()) <= MAX_SPEAKER_TAIL_WORDS
             and " that " not in tail
             and (verb in ADDRESSEE_CUES or not tail.split() or tail.split()[0].lower() in ADVERBIAL_STARTS)
         ):
             # "CLAIM, a senior US official told reporters."
-            claim_end = s_start + len(head) - 1
-            claim_start = s_start + len(text[s_start:claim_end]) - len(text[s_start:claim_end].lstrip())
+            claim_end = s_start + head.start()
+            if head.group(1):
+                claim_end += 2  # 'Beijing supported "every effort ...," Liu said': the quote's comma stays in
+            claim_start = s_start + len(lead_text) - len(lead_text.lstrip())
             found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
             continue
         clause_start = _clause_start(text, m.end(), end, verb)
@@ -820,6 +834,12 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             found.append(_Found(_trim_direct(text, *quoted[0]), "direct", speakers, cue))
             continue
         found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
+        while (second := SECOND_CLAUSE_RE.match(text, claim_end)) is not None:
+            # "answered that X and that Y": Y is a claim of its own, by the same speaker.
+            claim_start = second.end()
+            claim_end = _clause_boundary(text, claim_start, _before_postposed(text, claim_start, end), quotes)
+            same = [_Mention(x.start, x.end, x.name, x.is_pronoun) for x in speakers]
+            found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), same, cue))
     return found
 
 
