@@ -48,6 +48,8 @@ CLAUSE_PHRASES = ("shoot back", "fire back", "point out", "make clear", "make it
 # Verbs with an addressee before the claim: "told reporters that ...", "urged them to ...".
 ADDRESSEE_VERBS = _words("tell inform assure remind urge ask advise caution warn promise communicate notify implore")
 ADDRESSEE_PHRASES = ("call on", "call upon", "appeal to")
+# "called X "Y"": the object and the quoted label it is given (only with a quotation: "called a meeting" is none).
+LABEL_VERBS = _words("call dub brand")
 # Verbs that carry the evaluation; their object is the claim: "deplored the closure of the shelter".
 OBJECT_VERBS = _words(
     """criticise criticize slam commend praise condemn denounce deplore welcome thank blame accuse question
@@ -56,7 +58,7 @@ OBJECT_VERBS = _words(
 OBJECT_PHRASES = ("call for", "raise concerns about", "raise concern about", "express concern about",
                   "express concern over", "raise concerns over")  # fmt: skip
 # Lemmas whose base and -s forms are mostly nouns ("the state", "a comment"): only "stated", "commenting" cue.
-NOUN_LEMMAS = _words("state rule post note comment answer question estimate forecast counter")
+NOUN_LEMMAS = _words("state rule post note comment answer question estimate forecast counter brand")
 IRREGULAR = {
     "say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"), "write": ("wrote", "writes", "writing"),
     "find": ("found", "finds", "finding"), "shoot": ("shot", "shoots", "shooting"), "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
@@ -91,7 +93,7 @@ def _lexicon() -> dict[str, tuple[str, str]]:
     groups = (
         ("object", OBJECT_VERBS | set(OBJECT_PHRASES)),
         ("addressee", ADDRESSEE_VERBS | set(ADDRESSEE_PHRASES)),
-        ("clause", set(CLAUSE_VERBS) | set(CLAUSE_PHRASES)),
+        ("clause", set(CLAUSE_VERBS) | set(CLAUSE_PHRASES) | LABEL_VERBS),
     )
     for kind, lemmas in groups:
         for lemma in sorted(lemmas):
@@ -167,6 +169,10 @@ TARGET_PATTERNS = {
 AGAINST_VERBS = _words("criticise criticize slam condemn denounce deplore blame accuse decry lambast fault")
 FAVOR_VERBS = _words("commend praise welcome thank hail applaud")
 FEW_TARGET_MENTIONS = 3
+CALLED_RE = re.compile(r"\s+((?:[\w’'\-]+\s+){0,5}?)([\"“])")
+PRONOUN_OBJECTS = frozenset({"it ", "them ", "this ", "that ", "him ", "her "})
+CITING_RE = re.compile(r",\s+(citing)\s+([^,]{3,80}?),\s*")
+BARE_ADDRESSEE_RE = re.compile(r"\s+(?:him|her|them|us|me|reporters|(?:[A-Z][\w’'\-]+\s+){1,2}?)\s*(?=[a-z\"“])")
 MAX_NESTED_SUBJECT_WORDS = 4  # "said he warned ...": a short subject before an inner cue
 # A description naming an office stands for the person last named with that office:
 # "the top US diplomat" -> "US Secretary of State Antony Blinken" earlier in the article.
@@ -514,7 +520,8 @@ def _np_after(text: str, pos: int, hi: int) -> list[_Mention]:
     np: list[tuple[int, int]] = []
     while i < len(tokens) and len(np) < MAX_NP_TOKENS:
         word = text[slice(*tokens[i])]
-        if word.lower() in NP_FORWARD_LINKS and np and i + 1 < len(tokens):
+        place = word.lower() in ("in", "at") and _names_a_place(text, tokens, i + 1)
+        if (word.lower() in NP_FORWARD_LINKS or place) and np and i + 1 < len(tokens):
             np.append(tokens[i])
             i += 1
             if text[slice(*tokens[i])].lower() in ("the", "a", "an"):
@@ -530,6 +537,13 @@ def _np_after(text: str, pos: int, hi: int) -> list[_Mention]:
     if len(np) == 1 and text[slice(*np[0])].lower() in PRONOUNS:
         return [_Mention(*np[0], text[slice(*np[0])], is_pronoun=True)]
     return _classify_np(text, np, determined=skipped > 0 and len(np) <= MAX_DESCRIPTION_WORDS)
+
+
+def _names_a_place(text: str, tokens: list[tuple[int, int]], i: int) -> bool:
+    """Whether tokens[i:] open with a capitalised name, after an optional "the": "in the Kremlin", "in Geneva"."""
+    if i < len(tokens) and text[slice(*tokens[i])] == "the":
+        i += 1
+    return i < len(tokens) and text[tokens[i][0]].isupper()
 
 
 def _np_word(word: str) -> bool:
@@ -792,6 +806,16 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
                 claim_start = s_start + len(before) - len(before.lstrip())
                 found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
                 continue
+        citing = CITING_RE.match(text, m.end(), end)
+        if citing:
+            # "Newsline reported, citing a source in the ministry, that ...": the cited source speaks.
+            speakers = _np_after(text, citing.end(1), citing.end(2))
+            if speakers:
+                clause = CLAUSE_LEAD_RE.match(text[citing.end() : end])
+                claim_start = citing.end() + (clause.end() if clause else 0)
+                claim_end = _clause_boundary(text, claim_start, _before_postposed(text, claim_start, end), quotes)
+                found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
+                continue
         speakers = [] if verb in PARTICIPLE_CUES else _speaker_before(text, s_start, m.start())
         if not speakers and earlier and COORDINATED_RE.search(text, s_start, m.start()):
             # "..., adding that ...", "... and made clear that ...": the same subject speaks again.
@@ -828,6 +852,10 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             continue
         claim_start = clause_start
         claim_end = _clause_boundary(text, claim_start, _before_postposed(text, claim_start, end), quotes)
+        if LEXICON.get(verb, ("", ""))[0] in LABEL_VERBS:
+            label = _quote_spans(text, claim_start, end)
+            if label:  # the claim ends with the quoted label
+                claim_end = label[0][1] + 1
         quoted = _quote_spans(text, claim_start, claim_end)
         if len(quoted) == 1 and quoted[0][0] == claim_start and text[quoted[0][1] + 1 : claim_end].strip(" .,") == "":
             # 'said “neither side held back”': a whole quotation after the verb is direct speech.
@@ -928,11 +956,23 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         return after_verb + noun_that.end()
     if verb in OBJECT_CUES:
         return after_verb + len(rest) - len(rest.lstrip())
+    if LEXICON.get(verb, ("", ""))[0] in LABEL_VERBS:
+        # 'called the plan "a betrayal"': the object and its quoted label; 'called it "..."': the label.
+        named = CALLED_RE.match(rest)
+        if named is None:
+            return None
+        return after_verb + (named.start(2) if named.group(1).lower() in PRONOUN_OBJECTS else named.start(1))
     if verb in ADDRESSEE_CUES:
         # The addressee comes first: "told Blinken that ...", "urged the US to ...", "warned Wang against ...".
         m = ADDRESSEE_END_RE.search(rest)
+        if m is None and verb in NEEDS_COMPLEMENT:
+            # "told Whitcombe the offences were ...": a short addressee, then a bare clause.
+            bare = BARE_ADDRESSEE_RE.match(rest)
+            if bare and _looks_like_clause(text, after_verb + bare.end(), end):
+                return after_verb + bare.end()
+            return None
         if m is None:
-            return None if verb in NEEDS_COMPLEMENT else after_verb + len(rest) - len(rest.lstrip())
+            return after_verb + len(rest) - len(rest.lstrip())
         start = after_verb + (m.start() if m.group() == "to" else m.end())
         return start + len(text[start:end]) - len(text[start:end].lstrip())
     lead = PHRASE_THAT_RE.match(rest) or CLAUSE_LEAD_RE.match(rest)
