@@ -269,6 +269,8 @@ ABBREVIATIONS = (
     "Mr|Mrs|Ms|Mx|Dr|Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Cpl|Maj|Adm|Prof|Rev|St|Jr|Sr|Inc|Corp|Ltd|Co|No|Det|Insp|Supt"
     "|Dep|Sec|Pres|Amb|Atty|Hon"
 )
+# A full stop that only ends an abbreviation before a name: "St. Brendan's", "No. 10" (pysbd splits some).
+ABBREVIATION_END_RE = re.compile(rf"\b(?:{ABBREVIATIONS})\.\s+$")
 NP_TOKEN_RE = re.compile(rf"(?:[A-Z]\.){{2,}}|(?:{ABBREVIATIONS})\.|\w[\w’'&\-]*s['’](?!\w)|\w[\w’'&\-]*\w|\w|[^\w\s]")
 # Capitalised words that are never a person's name (sentence openers, days, places used as actors).
 NOT_NAMES = _words(
@@ -307,6 +309,7 @@ NOT_A_CLAUSE_RE = re.compile(r"(?:is|are|was|were|will|would)\b")
 POSTPOSED_RE = re.compile(r",\s+(?:[\w’'\-]+\s+){1,8}(?:said|says|added|told)\b[^,\"“”]*$")
 # A short apposition after a name: ", a container-tracking service," / ", the union's president,".
 APPOSITION_RE = re.compile(r"\s*(?:a|an|the|its|his|her|their)\s+[^,.;:\"“”]{1,60}?,\s")
+DATELINE_RE = re.compile(r"[A-Z][A-Z .,'’\-]{2,40}\s+[—–-]+\s+")
 # The comma that ends a claim before its postposed speaker: ", owner", ", their", '," (after a quotation).
 POSTPOSED_HEAD_RE = re.compile(r"(,[\"”])?(?(1)|,)\s+(?:[^\s,\"“”]+\s+){0,3}$")
 # A reporting verb right after the claim's comma, its subject after it.
@@ -405,7 +408,7 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     quotes = _quote_spans(text, start, end)
     s = start
     for cut in _boundaries(text, start, end):
-        if _inside(cut - 1, quotes):
+        if _inside(cut - 1, quotes) or ABBREVIATION_END_RE.search(text, start, cut):
             continue
         yield s, cut
         s = cut
@@ -842,6 +845,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             if head.group(1):
                 claim_end += 2  # 'Beijing supported "every effort ...," Liu said': the quote's comma stays in
             claim_start = s_start + len(lead_text) - len(lead_text.lstrip())
+            if dateline := DATELINE_RE.match(text, claim_start, claim_end):
+                claim_start = dateline.end()  # "MILLBROOK — After 71 years ...": the dateline is the paper's
             found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
             continue
         clause_start = _clause_start(text, m.end(), end, verb)
@@ -934,7 +939,8 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
         claim_from = appos.end()  # "According to Boxtrak, a tracking service, CLAIM"
     parenthetical = text[s_start : cue[0]].strip() == "" or text[s_start : cue[0]].rstrip().endswith(",")
     relative = re.match(r"\s*(?:which|who)\b", text[claim_from:end])
-    if comma >= 0 and end - claim_from > 10 and parenthetical and not relative:
+    forward_ok = not text[s_start : cue[0]].strip() or _looks_like_clause(text, claim_from + 1, end)
+    if comma >= 0 and end - claim_from > 10 and parenthetical and not relative and forward_ok:
         claim_start = claim_from + len(text[claim_from:end]) - len(text[claim_from:end].lstrip())
         return [_Found((claim_start, end), _kind(text, claim_start, end), speakers, cue)]
     head_end = text.rfind(",", s_start, cue[0])
