@@ -55,7 +55,7 @@ OBJECT_VERBS = _words(
     """criticise criticize slam commend praise condemn denounce deplore welcome thank blame accuse question
     decry hail applaud lambast describe"""
 )
-OBJECT_PHRASES = ("call for", "raise concerns about", "raise concern about", "express concern about",
+OBJECT_PHRASES = ("point to", "call for", "raise concerns about", "raise concern about", "express concern about",
                   "express concern over", "raise concerns over")  # fmt: skip
 # Lemmas whose base and -s forms are mostly nouns ("the state", "a comment"): only "stated", "commenting" cue.
 NOUN_LEMMAS = _words("state rule post note comment answer question estimate forecast counter brand")
@@ -97,13 +97,14 @@ def _lexicon() -> dict[str, tuple[str, str]]:
     )
     for kind, lemmas in groups:
         for lemma in sorted(lemmas):
-            forms = _forms(lemma)
-            for form in forms[1:2] + forms[3:] if lemma in NOUN_LEMMAS else forms:
+            for form in _forms(lemma):
                 out.setdefault(form, (lemma, kind))
     return out
 
 
 LEXICON = _lexicon()
+# Base and -s forms of mostly-noun lemmas ("the state", "a comment") cue only before "that" ("estimates that").
+NOUNISH_FORMS = frozenset(f for lemma in NOUN_LEMMAS for f in (_forms(lemma)[0], _forms(lemma)[2]))
 # Longest first, so "was quoted as saying" wins over "said" and "called for" over "called".
 CUES = (*sorted(LEXICON, key=lambda c: (-len(c), c)), "according to")
 CUE_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in CUES) + r"|According to)\b")
@@ -209,7 +210,7 @@ TITLE_WORDS = _words(
     Home Defense Defence Treasury Culture Foreign Affairs Police Fire Secretary-General FM Mr Mrs Ms Mx Dr Mr. Mrs.
     Ms. Mx. Dr. Prof. Prof Professor Sir Dame Lord Lady Judge Justice Magistrate General Gen. Gen Col. Colonel
     Maj. Major Capt. Captain Sgt. Sergeant Cpl. Officer Detective Det. Inspector Superintendent Sheriff Commander
-    Constable PC DC DI DS Admiral Adm. Rev. Reverend Father Bishop Archbishop Rabbi Imam Pastor Coach Manager Director Chairman
+    Constable PC DC DI DS Cllr Cllr. Admiral Adm. Rev. Reverend Father Bishop Archbishop Rabbi Imam Pastor Coach Manager Director Chairman
     Chairwoman Chair Chairperson CEO CFO COO CTO Founder Co-founder President-elect Leader Ambassador Envoy
     Spokesman Spokeswoman Spokesperson Economist Analyst Dean Provost Principal Headteacher Treasurer Auditor
     Controller Comptroller Ombudsman Registrar Clerk Dep. Sec. Pres. Amb. Atty. Supt. Insp. Chmn. Hon.
@@ -247,6 +248,7 @@ AGENT_HEADS = _words(
     records filings paramedic teacher"""
 )
 # A carrier names the source after "from": "a statement from the ministry said" -> the ministry.
+SPOKES_HEADS = _words("spokesperson spokesman spokeswoman")
 CARRIER_HEADS = _words("statement letter message note email release notice memo")
 # Words that end a noun phrase read backwards from a verb (function words, verbs, adverbs of the clause).
 NP_STOP = _words(
@@ -261,6 +263,10 @@ DETERMINERS = _words("the a an one two three several many some its his her their
 NP_LINKS = frozenset({"of", "for", "in", "from", "at"})  # inside a noun phrase: "Diplomats in Geneva"
 NP_FORWARD_LINKS = frozenset({"of", "for"})  # after an inverted verb: "said a spokesman for the council"
 NUMBER_WORDS = _words("two three four five six seven eight nine ten several many some both all most")
+REDUCED_RELATIVE_RE = re.compile(
+    r"\s+(?:[a-z]+ed|seen|shown|written|given|taken|made|held|known|drawn)\s+(?:[A-Z]?[a-z]+\s+)?by\s+[^,]{1,60}$"
+)
+PARTY_STATE_RE = re.compile(r"[A-Z]{1,3}-[A-Z][\w.]*$")
 MAX_NP_TOKENS = 9
 MAX_DESCRIPTION_WORDS = 4  # "said a senior hospital manager"
 MAX_NAME_TOKENS = 7  # "Deputy Foreign Minister Arkady Belousov" in an apposition
@@ -306,7 +312,9 @@ CLAUSE_LEAD_RE = re.compile(
 )
 # A reported clause does not start with a bare verb ("what it says is ...").
 NOT_A_CLAUSE_RE = re.compile(r"(?:is|are|was|were|will|would)\b")
-POSTPOSED_RE = re.compile(r",\s+(?:[\w’'\-]+\s+){1,8}(?:said|says|added|told)\b[^,\"“”]*$")
+POSTPOSED_RE = re.compile(
+    r",\s+(?:[\w’'\-]+\s+){1,8}(?:said|says|added|told|reported|wrote|stated|announced|confirmed|noted)\b[^,\"“”]*$"
+)
 # A short apposition after a name: ", a container-tracking service," / ", the union's president,".
 APPOSITION_RE = re.compile(r"\s*(?:a|an|the|its|his|her|their)\s+[^,.;:\"“”]{1,60}?,\s")
 DATELINE_RE = re.compile(r"[A-Z][A-Z .,'’\-]{2,40}\s+[—–-]+\s+")
@@ -448,6 +456,8 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     if filler:
         prefix = prefix[: filler.start()]
     prefix = prefix.rstrip()
+    if reduced := REDUCED_RELATIVE_RE.search(prefix):
+        prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
     relative = re.search(r",\s*(?:who|which)$", prefix)
     if relative:
         # "Xi Jinping, who reiterated ...": the relative pronoun's antecedent is the speaker.
@@ -591,6 +601,10 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
     head = core[-1]
     plain_noun = determined and head.isalpha() and head.islower() and not head.endswith(("ing", "ly", "ed"))
     if (_singular(head) in AGENT_HEADS or plain_noun) and not (head[:1].isupper() and len(core) > 1 and head in ORG_WORDS):
+        if _singular(head) in SPOKES_HEADS and len(core) > 1 and all(w[:1].isupper() or w in ("of", "and", "&")
+                                                                        for w in core[:-1]):  # fmt: skip
+            # "a Department of Health and Social Care spokesperson said": the department speaks.
+            return [_Mention(np[0][0], np[len(core) - 2][1], text[np[0][0] : np[len(core) - 2][1]])]
         if _singular(head) in CARRIER_HEADS and link < len(words) and words[link].lower() == "from":
             # "a statement from the Russian foreign ministry" -> "Russian foreign ministry".
             rest = np[link + 1 :]
@@ -695,6 +709,8 @@ def _is_person(name: str, names: list[str]) -> bool:
 
 def _is_name(phrase: str) -> bool:
     tokens = phrase.split()
+    if PARTY_STATE_RE.match(phrase):
+        return False  # "Dolores Whitt, R-Harlan, said": a party and district, not a name
     return 1 <= len(tokens) <= MAX_NAME_TOKENS and all(t[:1].isupper() for t in tokens) and tokens[0] not in NOT_NAMES
 
 
@@ -793,6 +809,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if any(f.claim[0] <= m.start() < f.claim[1] for f in found):
             continue
         verb = m.group(1)
+        if verb in NOUNISH_FORMS and not text.startswith(" that ", m.end()):
+            continue
         if NOUN_BEFORE_RE.search(text, s_start, m.start()):
             continue  # "the report", "a statement", "the state": a noun, not a verb
         if verb.lower() == "according to":
@@ -912,6 +930,8 @@ def _nested_cue(text: str, start: int, end: int) -> bool:
     inner = CUE_RE.search(text, start, end)
     if inner is None or inner.group(1) in PARTICIPLE_CUES or NOUN_BEFORE_RE.search(text, start, inner.start()):
         return False
+    if LEXICON.get(inner.group(1), ("", ""))[0] in LABEL_VERBS or inner.group(1) in NOUNISH_FORMS:
+        return False  # "he had called Alvarado to ...": no reporting verb
     subject = text[start : inner.start()]
     short = "," not in subject and len(subject.split()) <= MAX_NESTED_SUBJECT_WORDS
     return short and bool(_speaker_before(text, start, inner.start()))
