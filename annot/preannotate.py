@@ -174,6 +174,7 @@ CALLED_RE = re.compile(r"\s+((?:[\w’'\-]+\s+){0,5}?)([\"“])")
 PRONOUN_OBJECTS = frozenset({"it ", "them ", "this ", "that ", "him ", "her "})
 CITING_RE = re.compile(r",\s+(citing)\s+([^,]{3,80}?),\s*")
 BARE_ADDRESSEE_RE = re.compile(r"\s+(?:him|her|them|us|me|reporters|(?:[A-Z][\w’'\-]+\s+){1,2}?)\s*(?=[a-z\"“])")
+MIN_QUOTE_CHARS = 10
 MAX_NESTED_SUBJECT_WORDS = 4  # "said he warned ...": a short subject before an inner cue
 # A description naming an office stands for the person last named with that office:
 # "the top US diplomat" -> "US Secretary of State Antony Blinken" earlier in the article.
@@ -356,9 +357,12 @@ def predict(text: str) -> Annotation:
     last_person: _Mention | None = None
     last_any: _Mention | None = None
     previous_direct: _Found | None = None
+    pending: tuple[_Found, _Found | None] | None = None  # an unclosed quotation paragraph, and the quote before it
     for p_start, p_end in _paragraphs(text):
         # A paragraph that is only a quotation continues the quote of the paragraph before.
         previous_direct = previous_direct if found and previous_direct is found[-1] else None
+        before_paragraph = len(found)
+        open_span = _unclosed_quotation(text, p_start, p_end)
         for s_start, s_end in _sentences(text, p_start, p_end):
             direct = _direct(text, s_start, s_end)
             items = direct + _reported(text, s_start, s_end, direct)
@@ -381,6 +385,32 @@ def predict(text: str) -> Annotation:
             previous_direct = next((i for i in items if i.quote_type == "direct"), None) or (
                 previous_direct if not items else None
             )
+        if open_span is not None:
+            # A quotation running on into the next paragraph (no closing mark, by convention): its speaker is
+            # the one quoted just before in this paragraph, else the one named when it closes.
+            here = [f for f in found[before_paragraph:] if f.quote_type == "direct" and f.claim[1] < open_span[0]]
+            source_here = here[-1] if here else (previous_direct if before_paragraph == len(found) else None)
+            item = _Found(open_span, "direct", [], None)
+            if source_here is not None:
+                item.speakers = [_Mention(m.start, m.end, m.name, m.is_pronoun) for m in source_here.speakers]
+                item.target, item.stance = _target_and_stance(text, item, *item.claim)
+                found.append(item)
+                previous_direct = item
+            else:
+                pending = (item, None)
+            continue
+        if pending is not None:
+            item, earlier = pending
+            following = found[before_paragraph] if len(found) > before_paragraph else None
+            if following is not None and following.quote_type == "direct" and following.claim[0] <= p_start + 2:
+                source: _Found | None = following
+            else:
+                source = earlier
+            if source is not None:
+                item.speakers = [_Mention(m.start, m.end, m.name, m.is_pronoun) for m in source.speakers]
+                item.target, item.stance = _target_and_stance(text, item, *item.claim)
+                found.append(item)
+            pending = None
     return _to_annotation(text, found)
 
 
@@ -390,6 +420,20 @@ def predict(text: str) -> Annotation:
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
     for m in re.finditer(r"[^\n]+", text):
         yield m.start(), m.end()
+
+
+def _unclosed_quotation(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The claim span of a quotation that opens in a paragraph and is not closed before its end."""
+    spans = _quote_spans(text, start, end)
+    after = spans[-1][1] + 1 if spans else start
+    o = next((i for i in range(after, end) if text[i] in OPEN_QUOTES), None)
+    if o is None or (o > start and not text[o - 1].isspace()):
+        return None
+    start = o
+    e = end
+    while e > start and text[e - 1] in " .,":
+        e -= 1
+    return (start + 1, e) if e - start > MIN_QUOTE_CHARS else None
 
 
 def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -517,8 +561,24 @@ def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
         # A joint subject: "Biden and Vice President Kamala Harris said".
         first = _np_at_end(text, lo, tokens[k - 1][0])
         if len(first) == 1 and first[0].name[:1].isupper() and not first[0].is_pronoun:
+            if _one_body(text, first[0], mentions[0]):
+                # "The Federal Mediation and Conciliation Service said": one organisation.
+                return [_Mention(first[0].start, mentions[0].end, text[first[0].start : mentions[0].end])]
             mentions.insert(0, first[0])
     return mentions
+
+
+def _one_body(text: str, first: _Mention, second: _Mention) -> bool:
+    """Whether "X and Y" is one organisation's name: "the Health and Safety Executive", not "Kyiv and its allies"."""
+    second_words = text[second.start : second.end].split()
+    first_words = text[first.start : first.end].split()
+    determined = re.search(r"\b(?:the|a|an)\s+$", text[max(0, first.start - 5) : first.start], re.IGNORECASE)
+    return bool(
+        determined
+        and second_words[-1] in ORG_WORDS
+        and not any(w in ORG_WORDS for w in first_words)
+        and not _targets_in(text[first.start : first.end])
+    )
 
 
 def _np_after(text: str, pos: int, hi: int) -> list[_Mention]:
