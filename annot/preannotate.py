@@ -537,6 +537,15 @@ def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
     while k > 0 and len(tokens) - k < MAX_NP_TOKENS:
         word = text[tokens[k - 1][0] : tokens[k - 1][1]]
         if not _np_word(word):
+            if (
+                word == "and"
+                and text[slice(*tokens[-1])].lower() in SPOKES_HEADS
+                and 1 < k < len(tokens)
+                and text[tokens[k - 2][0]].isupper()
+                and text[tokens[k][0]].isupper()
+            ):
+                k -= 1  # "a Ministry of Roads and Bridges spokeswoman": one body's name
+                continue
             if word.lower() in NP_LINKS and k < len(tokens) and k > 1 and _np_word(text[slice(*tokens[k - 2])]):
                 k -= 1
                 continue
@@ -571,12 +580,10 @@ def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
 def _one_body(text: str, first: _Mention, second: _Mention) -> bool:
     """Whether "X and Y" is one organisation's name: "the Health and Safety Executive", not "Kyiv and its allies"."""
     second_words = text[second.start : second.end].split()
-    first_words = text[first.start : first.end].split()
     determined = re.search(r"\b(?:the|a|an)\s+$", text[max(0, first.start - 5) : first.start], re.IGNORECASE)
     return bool(
         determined
         and second_words[-1] in ORG_WORDS
-        and not any(w in ORG_WORDS for w in first_words)
         and not _targets_in(text[first.start : first.end])
     )
 
@@ -634,7 +641,10 @@ def _is_link(words: list[str], i: int) -> bool:
     w = words[i]
     if w not in NP_LINKS:
         return False
-    return not (w in ("of", "for") and i + 1 < len(words) and words[i + 1][:1].isupper() and words[i - 1][:1].isupper())
+    if w in ("of", "for") and i + 1 < len(words) and words[i + 1][:1].isupper() and words[i - 1][:1].isupper():
+        # Inside a name ("Bank of Chile"), unless a person comes before an organisation ("Lena Ruiz of X Hospital").
+        return not any(x in ORG_WORDS for x in words[:i]) and any(x in ORG_WORDS for x in words[i + 1 :])
+    return True
 
 
 def _singular(word: str) -> str:

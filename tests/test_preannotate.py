@@ -324,3 +324,77 @@ def test_an_article_that_names_no_schema_target_gets_other() -> None:
     (claim,) = [r for r in predict(text).regions if r.label == "Claim"]
     assert claim.attributes.get("target") == "Other"
     assert "stance" not in claim.attributes
+
+
+def test_called_x_a_quoted_label() -> None:
+    text = (
+        'Mayor Ines Falk called the bus plan "a gift to developers," and residents agreed.\n\n'
+        'The union condemned the cuts, calling them "an insult to every nurse."\n\n'
+        "The council called a meeting for Friday.\n"
+    )
+    assert claims(predict(text)) == [
+        ('the bus plan "a gift to developers,"', "mixed", [("Ines Falk", "Ines Falk")]),
+        ("the cuts", "indirect", [("union", "union")]),
+        ("an insult to every nurse", "direct", [("union", "union")]),
+    ]
+
+
+def test_reported_citing_a_source_gives_the_claim_to_the_source() -> None:
+    text = "The Valley Herald reported, citing two council members, that the vote would be delayed.\n"
+    assert claims(predict(text)) == [
+        ("the vote would be delayed", "indirect", [("council members", "council members")])
+    ]
+
+
+def test_told_an_addressee_then_a_bare_clause() -> None:
+    text = "Judge Rhea Moss told Carver the thefts were cruel and planned.\n"
+    assert claims(predict(text)) == [("the thefts were cruel and planned", "indirect", [("Rhea Moss", "Rhea Moss")])]
+
+
+def test_but_that_starts_a_second_claim() -> None:
+    text = "The board said that it shared the parents' worries but that the budget left no choice.\n"
+    assert [c[0] for c in claims(predict(text))] == ["it shared the parents' worries", "the budget left no choice"]
+
+
+def test_postposed_speaker_with_a_descriptor_an_age_and_a_dateline() -> None:
+    text = (
+        "HOLTBY — The mill will close in June after 80 years, owner Ada Crane said Monday.\n\n"
+        "Piet Laan, 74, who has fished the lake since 1970, said the water was warmer every year.\n"
+    )
+    assert claims(predict(text)) == [
+        ("The mill will close in June after 80 years", "indirect", [("Ada Crane", "Ada Crane")]),
+        ("the water was warmer every year", "indirect", [("Piet Laan", "Piet Laan")]),
+    ]
+
+
+def test_an_organisations_spokesperson_and_a_name_with_and_speak_for_the_organisation() -> None:
+    text = (
+        "A Ministry of Roads and Bridges spokeswoman said repairs would start in May.\n\n"
+        "The Office of Fair Trading and Competition Authority said it had opened an inquiry.\n"
+    )
+    assert [c[2] for c in claims(predict(text))] == [
+        [("Ministry of Roads and Bridges", "Ministry of Roads and Bridges")],
+        [("Office of Fair Trading and Competition Authority", "Office of Fair Trading and Competition Authority")],
+    ]
+
+
+def test_a_reduced_relative_leaves_the_document_as_the_speaker() -> None:
+    text = "A survey published Monday by Civitas Polling suggests the race has narrowed.\n"
+    assert claims(predict(text)) == [("the race has narrowed", "indirect", [("survey", "survey")])]
+
+
+def test_a_quotation_left_open_at_the_end_of_a_paragraph_continues_the_speaker() -> None:
+    text = (
+        '"The ferry is late every day," Tomas Berg says. "My children miss the first lesson.\n\n'
+        '"Nobody at the council answers our letters."\n'
+    )
+    assert claims(predict(text)) == [
+        ("The ferry is late every day", "direct", [("Tomas Berg", "Tomas Berg")]),
+        ("My children miss the first lesson", "direct", [("Tomas Berg", "Tomas Berg")]),
+        ("Nobody at the council answers our letters", "direct", [("Tomas Berg", "Tomas Berg")]),
+    ]
+
+
+def test_a_title_abbreviation_inside_a_name_does_not_end_the_sentence() -> None:
+    text = "Dr Lena Ruiz of St. Agnes Hospital said the ward would reopen in March.\n"
+    assert claims(predict(text)) == [("the ward would reopen in March", "indirect", [("Lena Ruiz", "Lena Ruiz")])]
