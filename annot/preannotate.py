@@ -44,7 +44,15 @@ BARE_CLAUSE_VERBS = _words(
     """say add insist argue contend assert maintain stress emphasise emphasize state explain suggest note observe
     caution remark complain lament allege conclude testify reiterate tell warn assure"""
 )
-CLAUSE_PHRASES = ("shoot back", "fire back", "point out", "make clear", "make it clear", "go on to say", "be quoted as saying")
+CLAUSE_PHRASES = (
+    "shoot back",
+    "fire back",
+    "point out",
+    "make clear",
+    "make it clear",
+    "go on to say",
+    "be quoted as saying",
+)
 # Verbs with an addressee before the claim: "told reporters that ...", "urged them to ...".
 ADDRESSEE_VERBS = _words("tell inform assure remind urge ask advise caution warn promise communicate notify implore")
 ADDRESSEE_PHRASES = ("call on", "call upon", "appeal to")
@@ -61,7 +69,8 @@ OBJECT_PHRASES = ("point to", "call for", "raise concerns about", "raise concern
 NOUN_LEMMAS = _words("state rule post note comment answer question estimate forecast counter brand")
 IRREGULAR = {
     "say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"), "write": ("wrote", "writes", "writing"),
-    "find": ("found", "finds", "finding"), "shoot": ("shot", "shoots", "shooting"), "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
+    "find": ("found", "finds", "finding"), "shoot": ("shot", "shoots", "shooting"),
+    "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
     "be": ("was", "is", "being"), "slam": ("slammed", "slams", "slamming"),
     "admit": ("admitted", "admits", "admitting"),
     "commit": ("committed", "commits", "committing"), "quip": ("quipped", "quips", "quipping"),
@@ -211,7 +220,8 @@ TITLE_WORDS = _words(
     Home Defense Defence Treasury Culture Foreign Affairs Police Fire Secretary-General FM Mr Mrs Ms Mx Dr Mr. Mrs.
     Ms. Mx. Dr. Prof. Prof Professor Sir Dame Lord Lady Judge Justice Magistrate General Gen. Gen Col. Colonel
     Maj. Major Capt. Captain Sgt. Sergeant Cpl. Officer Detective Det. Inspector Superintendent Sheriff Commander
-    Constable PC DC DI DS Cllr Cllr. Admiral Adm. Rev. Reverend Father Bishop Archbishop Rabbi Imam Pastor Coach Manager Director Chairman
+    Constable PC DC DI DS Cllr Cllr. Admiral Adm. Rev. Reverend Father Bishop Archbishop Rabbi Imam Pastor Coach
+    Manager Director Chairman
     Chairwoman Chair Chairperson CEO CFO COO CTO Founder Co-founder President-elect Leader Ambassador Envoy
     Spokesman Spokeswoman Spokesperson Economist Analyst Dean Provost Principal Headteacher Treasurer Auditor
     Controller Comptroller Ombudsman Registrar Clerk Dep. Sec. Pres. Amb. Atty. Supt. Insp. Chmn. Hon.
@@ -276,6 +286,11 @@ ABBREVIATIONS = (
     "Mr|Mrs|Ms|Mx|Dr|Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Cpl|Maj|Adm|Prof|Rev|St|Jr|Sr|Inc|Corp|Ltd|Co|No|Det|Insp|Supt"
     "|Dep|Sec|Pres|Amb|Atty|Hon"
 )
+# Where a sentence may end, and a stop that surely ends one: after a lowercase word of three letters or more
+# (or a closing bracket or digit), possibly inside a closing quotation mark.
+CANDIDATE_STOP_RE = re.compile(r"[.?!][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+PLAIN_STOP_RE = re.compile(r"(?:\b[a-z]{3,}|[a-z]{3,}[\"”’)]|[?!]|\d{2,})[.?!]?[\"”’)]*$")
+PLAIN_WORD_CHARS = 12
 # A full stop that only ends an abbreviation before a name: "St. Brendan's", "No. 10" (pysbd splits some).
 ABBREVIATION_END_RE = re.compile(rf"\b(?:{ABBREVIATIONS})\.\s+$")
 NP_TOKEN_RE = re.compile(rf"(?:[A-Z]\.){{2,}}|(?:{ABBREVIATIONS})\.|\w[\w’'&\-]*s['’](?!\w)|\w[\w’'&\-]*\w|\w|[^\w\s]")
@@ -476,7 +491,14 @@ def _segmenter() -> Any:
 
 
 def _boundaries(text: str, start: int, end: int) -> list[int]:
-    """Where pysbd starts a new sentence (after the whitespace), as indices of text."""
+    """Where a new sentence starts (after the whitespace), as indices of text.
+
+    A full stop after an ordinary lowercase word ends a sentence; pysbd (slower: it runs hundreds of
+    patterns) decides only in paragraphs with a stop after anything else ("Mr.", "U.S.", "No. 10", "Jan.").
+    """
+    candidates = list(CANDIDATE_STOP_RE.finditer(text, start, end))
+    if all(PLAIN_STOP_RE.search(text, max(start, c.start() - PLAIN_WORD_CHARS), c.start() + 1) for c in candidates):
+        return [c.end() for c in candidates]
     cuts: list[int] = []
     pos = start
     for piece in _segmenter().segment(text[start:end]):
@@ -581,11 +603,7 @@ def _one_body(text: str, first: _Mention, second: _Mention) -> bool:
     """Whether "X and Y" is one organisation's name: "the Health and Safety Executive", not "Kyiv and its allies"."""
     second_words = text[second.start : second.end].split()
     determined = re.search(r"\b(?:the|a|an)\s+$", text[max(0, first.start - 5) : first.start], re.IGNORECASE)
-    return bool(
-        determined
-        and second_words[-1] in ORG_WORDS
-        and not _targets_in(text[first.start : first.end])
-    )
+    return bool(determined and second_words[-1] in ORG_WORDS and not _targets_in(text[first.start : first.end]))
 
 
 def _np_after(text: str, pos: int, hi: int) -> list[_Mention]:
@@ -670,7 +688,9 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
     core = words[:link]
     head = core[-1]
     plain_noun = determined and head.isalpha() and head.islower() and not head.endswith(("ing", "ly", "ed"))
-    if (_singular(head) in AGENT_HEADS or plain_noun) and not (head[:1].isupper() and len(core) > 1 and head in ORG_WORDS):
+    if (_singular(head) in AGENT_HEADS or plain_noun) and not (
+        head[:1].isupper() and len(core) > 1 and head in ORG_WORDS
+    ):
         if _singular(head) in SPOKES_HEADS and len(core) > 1 and all(w[:1].isupper() or w in ("of", "and", "&")
                                                                         for w in core[:-1]):  # fmt: skip
             # "a Department of Health and Social Care spokesperson said": the department speaks.
@@ -1077,7 +1097,11 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         start += 1
     start += len(text[start:end]) - len(text[start:end].lstrip())
     bare_ok = LEXICON.get(verb, (verb, ""))[0] in BARE_CLAUSE_VERBS
-    if not bare_ok and not (lead and lead.group().rstrip().endswith("that")) and not _looks_like_clause(text, start, end):
+    if (
+        not bare_ok
+        and not (lead and lead.group().rstrip().endswith("that"))
+        and not _looks_like_clause(text, start, end)
+    ):
         return None  # "announced a partnership", "claims as its own": an object, not a reported clause
     return start
 
@@ -1137,7 +1161,7 @@ def _target_and_stance(text: str, item: _Found, s_start: int, s_end: int) -> tup
         and not re.search(r"\b(?:we|our|us|they|their|them|it|its)\b", claim[:60])
     ):
         target: str | None = named[0]
-    elif not named and sum(len(p.findall(text)) for p in TARGET_PATTERNS.values()) < FEW_TARGET_MENTIONS:
+    elif not named and _target_mentions(text) < FEW_TARGET_MENTIONS:
         target = "Other"  # an article that hardly names the schema's targets: its claims are about others
     else:
         target = None
@@ -1146,6 +1170,11 @@ def _target_and_stance(text: str, item: _Found, s_start: int, s_end: int) -> tup
         lemma = LEXICON.get(text[item.cue[0] : item.cue[1]], ("", ""))[0]
         stance = "against" if lemma in AGAINST_VERBS else "favor" if lemma in FAVOR_VERBS else None
     return target, stance
+
+
+@functools.lru_cache(maxsize=4)
+def _target_mentions(text: str) -> int:
+    return sum(len(p.findall(text)) for p in TARGET_PATTERNS.values())
 
 
 def _targets_in(span: str) -> list[str]:
