@@ -54,7 +54,7 @@ CLAUSE_PHRASES = (
     "be quoted as saying",
 )
 # Verbs with an addressee before the claim: "told reporters that ...", "urged them to ...".
-ADDRESSEE_VERBS = _words("tell inform assure remind urge ask advise caution warn promise communicate notify implore")
+ADDRESSEE_VERBS = _words("tell inform assure remind urge ask caution warn promise communicate notify implore")
 ADDRESSEE_PHRASES = ("call on", "call upon", "appeal to")
 # "called X "Y"": the object and the quoted label it is given (only with a quotation: "called a meeting" is none).
 LABEL_VERBS = _words("call dub brand")
@@ -180,10 +180,12 @@ AGAINST_VERBS = _words("criticise criticize slam condemn denounce deplore blame 
 FAVOR_VERBS = _words("commend praise welcome thank hail applaud")
 FEW_TARGET_MENTIONS = 3
 CALLED_RE = re.compile(r"\s+((?:[\w’'\-]+\s+){0,5}?)([\"“])")
-PRONOUN_OBJECTS = frozenset({"it ", "them ", "this ", "that ", "him ", "her "})
 CITING_RE = re.compile(r",\s+(citing)\s+([^,]{3,80}?),\s*")
 BARE_ADDRESSEE_RE = re.compile(r"\s+(?:him|her|them|us|me|reporters|(?:[A-Z][\w’'\-]+\s+){1,2}?)\s*(?=[a-z\"“])")
 MIN_QUOTE_CHARS = 10
+MIN_QUOTE_WORDS = 3
+MIN_OPENING_QUOTE_WORDS = 2  # '"It's annoying," he says.'
+
 MAX_NESTED_SUBJECT_WORDS = 4  # "said he warned ...": a short subject before an inner cue
 # A description naming an office stands for the person last named with that office:
 # "the top US diplomat" -> "US Secretary of State Antony Blinken" earlier in the article.
@@ -234,7 +236,8 @@ ORG_WORDS = _words(
     Authority Board Foundation Trust Network Federation Alliance Centre Center Office Organisation Organization Fund
     Programme Program Bureau Administration Society League Chamber Partners Holdings Industries Systems Airlines
     Railways Police Council Assembly Senate Parliament Congress Cabinet Tribunal Network Times Post Herald News
-    Press Journal Gazette Tribune Leasing Manufacturing Motors Energy Capital Labs Club Guild Institution"""
+    Press Journal Gazette Tribune Leasing Manufacturing Motors Energy Capital Labs Club Guild Institution
+    Division Directorate Inspectorate Government Unit Team Laboratory Lab Commissioner's Executive Secretariat"""
 )
 # Nouns (singular) that head a description standing for a speaker: "the union's president", "a statement".
 AGENT_HEADS = _words(
@@ -267,13 +270,13 @@ NP_STOP = _words(
     as after before because although though if since until unless and or but nor so than then also has have
     had is are was were be been being will would could should can may might must do does did not no yes to by
     with without about against between into through during over under per via including like unlike
-    said says told according on at"""
+    said says told according on at several some many"""
 )
 POSSESSIVES = _words("its his her their our")
 DETERMINERS = _words("the a an one two three several many some its his her their our")
 NP_LINKS = frozenset({"of", "for", "in", "from", "at"})  # inside a noun phrase: "Diplomats in Geneva"
 NP_FORWARD_LINKS = frozenset({"of", "for"})  # after an inverted verb: "said a spokesman for the council"
-NUMBER_WORDS = _words("two three four five six seven eight nine ten several many some both all most")
+NUMBER_WORDS = _words("two three four five six seven eight nine ten both all most")
 REDUCED_RELATIVE_RE = re.compile(
     r"\s+(?:[a-z]+ed|seen|shown|written|given|taken|made|held|known|drawn)\s+(?:[A-Z]?[a-z]+\s+)?by\s+[^,]{1,60}$"
 )
@@ -606,7 +609,7 @@ def _one_body(text: str, first: _Mention, second: _Mention) -> bool:
     return bool(determined and second_words[-1] in ORG_WORDS and not _targets_in(text[first.start : first.end]))
 
 
-def _np_after(text: str, pos: int, hi: int) -> list[_Mention]:
+def _np_after(text: str, pos: int, hi: int, any_head: bool = False) -> list[_Mention]:
     """The noun phrase right after an inverted reporting verb: 'said the spokeswoman', 'said Ms Okafor, ...'."""
     tokens = [(m.start(), m.end()) for m in NP_TOKEN_RE.finditer(text, pos, hi)]
     i = 0
@@ -628,13 +631,15 @@ def _np_after(text: str, pos: int, hi: int) -> list[_Mention]:
             continue
         if not _np_word(word) or (np and word[:1].isupper() != text[np[-1][0]].isupper() and word.lower() in NP_LINKS):
             break
+        if np and word.islower() and word.endswith("ed") and text[slice(*np[-1])].islower():
+            break  # "a staff report prepared for the meeting": the participle starts a modifier
         np.append(tokens[i])
         i += 1
     while np and not _np_word(text[slice(*np[-1])]):
         np.pop()
     if len(np) == 1 and text[slice(*np[0])].lower() in PRONOUNS:
         return [_Mention(*np[0], text[slice(*np[0])], is_pronoun=True)]
-    return _classify_np(text, np, determined=skipped > 0 and len(np) <= MAX_DESCRIPTION_WORDS)
+    return _classify_np(text, np, determined=any_head or (skipped > 0 and len(np) <= MAX_DESCRIPTION_WORDS))
 
 
 def _names_a_place(text: str, tokens: list[tuple[int, int]], i: int) -> bool:
@@ -660,9 +665,18 @@ def _is_link(words: list[str], i: int) -> bool:
     if w not in NP_LINKS:
         return False
     if w in ("of", "for") and i + 1 < len(words) and words[i + 1][:1].isupper() and words[i - 1][:1].isupper():
-        # Inside a name ("Bank of Chile"), unless a person comes before an organisation ("Lena Ruiz of X Hospital").
-        return not any(x in ORG_WORDS for x in words[:i]) and any(x in ORG_WORDS for x in words[i + 1 :])
+        # Inside a name ("Bank of Chile", "Minister of Health"), unless a name comes first ("Lena Ruiz of Acme").
+        before = words[:i]
+        return not any(x in ORG_WORDS for x in before) and not all(x in TITLE_WORDS for x in before)
     return True
+
+
+def _is_organisation(words: list[str]) -> bool:
+    """A capitalised run that names a body: an organisation word last, or followed only by its "of ..." part."""
+    for j, w in enumerate(words):
+        if w in ORG_WORDS and (j == len(words) - 1 or words[j + 1] in ("of", "for", "and", "&")):
+            return True
+    return False
 
 
 def _singular(word: str) -> str:
@@ -716,7 +730,7 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
             first -= 1
         else:
             break
-    if any(w in ORG_WORDS for w in words[first:]):
+    if _is_organisation(words[first:]):
         start, end = np[first][0], np[-1][1]
         name = text[start:end]
         while name.split()[0] in ("The", "A", "An") and len(name.split()) > 1:
@@ -801,7 +815,10 @@ def _is_name(phrase: str) -> bool:
     tokens = phrase.split()
     if PARTY_STATE_RE.match(phrase):
         return False  # "Dolores Whitt, R-Harlan, said": a party and district, not a name
-    return 1 <= len(tokens) <= MAX_NAME_TOKENS and all(t[:1].isupper() for t in tokens) and tokens[0] not in NOT_NAMES
+    inner_ok = all(
+        t[:1].isupper() or (0 < i < len(tokens) - 1 and t in ("of", "for", "and")) for i, t in enumerate(tokens)
+    )
+    return 1 <= len(tokens) <= MAX_NAME_TOKENS and inner_ok and tokens[0] not in NOT_NAMES
 
 
 def _full_names(text: str) -> list[str]:
@@ -846,8 +863,9 @@ def _direct(text: str, s_start: int, s_end: int) -> list[_Found]:
     found: list[_Found] = []
     for o, c in quotes:
         inner = text[o + 1 : c]
-        if len(inner.split()) < 3:
-            continue
+        opens_sentence = not text[s_start:o].strip()
+        if len(inner.split()) < (MIN_OPENING_QUOTE_WORDS if opens_sentence else MIN_QUOTE_WORDS):
+            continue  # a shorter quotation inside a sentence is a fragment of a reported clause
         speakers: list[_Mention] = []
         cue: tuple[int, int] | None = None
         after = text[c + 1 : s_end]
@@ -1040,7 +1058,7 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     rest = text[after:end]
     comma = rest.find(", ")
     name_end = after + (comma if comma >= 0 else len(rest))
-    speakers = _np_at_end(text, after, name_end)
+    speakers = _np_after(text, after, name_end, any_head=True)
     if not speakers:
         return []
     claim_from = name_end + 1
@@ -1077,7 +1095,7 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         named = CALLED_RE.match(rest)
         if named is None:
             return None
-        return after_verb + (named.start(2) if named.group(1).lower() in PRONOUN_OBJECTS else named.start(1))
+        return after_verb + named.start(1)
     if verb in ADDRESSEE_CUES:
         # The addressee comes first: "told Blinken that ...", "urged the US to ...", "warned Wang against ...".
         m = ADDRESSEE_END_RE.search(rest)
