@@ -139,6 +139,8 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r"|,\s+(?:a|an)\s+(?:charge|claim|move|accusation|allegation|assertion|step|decision|view)\b"  # a remark on it
     r"|[–—](?=but\b|and\b)"
 )
+ANONYMITY_RE = re.compile(r"(?:not\s+to\s+be\s+(?:named|identified)|for\s+anonymity|anonymity)")
+RELATIVE_BEFORE_RE = re.compile(r",\s*(?:who|which)\s+(?:[a-z]+\s+)?$")
 SECOND_CLAUSE_RE = re.compile(r",?\s+but\s+that\s+")
 # A cue joined to the one before it shares its subject: "... and made clear that", "..., but said that".
 COORDINATED_RE = re.compile(r"(?:,|\band|\bbut)\s+(?:also\s+)?$")
@@ -180,7 +182,7 @@ AGAINST_VERBS = _words("criticise criticize slam condemn denounce deplore blame 
 FAVOR_VERBS = _words("commend praise welcome thank hail applaud")
 FEW_TARGET_MENTIONS = 3
 CALLED_RE = re.compile(r"\s+((?:[\w’'\-]+\s+){0,5}?)([\"“])")
-CITING_RE = re.compile(r",\s+(citing)\s+([^,]{3,80}?),\s*")
+CITING_RE = re.compile(r"(?:\s+[\w’']+){0,3},\s+(citing)\s+([^,]{3,80}?),\s*")
 BARE_ADDRESSEE_RE = re.compile(r"\s+(?:him|her|them|us|me|reporters|(?:[A-Z][\w’'\-]+\s+){1,2}?)\s*(?=[a-z\"“])")
 MIN_QUOTE_CHARS = 10
 MIN_QUOTE_WORDS = 3
@@ -262,6 +264,9 @@ AGENT_HEADS = _words(
     records filings paramedic teacher"""
 )
 # A carrier names the source after "from": "a statement from the ministry said" -> the ministry.
+DOCUMENT_HEADS = _words(
+    """email document record report data figure filing letter memo minute note statement study survey"""
+)
 SPOKES_HEADS = _words("spokesperson spokesman spokeswoman")
 CARRIER_HEADS = _words("statement letter message note email release notice memo")
 # Words that end a noun phrase read backwards from a verb (function words, verbs, adverbs of the clause).
@@ -705,8 +710,7 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
     if (_singular(head) in AGENT_HEADS or plain_noun) and not (
         head[:1].isupper() and len(core) > 1 and head in ORG_WORDS
     ):
-        if _singular(head) in SPOKES_HEADS and len(core) > 1 and all(w[:1].isupper() or w in ("of", "and", "&")
-                                                                        for w in core[:-1]):  # fmt: skip
+        if _singular(head) in SPOKES_HEADS and len(core) > 1 and _is_organisation(core[:-1]):
             # "a Department of Health and Social Care spokesperson said": the department speaks.
             return [_Mention(np[0][0], np[len(core) - 2][1], text[np[0][0] : np[len(core) - 2][1]])]
         if _singular(head) in CARRIER_HEADS and link < len(words) and words[link].lower() == "from":
@@ -939,6 +943,9 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if citing:
             # "Newsline reported, citing a source in the ministry, that ...": the cited source speaks.
             speakers = _np_after(text, citing.end(1), citing.end(2))
+            cited = text[citing.start(2) : citing.end(2)].split()
+            if cited and cited[-1].lower().removesuffix("s") in DOCUMENT_HEADS:
+                speakers = _speaker_before(text, s_start, m.start())  # "citing internal emails": the paper speaks
             if speakers:
                 clause = CLAUSE_LEAD_RE.match(text[citing.end() : end])
                 claim_start = citing.end() + (clause.end() if clause else 0)
@@ -975,14 +982,19 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
                 claim_start = dateline.end()  # "MILLBROOK — After 71 years ...": the dateline is the paper's
             found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
             continue
-        clause_start = _clause_start(text, m.end(), end, verb)
-        if clause_start is None or end - clause_start < 10 or NOT_A_CLAUSE_RE.match(text, clause_start):
+        cue_end = end
+        if RELATIVE_BEFORE_RE.search(text, s_start, m.start()) and (close := text.find(", ", m.end(), end)) > 0:
+            cue_end = close  # ", who asked not to be named, said ...": the relative clause ends at its comma
+        clause_start = _clause_start(text, m.end(), cue_end, verb)
+        if clause_start is None or cue_end - clause_start < 10 or NOT_A_CLAUSE_RE.match(text, clause_start):
             continue
+        if cue_end < end and ANONYMITY_RE.search(text, m.end(), cue_end):
+            continue  # "who asked not to be named": a condition of the interview, not a claim
         if _nested_cue(text, clause_start, end):
             # "Blinken said he warned Wang against ...": the inner verb governs the claim.
             continue
         claim_start = clause_start
-        claim_end = _clause_boundary(text, claim_start, _before_postposed(text, claim_start, end), quotes)
+        claim_end = _clause_boundary(text, claim_start, _before_postposed(text, claim_start, cue_end), quotes)
         if LEXICON.get(verb, ("", ""))[0] in LABEL_VERBS:
             label = _quote_spans(text, claim_start, end)
             if label:  # the claim ends with the quoted label

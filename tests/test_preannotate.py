@@ -398,3 +398,22 @@ def test_a_quotation_left_open_at_the_end_of_a_paragraph_continues_the_speaker()
 def test_a_title_abbreviation_inside_a_name_does_not_end_the_sentence() -> None:
     text = "Dr Lena Ruiz of St. Agnes Hospital said the ward would reopen in March.\n"
     assert claims(predict(text)) == [("the ward would reopen in March", "indirect", [("Lena Ruiz", "Lena Ruiz")])]
+
+
+def test_a_company_spokesperson_stays_a_description() -> None:
+    text = "A Kestrel Airways spokeswoman said the flights would resume on Sunday.\n"
+    assert claims(predict(text))[0][2] == [("Kestrel Airways spokeswoman", "Kestrel Airways spokeswoman")]
+
+
+def test_citing_documents_leaves_the_claim_to_the_reporting_outlet() -> None:
+    text = "The Harbour Gazette reported, citing internal emails, that the terminal would be sold.\n"
+    assert claims(predict(text)) == [
+        ("the terminal would be sold", "indirect", [("Harbour Gazette", "Harbour Gazette")])
+    ]
+
+
+def test_anonymity_in_a_relative_clause_is_no_claim() -> None:
+    text = "A ward nurse, who asked not to be named, said the night shift was short of four staff.\n"
+    assert claims(predict(text)) == [
+        ("the night shift was short of four staff", "indirect", [("ward nurse", "ward nurse")])
+    ]
