@@ -183,6 +183,7 @@ FAVOR_VERBS = _words("commend praise welcome thank hail applaud")
 FEW_TARGET_MENTIONS = 3
 CALLED_RE = re.compile(r"\s+((?:[\w’'\-]+\s+){0,5}?)([\"“])")
 CITING_RE = re.compile(r"(?:\s+[\w’']+){0,3},\s+(citing)\s+([^,]{3,80}?),\s*")
+PRONOUN_OBJECTS = _words("it them this that him her")
 BARE_ADDRESSEE_RE = re.compile(r"\s+(?:him|her|them|us|me|reporters|(?:[A-Z][\w’'\-]+\s+){1,2}?)\s*(?=[a-z\"“])")
 MIN_QUOTE_CHARS = 10
 MIN_QUOTE_WORDS = 3
@@ -1107,7 +1108,8 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         named = CALLED_RE.match(rest)
         if named is None:
             return None
-        return after_verb + named.start(1)
+        pronoun = named.group(1).lower().strip() in PRONOUN_OBJECTS
+        return after_verb + (named.start(2) if pronoun else named.start(1))  # 'called it "X"': the quoted words
     if verb in ADDRESSEE_CUES:
         # The addressee comes first: "told Blinken that ...", "urged the US to ...", "warned Wang against ...".
         m = ADDRESSEE_END_RE.search(rest)

@@ -335,7 +335,7 @@ def test_called_x_a_quoted_label() -> None:
     assert claims(predict(text)) == [
         ('the bus plan "a gift to developers,"', "mixed", [("Ines Falk", "Ines Falk")]),
         ("the cuts", "indirect", [("union", "union")]),
-        ('them "an insult to every nurse."', "mixed", [("union", "union")]),
+        ("an insult to every nurse", "direct", [("union", "union")]),
     ]
 
 
