@@ -232,6 +232,8 @@ TITLE_WORDS = _words(
     Controller Comptroller Ombudsman Registrar Clerk Dep. Sec. Pres. Amb. Atty. Supt. Insp. Chmn. Hon.
     The A An"""
 )
+NAME_PARTICLES = _words("von van der den de del della da di du le la bin ibn al el ter ten dos das")
+TITLE_SUFFIXES = frozenset({"general", "elect", "chief", "in", "designate", "at", "large"})
 # Words of a capitalised name that make it an organisation, not a person with titles to strip.
 ORG_WORDS = _words(
     """Coalition Association Council Group Inc Inc. Corp Corp. Ltd Ltd. LLC PLC Plc Co Co. Company Bank Union Party
@@ -283,6 +285,18 @@ DETERMINERS = _words("the a an one two three several many some its his her their
 NP_LINKS = frozenset({"of", "for", "in", "from", "at"})  # inside a noun phrase: "Diplomats in Geneva"
 NP_FORWARD_LINKS = frozenset({"of", "for"})  # after an inverted verb: "said a spokesman for the council"
 NUMBER_WORDS = _words("two three four five six seven eight nine ten both all most")
+# Unnamed sources described by what they know: "a person familiar with the matter", "sources close to the talks".
+_INFORMED = (
+    r"((?:[\w’'\-]+\s+){0,2}?(?:source|sources|person|people|official|officials|diplomat|diplomats|insider|insiders|"
+    r"executive|executives|banker|bankers)\s+(?:familiar\s+with|close\s+to|with\s+knowledge\s+of|briefed\s+on|"
+    r"involved\s+in|knowledgeable\s+about|with\s+direct\s+knowledge\s+of)\s+(?:the\s+)?[\w’'\- ]{1,50}?)"
+)
+INFORMED_SOURCE_RE = re.compile(
+    r"(?:^|\b(?:a|an|the|two|three|several|some|according\s+to)\s+)" + _INFORMED + r"\s*$", re.IGNORECASE
+)
+INFORMED_SOURCE_AFTER_RE = re.compile(
+    r"\s+(?:a|an|the|two|three|several|some)\s+" + _INFORMED + r"(?=\s*[,.;]|\s*$)", re.IGNORECASE
+)
 REDUCED_RELATIVE_RE = re.compile(
     r"\s+(?:[a-z]+ed|seen|shown|written|given|taken|made|held|known|drawn)\s+(?:[A-Z]?[a-z]+\s+)?by\s+[^,]{1,60}$"
 )
@@ -302,7 +316,9 @@ PLAIN_STOP_RE = re.compile(r"(?:\b[a-z]{3,}|[a-z]{3,}[\"”’)]|[?!]|\d{2,})[.?
 PLAIN_WORD_CHARS = 12
 # A full stop that only ends an abbreviation before a name: "St. Brendan's", "No. 10" (pysbd splits some).
 ABBREVIATION_END_RE = re.compile(rf"\b(?:{ABBREVIATIONS})\.\s+$")
-NP_TOKEN_RE = re.compile(rf"(?:[A-Z]\.){{2,}}|(?:{ABBREVIATIONS})\.|\w[\w’'&\-]*s['’](?!\w)|\w[\w’'&\-]*\w|\w|[^\w\s]")
+NP_TOKEN_RE = re.compile(
+    rf"(?:[A-Z]\.){{2,}}|[A-Z]\.(?=\s[A-Z])|(?:{ABBREVIATIONS})\.|\w[\w’'&\-]*s['’](?!\w)|\w[\w’'&\-]*\w|\w|[^\w\s]"
+)
 # Capitalised words that are never a person's name (sentence openers, days, places used as actors).
 NOT_NAMES = _words(
     """The A An In On At After Before But And Or However Earlier Later Since While When Asked Speaking Despite
@@ -332,7 +348,8 @@ SUBJECT_FILLER_RE = re.compile(
 # Words between a reporting verb and its reported clause.
 CLAUSE_LEAD_RE = re.compile(
     r"^\s*(?:on\s+\w+day\s*|\w+day\s+|in\s+a\s+statement\s*|last\s+week\s*|ahead\s+of\s+the\s+talks\s*|,\s*"
-    r"|\w+ly\s+(?=(?:that|he|she|they|it|we|i|the)\b))*(?:that\s+)?",
+    r"|\w+ly\s+(?=(?:that|he|she|they|it|we|i|the)\b)|(?:speaking\s+)?on\s+condition\s+of\s+anonymity\s*,?\s*)*"
+    r"(?:that\s+)?",
     re.IGNORECASE,
 )
 # A reported clause does not start with a bare verb ("what it says is ...").
@@ -531,6 +548,8 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     if filler:
         prefix = prefix[: filler.start()]
     prefix = prefix.rstrip()
+    if familiar := INFORMED_SOURCE_RE.search(prefix):
+        return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
     relative = re.search(r",\s*(?:who|which)$", prefix)
@@ -677,6 +696,13 @@ def _is_link(words: list[str], i: int) -> bool:
     return True
 
 
+def _particle_run_follows_name(words: list[str], i: int) -> bool:
+    """Whether words[i] starts a run of name particles back to a capitalised given name ("Greta van der")."""
+    while i > 0 and words[i] in NAME_PARTICLES:
+        i -= 1
+    return words[i][:1].isupper() and words[i] not in TITLE_WORDS
+
+
 def _is_organisation(words: list[str]) -> bool:
     """A capitalised run that names a body: an organisation word last, or followed only by its "of ..." part."""
     for j, w in enumerate(words):
@@ -733,6 +759,8 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         w = words[first - 1]
         if w[:1].isupper() or (w.lower() in ("of", "for") and first > 1 and words[first - 2][:1].isupper()):
             first -= 1
+        elif w in NAME_PARTICLES and _particle_run_follows_name(words, first - 1):
+            first -= 1  # "Ursula von der Leyen", "Luiz Inácio Lula da Silva"
         else:
             break
     if _is_organisation(words[first:]):
@@ -746,14 +774,22 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
     return [mention] if mention else []
 
 
+def _is_title(word: str) -> bool:
+    """A title word, also hyphenated: "Vice-President", "Director-General", "President-elect"."""
+    if word in TITLE_WORDS:
+        return True
+    parts = word.split("-")
+    return len(parts) > 1 and all(p in TITLE_WORDS or p.lower() in TITLE_SUFFIXES for p in parts)
+
+
 def _strip_titles(text: str, start: int, end: int) -> _Mention | None:
     tokens = list(re.finditer(r"\S+", text[start:end]))
     # The name follows the last title word: "United States Secretary of State Antony Blinken".
-    titled = [i for i, t in enumerate(tokens) if t.group() in TITLE_WORDS or t.group() == "of"]
+    titled = [i for i, t in enumerate(tokens) if _is_title(t.group()) or t.group() == "of"]
     keep = tokens[titled[-1] + 1 :] if titled and titled[-1] < len(tokens) - 1 else tokens
     if titled and tokens[titled[-1]].group() == "of" and len(keep) >= 3:
         keep = keep[1:]  # "Foreign Minister of Ukraine Dmytro Sahaidak": the place after "of" is the title's
-    while len(keep) > 1 and (keep[0].group() in TITLE_WORDS or keep[0].group() == "of"):
+    while len(keep) > 1 and (_is_title(keep[0].group()) or keep[0].group() == "of"):
         keep.pop(0)
     first, last = keep[0], keep[-1]
     s, e = start + first.start(), start + last.end()
@@ -1017,6 +1053,9 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
 
 def _inverted_subject(text: str, after: int, end: int) -> list[_Mention]:
     """The subject after an inverted verb, if nothing but an apposition or an adverbial follows it."""
+    familiar = INFORMED_SOURCE_AFTER_RE.match(text, after, end)
+    if familiar:
+        return [_Mention(familiar.start(1), familiar.end(1), familiar.group(1))]
     speakers = _np_after(text, after, end)
     if not speakers:
         return []

@@ -417,3 +417,31 @@ def test_anonymity_in_a_relative_clause_is_no_claim() -> None:
     assert claims(predict(text)) == [
         ("the night shift was short of four staff", "indirect", [("ward nurse", "ward nurse")])
     ]
+
+
+def test_unnamed_sources_described_by_what_they_know() -> None:
+    text = (
+        "The merger talks have stalled, a person familiar with the matter said.\n\n"
+        "Sources close to the negotiations said on condition of anonymity that a deal was unlikely this year.\n"
+    )
+    assert claims(predict(text)) == [
+        (
+            "The merger talks have stalled",
+            "indirect",
+            [("person familiar with the matter", "person familiar with the matter")],
+        ),
+        (
+            "a deal was unlikely this year",
+            "indirect",
+            [("Sources close to the negotiations", "Sources close to the negotiations")],
+        ),
+    ]
+
+
+def test_hyphenated_titles_particles_and_initials_in_names() -> None:
+    text = (
+        "Vice-President Mara Ellis said the summit would go ahead.\n\n"
+        "Commission chief Greta van der Berg said the rules were final.\n\n"
+        "Senator Thomas J. Whitlock said the bill had the votes.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["Mara Ellis", "Greta van der Berg", "Thomas J. Whitlock"]
