@@ -44,7 +44,12 @@ BARE_CLAUSE_VERBS = _words(
     """say add insist argue contend assert maintain stress emphasise emphasize state explain suggest note observe
     caution remark complain lament allege conclude testify reiterate tell warn assure"""
 )
+# Verbs whose claim may be a "to" infinitive: "vowed to take a harder line", "threatened to use ...".
+TO_VERBS = _words("vow pledge promise threaten")
 CLAUSE_PHRASES = (
+    "issue a warning",
+    "express concern",
+    "voice concern",
     "shoot back",
     "fire back",
     "point out",
@@ -102,7 +107,7 @@ def _lexicon() -> dict[str, tuple[str, str]]:
     groups = (
         ("object", OBJECT_VERBS | set(OBJECT_PHRASES)),
         ("addressee", ADDRESSEE_VERBS | set(ADDRESSEE_PHRASES)),
-        ("clause", set(CLAUSE_VERBS) | set(CLAUSE_PHRASES) | LABEL_VERBS),
+        ("clause", set(CLAUSE_VERBS) | set(CLAUSE_PHRASES) | LABEL_VERBS | TO_VERBS),
     )
     for kind, lemmas in groups:
         for lemma in sorted(lemmas):
@@ -137,13 +142,14 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r"|,?\s+but\s+that\s"  # a second reported clause, set against the first: a claim of its own
     r"|,\s+and\s+(?:[a-z]+ed|kept|made|took|gave|left|held|sent|went)\b"  # the subject goes on to act
     r"|,\s+(?:a|an)\s+(?:charge|claim|move|accusation|allegation|assertion|step|decision|view)\b"  # a remark on it
+    r"|,\s+one\s+of\s+the\b"  # "..., one of the many issues ...": the journalist's aside
     r"|[–—](?=but\b|and\b)"
 )
 ANONYMITY_RE = re.compile(r"(?:not\s+to\s+be\s+(?:named|identified)|for\s+anonymity|anonymity)")
 RELATIVE_BEFORE_RE = re.compile(r",\s*(?:who|which)\s+(?:[a-z]+\s+)?$")
 SECOND_CLAUSE_RE = re.compile(r",?\s+but\s+that\s+")
 # A cue joined to the one before it shares its subject: "... and made clear that", "..., but said that".
-COORDINATED_RE = re.compile(r"(?:,|\band|\bbut)\s+(?:also\s+)?$")
+COORDINATED_RE = re.compile(r"(?:,[\"”]?|\band|\bbut)\s+(?:also\s+)?$")
 # A noun that takes a "that" clause after an object cue: "reiterated Beijing's concerns that ...".
 NOUN_THAT_RE = re.compile(
     r"\s*(?:[\w’'\-]+\s+){0,3}?(?:concerns?|view|position|belief|warning|message)\s+that\s+", re.IGNORECASE
@@ -911,7 +917,7 @@ def _direct(text: str, s_start: int, s_end: int) -> list[_Found]:
         cue: tuple[int, int] | None = None
         after = text[c + 1 : s_end]
         before = text[s_start:o]
-        quote_ends_clause = inner.rstrip()[-1:] in ",.?!…" or after.startswith(",")
+        quote_ends_clause = inner.rstrip()[-1:] in ",.?!…" or re.match(r"(?:\s*\w+){0,2}\s*,", after) is not None
         at_sentence_start = not before.strip()
         if quote_ends_clause and (at_sentence_start or before.rstrip().endswith(",")):
             speakers, cue = _attribution_after(text, c + 1, s_end)
@@ -993,7 +999,7 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if not speakers and earlier and COORDINATED_RE.search(text, s_start, m.start()):
             # "..., adding that ...", "... and made clear that ...": the same subject speaks again.
             speakers = [_Mention(x.start, x.end, x.name, x.is_pronoun) for x in earlier[-1].speakers]
-        if not speakers and verb in PARTICIPLE_CUES and re.search(r",\s*$", before):
+        if not speakers and verb in PARTICIPLE_CUES and re.search(r",[\"”]?\s*$", before):
             # "The firm cut its outlook, blaming new duties ...": the sentence's subject speaks.
             speakers = _subject_at_start(text, s_start, m.start())
         if not speakers:
@@ -1099,10 +1105,22 @@ def _nested_cue(text: str, start: int, end: int) -> bool:
 
 def _clause_boundary(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> int:
     """End a reported clause where a second cue, a participle or a subordinate clause begins."""
+    dashes = [d.start() for d in re.finditer(r"\s[–—]\s", text[start:end])]
     for b in CLAUSE_BOUNDARY_RE.finditer(text, start, end):
-        if b.start() > start and not _inside(b.end() - 1, quotes):
-            return b.start()
+        if b.start() <= start or _inside(b.end() - 1, quotes):
+            continue
+        if b.group().strip() in ("–", "—") and b.group() != b.group().strip() and len(dashes) % 2 == 0:
+            continue  # "– probably used to build missiles –": a parenthesis inside the clause
+        if text[b.start() + 1 : b.start() + 2] in CLOSE_QUOTES and _open_quote_before(text, start, b.start() + 1):
+            return b.start() + 2  # 'being "partners, not rivals," suggesting': the quotation closes inside
+        return b.start()
     return end
+
+
+def _open_quote_before(text: str, start: int, pos: int) -> bool:
+    """Whether a quotation opened in text[start:pos] is still open at pos."""
+    chunk = text[start:pos]
+    return chunk.count("“") > chunk.count("”") or chunk.count('"') % 2 == 1
 
 
 def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int, int]) -> list[_Found]:
@@ -1167,7 +1185,10 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
     if text[start : start + 1] == ":":
         start += 1
     start += len(text[start:end]) - len(text[start:end].lstrip())
-    bare_ok = LEXICON.get(verb, (verb, ""))[0] in BARE_CLAUSE_VERBS
+    lemma = LEXICON.get(verb, (verb, ""))[0]
+    if lemma in TO_VERBS and text.startswith("to ", start):
+        return start  # "vowed to take a harder line on China"
+    bare_ok = lemma in BARE_CLAUSE_VERBS
     if (
         not bare_ok
         and not (lead and lead.group().rstrip().endswith("that"))

@@ -445,3 +445,25 @@ def test_hyphenated_titles_particles_and_initials_in_names() -> None:
         "Senator Thomas J. Whitlock said the bill had the votes.\n"
     )
     assert [c[2][0][0] for c in claims(predict(text))] == ["Mara Ellis", "Greta van der Berg", "Thomas J. Whitlock"]
+
+
+def test_to_infinitive_claims_after_vow_and_threaten() -> None:
+    text = "Governor Hal Brandt has vowed to veto the tax bill.\n\nThe union threatened to strike over the summer.\n"
+    assert [c[0] for c in claims(predict(text))] == ["to veto the tax bill", "to strike over the summer"]
+
+
+def test_paired_dashes_stay_inside_a_reported_clause() -> None:
+    text = "Regulators said that two banks – both based in Lyon – had broken the rules.\n"
+    assert claims(predict(text))[0][0] == "two banks – both based in Lyon – had broken the rules"
+
+
+def test_a_quotation_closing_before_a_participle_keeps_its_mark() -> None:
+    text = 'She praised the plan as "bold, not reckless," saying it would pay for itself.\n'
+    assert [c[0] for c in claims(predict(text))] == ['the plan as "bold, not reckless,"', "it would pay for itself"]
+
+
+def test_issued_a_warning_that() -> None:
+    text = "The coastguard issued a warning that the storm would reach the bay by noon.\n"
+    assert claims(predict(text)) == [
+        ("the storm would reach the bay by noon", "indirect", [("coastguard", "coastguard")])
+    ]
