@@ -167,6 +167,11 @@ FINITE_WORDS = _words(
     went made took gave saw knew thought found left lost won began became held kept met paid ran sold sent spent
     stood told wrote got needs remains means makes seems lacks"""
 )
+# Common present-tense verbs that make a span a clause: "The strike goes ahead on Monday, said ...".
+PRESENT_VERBS = _words(
+    """goes has is does says remains needs means makes takes wants plans expects faces stays comes gets gives runs
+    looks seems works holds keeps shows costs opens closes starts ends begins falls rises grows"""
+)
 CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
 MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
 ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)")  # "The Harbor Workers Alliance (HWA), which ..."
@@ -190,8 +195,13 @@ FEW_TARGET_MENTIONS = 3
 CALLED_RE = re.compile(r"\s+((?:[\w’'\-]+\s+){0,5}?)([\"“])")
 CITING_RE = re.compile(r"(?:\s+[\w’']+){0,3},\s+(citing)\s+([^,]{3,80}?),\s*")
 PRONOUN_OBJECTS = _words("it them this that him her")
-BARE_ADDRESSEE_RE = re.compile(r"\s+(?:him|her|them|us|me|reporters|(?:[A-Z][\w’'\-]+\s+){1,2}?)\s*(?=[a-z\"“])")
+BARE_ADDRESSEE_RE = re.compile(
+    r"\s+(?:him|her|them|us|me|reporters|journalists|lawmakers|supporters|members|staff|MPs|parliament"
+    r"|(?:the\s+)?(?:court|jury|committee|hearing|inquiry|panel|council|paper|newspaper|audience|crowd|meeting)"
+    r"|(?:the\s+)?(?:[A-Z][\w’'\-]+\s+){1,3}?)\s*(?=[a-z\"“])"
+)
 MIN_QUOTE_CHARS = 10
+MAX_ADDRESSEE_WORDS = 4  # "warned the bank board against ...": an addressee is short
 MIN_QUOTE_WORDS = 3
 MIN_OPENING_QUOTE_WORDS = 2  # '"It's annoying," he says.'
 
@@ -974,7 +984,13 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             continue
         earlier = taken + found
         before = text[s_start : m.start()]
-        if verb not in PARTICIPLE_CUES and not earlier and INVERTED_RE.search(before) and len(before) > 20:
+        if (
+            verb not in PARTICIPLE_CUES
+            and not earlier
+            and INVERTED_RE.search(before)
+            and len(before) > 20
+            and _has_finite_verb(before)
+        ):
             # "CLAIM, said the spokeswoman." / "CLAIM, said Ms Okafor, the union's president."
             speakers = _inverted_subject(text, m.end(), end) if LEXICON.get(verb, ("", ""))[1] == "clause" else []
             if speakers:
@@ -1170,6 +1186,8 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
     if verb in ADDRESSEE_CUES:
         # The addressee comes first: "told Blinken that ...", "urged the US to ...", "warned Wang against ...".
         m = ADDRESSEE_END_RE.search(rest)
+        if m is not None and m.group() in ("of", "against") and len(rest[: m.start()].split()) > MAX_ADDRESSEE_WORDS:
+            m = None  # "told the court he had "no memory" of the crash": that "of" is inside the claim
         if m is None and verb in NEEDS_COMPLEMENT:
             # "told Whitcombe the offences were ...": a short addressee, then a bare clause.
             bare = BARE_ADDRESSEE_RE.match(rest)
@@ -1196,6 +1214,14 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
     ):
         return None  # "announced a partnership", "claims as its own": an object, not a reported clause
     return start
+
+
+def _has_finite_verb(span: str) -> bool:
+    """Whether a span reads as a clause (a claim), not a bare noun phrase ("Critics, including X,")."""
+    if any(q in span for q in OPEN_QUOTES):
+        return True
+    words = re.findall(r"[\w’'\-]+", span)
+    return any(w in FINITE_WORDS or w in PRESENT_VERBS or (i > 0 and w.endswith("ed")) for i, w in enumerate(words))
 
 
 def _looks_like_clause(text: str, start: int, end: int) -> bool:

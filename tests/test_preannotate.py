@@ -467,3 +467,19 @@ def test_issued_a_warning_that() -> None:
     assert claims(predict(text)) == [
         ("the storm would reach the bay by noon", "indirect", [("coastguard", "coastguard")])
     ]
+
+
+def test_told_a_body_or_the_court_then_a_bare_clause() -> None:
+    text = (
+        'Health Secretary Ola Brun told the BBC the strike was "deeply regrettable."\n\n'
+        'Tarik Sen, 52, told the court he had "no memory" of the crash.\n'
+    )
+    assert claims(predict(text)) == [
+        ('the strike was "deeply regrettable."', "mixed", [("Ola Brun", "Ola Brun")]),
+        ('he had "no memory" of the crash', "mixed", [("Tarik Sen", "Tarik Sen")]),
+    ]
+
+
+def test_a_noun_phrase_with_an_inserted_example_is_a_subject_not_an_inverted_claim() -> None:
+    text = "Critics, including several farm groups, say the levy goes too far.\n"
+    assert claims(predict(text)) == [("the levy goes too far", "indirect", [("Critics", "Critics")])]
