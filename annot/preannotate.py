@@ -174,7 +174,7 @@ PRESENT_VERBS = _words(
 )
 CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
 MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
-ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)")  # "The Harbor Workers Alliance (HWA), which ..."
+ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&\-]{0,9}\)")  # "The Harbor Workers Alliance (HWA), which ..."
 NOUN_BEFORE_RE = re.compile(
     r"(?:\b(?:the|a|an|its|his|her|their|our|this|that|whose|been|be|being|was|were|is|are|two|three|four|five|six"
     r"|seven|eight|nine|ten|several|many|of|in|for|from|with|by|state|\d+)|\w['’]s)\s+$",
@@ -358,7 +358,10 @@ PRONOUN_RE = re.compile(r"\b(" + "|".join(PRONOUNS) + r")\s*$", re.IGNORECASE)
 # Words that may stand between a subject and its reporting verb.
 SUBJECT_FILLER_RE = re.compile(
     r"(?:\s+(?:also|has|have|had|recently|earlier|later|previously|again|then|further|clearly|repeatedly|"
-    r"on\s+\w+day|last\s+week|this\s+week|on\s+condition\s+of\s+anonymity))+\s*$",
+    r"on\s+\w+day|last\s+week|this\s+week|on\s+condition\s+of\s+anonymity|"
+    r"(?:in|at|during|on)\s+(?:a|an|his|her|their|its|the)\s+(?:[\w’'\-]+\s+){0,3}?(?:statement|interview|speech|letter|"
+    r"post|briefing|tweet|video|email|conference|rally|hearing|meeting|summit|session|address)"
+    r"(?:\s+on\s+\w+day)?))+\s*$",
     re.IGNORECASE,
 )
 # Words between a reporting verb and its reported clause.
@@ -749,7 +752,9 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
     link = next((i for i, w in enumerate(words) if i > 0 and _is_link(words, i)), len(words))
     core = words[:link]
     head = core[-1]
-    plain_noun = determined and head.isalpha() and head.islower() and not head.endswith(("ing", "ly", "ed"))
+    plain_noun = (
+        determined and head.replace("-", "").isalnum() and head.islower() and not head.endswith(("ing", "ly", "ed"))
+    )
     if (_singular(head) in AGENT_HEADS or plain_noun) and not (
         head[:1].isupper() and len(core) > 1 and head in ORG_WORDS
     ):

@@ -483,3 +483,12 @@ def test_told_a_body_or_the_court_then_a_bare_clause() -> None:
 def test_a_noun_phrase_with_an_inserted_example_is_a_subject_not_an_inverted_claim() -> None:
     text = "Critics, including several farm groups, say the levy goes too far.\n"
     assert claims(predict(text)) == [("the levy goes too far", "indirect", [("Critics", "Critics")])]
+
+
+def test_where_it_was_said_between_subject_and_verb_and_a_party_letter_are_skipped() -> None:
+    text = (
+        "The mayor at a news conference on Monday said the road would reopen.\n\n"
+        "Gov. Jane Miles (D) said the state would sue.\n\n"
+        "The 45-year-old said he had worked nights for a decade.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["mayor", "Jane Miles", "45-year-old"]
