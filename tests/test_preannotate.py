@@ -492,3 +492,31 @@ def test_where_it_was_said_between_subject_and_verb_and_a_party_letter_are_skipp
         "The 45-year-old said he had worked nights for a decade.\n"
     )
     assert [c[2][0][0] for c in claims(predict(text))] == ["mayor", "Jane Miles", "45-year-old"]
+
+
+def test_prefilled_choices_are_the_schemas_own_and_survive_the_label_studio_round_trip() -> None:
+    """Predictions as `annot push` sends them: every pre-filled target/stance is a valid choice of the schema."""
+    from pathlib import Path
+
+    from annot.convert import task_from_export, to_results
+    from annot.schema import load_schema
+    from annot.validate import validate_annotation
+
+    schema = load_schema(Path(__file__).resolve().parent.parent / "schemas" / "news-stance.yaml")
+    text = (
+        "The minister condemned Russia's strikes on the power grid.\n\n"
+        "Nadia Ilves said the Chinese delegation would arrive first.\n"
+    )
+    predicted = predict(text)
+    raw = {
+        "id": 1,
+        "data": {"article_id": "a1", "text": text},
+        "annotations": [{"id": 1, "result": to_results(predicted, schema)}],
+    }
+    task = task_from_export(raw, schema)
+    back = task.annotations[0]
+    assert [(r.label, r.start, r.end, r.attributes) for r in back.regions] == [
+        (r.label, r.start, r.end, r.attributes) for r in predicted.regions
+    ]
+    codes = {p.code for p in validate_annotation(task, back, schema)}
+    assert not codes & {"unknown-choice", "unknown-attribute", "span-text-mismatch", "bad-relation"}
