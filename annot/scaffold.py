@@ -37,20 +37,19 @@ class Scaffold:
     gitignore: str = "created"  # or "extended", "kept"
 
     def next_commands(self) -> list[str]:
-        """The three commands to run next, from the current folder."""
+        """The three commands to run next, from the current folder, each with what it does."""
         where = shown(self.root)
         cd = "" if where == "." else f"cd {where} && "
-        if self.demo:
-            return [
-                f"{cd}annot studio up    # a local Label Studio on 127.0.0.1 (installed the first time)",
-                "annot demo          # the five seeds pushed, pre-annotated, their gold annotations published",
-                f'python -c \'import datasets; print(datasets.load_dataset("exports/{SCHEMA}", "claims"))\'',
-            ]
-        return [
-            f"{cd}annot studio up    # a local Label Studio on 127.0.0.1 (installed the first time)",
-            "annot sync          # pushes seeds/ into a project; after annotating, run it again to publish",
-            f'python -c \'import datasets; print(datasets.load_dataset("exports/{SCHEMA}", "claims"))\'',
+        load = f'python -c \'import datasets; print(datasets.load_dataset("exports/{SCHEMA}", "claims"))\''
+        steps = [
+            (f"{cd}annot studio up", "a local Label Studio on 127.0.0.1 (installed the first time)"),
+            ("annot demo", "the five seeds pushed, pre-annotated, their gold annotations published")
+            if self.demo
+            else ("annot sync", "pushes seeds/ into a project; after annotating, run it again to publish"),
+            (load, "the published dataset"),
         ]
+        width = max(len(command) for command, _ in steps[:2])
+        return [f"{command.ljust(width)}  # {what}" if command != load else command for command, what in steps]
 
 
 def init(root: Path, demo: bool = False) -> Scaffold:

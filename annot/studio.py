@@ -120,6 +120,7 @@ def _check_managed(env: Path) -> None:
             [str(python), "-c", "import label_studio; print(label_studio.__version__)"],
             capture_output=True,
             text=True,
+            env=_clean_env(),
         )
         if probe.returncode != 0 or probe.stdout.strip() != LABEL_STUDIO_VERSION:
             problem = "label_studio does not import" if probe.returncode else f"it holds {probe.stdout.strip()}"
@@ -128,14 +129,6 @@ def _check_managed(env: Path) -> None:
             f"the Label Studio environment annot manages in {env} is broken ({problem}); "
             "run `annot studio install --force` to make it again"
         )
-
-
-def find_executable(root: Path) -> str:
-    """The `label-studio` executable to run (see `locate`), or one line saying how to get one."""
-    found = locate(root)
-    if found is None:
-        raise StudioError(f"Label Studio is not installed: run `annot studio install` (installs it in {managed_env()})")
-    return str(found.path)
 
 
 def installer() -> str:

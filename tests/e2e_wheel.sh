@@ -3,7 +3,7 @@
 # wheel into a fresh virtual environment outside the checkout, then in an empty folder `annot init`,
 # `annot studio up` (no label-studio anywhere: annot installs it itself, fresh, into an empty data
 # directory), `annot sync`, one annotation made through the API, `annot sync` again, and
-# `datasets.load_dataset` on the published dataset. Run by .ci/run; about 4 minutes here.
+# `datasets.load_dataset` on the published dataset. Run by .ci/run; about 5 minutes here.
 #
 #   tests/e2e_wheel.sh [PYTHON]     PYTHON has `build` and `twine` (default: .venv/bin/python)
 #   KEEP=1 tests/e2e_wheel.sh       keeps the temporary folder to look at
@@ -50,7 +50,8 @@ EOF
 
 step "a fresh virtual environment outside the checkout, pip install the wheel"
 "$PY" -m venv "$WORK/venv"
-user_env "$WORK/venv/bin/pip" install -q "$WHEEL"
+user_env "$WORK/venv/bin/pip" install "$WHEEL" >"$WORK/pip.log" 2>&1 || { tail -20 "$WORK/pip.log"; fail "pip install"; }
+grep "^Successfully installed" "$WORK/pip.log" | cut -c1-100
 mkdir "$PROJECT"
 cd "$PROJECT"
 annot() { user_env "$WORK/venv/bin/annot" "$@"; }
