@@ -220,11 +220,13 @@ def _clean_env() -> dict[str, str]:
 
 
 def _reason(lines: list[str]) -> str:
-    """The installer's own words: its last error line, else its last line."""
-    errors = [line for line in lines if line.lower().startswith(("error:", "×", "x "))]
-    reason = (errors or lines or ["no output"])[-1]
-    reason = re.sub(r"^(ERROR|error):\s*", "", reason)
-    return reason[:300]
+    """The installer's own words: its last error line (with uv's innermost cause), else its last line."""
+    errors = [i for i, line in enumerate(lines) if line.lower().startswith("error:")]
+    if not errors:
+        return (lines or ["no output"])[-1][:300]
+    reason = re.sub(r"^error:\s*", "", lines[errors[-1]], flags=re.IGNORECASE)
+    causes = [line.removeprefix("cause:").strip() for line in lines[errors[-1] :] if line.startswith("cause:")]
+    return (f"{reason}: {causes[-1]}" if causes else reason)[:300]
 
 
 # -- the server -----------------------------------------------------------------------------

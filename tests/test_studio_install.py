@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import uuid
@@ -119,7 +120,8 @@ def test_a_broken_managed_environment_is_one_line(tmp_path: Path, damage: str) -
     assert not (tmp_path / ".annot" / "studio" / "label-studio.log").exists()  # nothing was started
 
 
-def test_an_install_without_network_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("installer", ["pip", "uv"])
+def test_an_install_without_network_is_one_line_and_leaves_nothing(tmp_path: Path, installer: str) -> None:
     """`annot studio up` finds no Label Studio and installs it; the package index cannot be reached."""
     offline = {
         "PIP_INDEX_URL": UNREACHABLE_INDEX,
@@ -127,12 +129,19 @@ def test_an_install_without_network_is_one_line_and_leaves_nothing(tmp_path: Pat
         "PIP_FIND_LINKS": "",
         "PIP_EXTRA_INDEX_URL": "",
         "PIP_RETRIES": "0",
+        "UV_INDEX_URL": UNREACHABLE_INDEX,
+        "UV_NO_CACHE": "1",  # nothing from an earlier install stands in for the index
     }
-    env = {**isolated_env(tmp_path), **offline}
+    uv = shutil.which("uv")
+    if installer == "uv" and not uv:
+        pytest.skip("uv is not on PATH here (annot then installs with venv + pip, the case above)")
+    env = {**isolated_env(tmp_path, [Path(uv).parent] if installer == "uv" and uv else []), **offline}
+    if installer == "pip" and shutil.which("uv", path=env["PATH"]):
+        pytest.skip("uv is in /usr/bin or /bin here, so annot never uses pip")
     run = run_annot("studio", "up", "--port", str(free_port()), env=env, cwd=tmp_path)
     line = one_line_error(run)
     managed = managed_dir(tmp_path)
-    assert f"could not install label-studio {LABEL_STUDIO_VERSION} in {managed} (pip:" in line
+    assert f"could not install label-studio {LABEL_STUDIO_VERSION} in {managed} ({installer}:" in line
     assert "then run `annot studio install`" in line
     assert not managed.exists()  # no half-made environment is left to be used later
     log = Path(re.search(r"full output in (\S+)$", line).group(1))  # type: ignore[union-attr]
