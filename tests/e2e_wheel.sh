@@ -34,8 +34,10 @@ user_env() {
 }
 
 step "python -m build (sdist, then the wheel from the sdist)"
+leftovers=()  # what setuptools leaves in the checkout, removed unless it was there before
+for d in "$REPO/annot.egg-info" "$REPO/build"; do [ -e "$d" ] || leftovers+=("$d"); done
 "$PY" -m build --outdir "$WORK/dist" "$REPO" >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log"; fail "build"; }
-rm -rf "$REPO/annot.egg-info" "$REPO/build"  # setuptools leaves these in the checkout
+rm -rf "${leftovers[@]}"
 WHEEL=$(ls "$WORK"/dist/annot-*.whl)
 "$PY" -m twine check --strict "$WORK"/dist/*
 "$PY" - "$WHEEL" <<'EOF'
