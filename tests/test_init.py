@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import subprocess
 import tomllib
 from pathlib import Path
@@ -27,6 +28,16 @@ def test_the_shipped_schema_is_the_repository_one() -> None:
     seeds = builtin.demo_seeds()
     assert len([p for p in seeds if p.suffix == ".txt"]) == 5 and seeds[-1].name == "gold.json"
     assert all(p.is_file() for p in seeds)
+
+
+def test_the_wheel_takes_every_shipped_file() -> None:
+    """Drift: a file added to schemas/ or seeds/ is package data too (tests/e2e_wheel.sh opens the real wheel)."""
+    setuptools = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert set(setuptools["package-dir"]) == {"annot.schemas", "annot.seeds"} <= set(setuptools["packages"])
+    for package, folder in setuptools["package-dir"].items():
+        globs = setuptools["package-data"][package]
+        for path in (REPO / folder).iterdir():
+            assert any(fnmatch.fnmatch(path.name, g) for g in globs), f"{folder}/{path.name} would not be in the wheel"
 
 
 def test_schema_render_builtin_from_any_folder(tmp_path: Path) -> None:
