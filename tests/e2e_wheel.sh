@@ -10,6 +10,7 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 PY=${1:-$REPO/.venv/bin/python}
+[ -x "$PY" ] || { echo "e2e: no Python at $PY (give one with build and twine)" >&2; exit 2; }
 PY=$(cd "$(dirname "$PY")" && pwd)/$(basename "$PY")  # absolute: the script changes folder
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/annot-e2e.XXXXXX")
 PROJECT=$WORK/project
