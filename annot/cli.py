@@ -128,10 +128,62 @@ def studio_up(
                 port=port,
                 database=database,
                 on_wait=lambda s: status.update(f"starting Label Studio... {s:.0f} s"),
+                on_install=_install_display(status),
             )
     out.print(f"Label Studio {info.version or ''} is running at {info.url}")
     out.print(f"  login: {info.username}  password: {info.password}")
+    if info.invite_url:
+        out.print(f"  invite annotators: {info.invite_url}  (sign-up is closed without this link)", highlight=False)
     out.print("  next: annot push   (or annot demo)")
+
+
+def _install_display(status: Any, why: str = "no Label Studio found: ") -> Callable[[str], None]:
+    """Show the Label Studio install (a few minutes, once) as one updating line: elapsed time, last output."""
+    import time
+
+    from annot import studio
+
+    start: list[float] = []
+
+    def show(line: str) -> None:
+        if not start:
+            start.append(time.monotonic())
+            err.print(
+                f"{why}installing Label Studio {studio.LABEL_STUDIO_VERSION} in {studio.managed_env()} "
+                f"with {studio.installer()} (once; a few minutes)",
+                highlight=False,
+            )
+        elapsed = time.monotonic() - start[0]
+        status.update(f"installing Label Studio {studio.LABEL_STUDIO_VERSION}... {elapsed:.0f} s  {escape(line[:70])}")
+
+    return show
+
+
+@studio_app.command("install")
+@friendly
+def studio_install(
+    force: Annotated[bool, typer.Option("--force", help="Remove the environment and install it again.")] = False,
+) -> None:
+    """Install Label Studio in the environment annot manages (the user's data directory), once.
+
+    `annot studio up` does this by itself when it finds no label-studio; this does it ahead of time,
+    or again with --force when the environment is broken. Uses uv when it is on PATH, else venv + pip.
+
+    Example: annot studio install
+    """
+    from annot import studio
+
+    if QUIET["on"]:
+        found = studio.install(force=force)
+    else:
+        with err.status(f"installing Label Studio {studio.LABEL_STUDIO_VERSION}...") as status:
+            found = studio.install(force=force, on_line=_install_display(status, why=""))
+    out.print(f"Label Studio {studio.LABEL_STUDIO_VERSION}: {found.path} ({found.origin})", highlight=False)
+    used = studio.locate(config().root)
+    if used and used.path != found.path:
+        out.print(
+            f"  note: `annot studio up` here runs {used.path} ({used.origin}), which comes first", highlight=False
+        )
 
 
 @studio_app.command("down")
@@ -156,11 +208,54 @@ def studio_status() -> None:
     """
     from annot import studio
 
-    info = studio.status(config().root)
-    if not info.running:
-        out.print("Label Studio is not running (start it with `annot studio up`)")
-        raise typer.Exit(1)
-    out.print(f"Label Studio {info.version} running at {info.url} (pid {info.pid}), login {info.username}")
+    root = config().root
+    info = studio.status(root)
+    if info.running:
+        out.print(f"Label Studio {info.version} running at {info.url} (pid {info.pid}), login {info.username}")
+        if info.executable:
+            out.print(f"  executable: {info.executable} ({info.origin})", highlight=False)
+        if info.invite_url:
+            out.print(f"  invite annotators: {info.invite_url}", highlight=False)
+        return
+    out.print("Label Studio is not running (start it with `annot studio up`)")
+    found = studio.locate(root)
+    if found:
+        out.print(f"  `annot studio up` would run {found.path} ({found.origin})", highlight=False)
+    else:
+        out.print(f"  no label-studio found: `annot studio up` installs it in {studio.managed_env()}", highlight=False)
+    raise typer.Exit(1)
+
+
+# -- a new project ----------------------------------------------------------------------------
+
+
+@app.command()
+@friendly
+def init(
+    folder: Annotated[Path, typer.Argument(help="The project folder; made if missing.")] = Path("."),
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Put the five demo articles (and their gold) in seeds/.")
+    ] = False,
+) -> None:
+    """Make a project: annot.toml, schemas/ (a copy of the shipped schema), seeds/, exports/, .gitignore.
+
+    Never overwrites: a folder that already has an annot.toml is refused.
+
+    Example: annot init my-project --demo
+    """
+    from annot.scaffold import init as scaffold
+
+    made = scaffold(folder, demo=demo)
+    for path in made.created:
+        out.print(f"created {shown(path)}", highlight=False)
+    out.print(
+        f"{made.gitignore} {shown(made.root / '.gitignore')} (.annot/ and tokens stay out of git)", highlight=False
+    )
+    if not demo:
+        out.print(f"put your articles (.txt, .html, .jsonl) in {shown(made.root / 'seeds')}/, then:", highlight=False)
+    out.print("next:")
+    for command in made.next_commands():
+        out.print(f"  {command}", highlight=False, markup=False)
 
 
 # -- ingest and schema ------------------------------------------------------------------------
@@ -202,13 +297,24 @@ def ingest(
 def schema_render(
     schema: Annotated[Path | None, typer.Argument(help="Schema file; the project's if omitted.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="xml, features or json.")] = "xml",
+    builtin_name: Annotated[
+        str | None, typer.Option("--builtin", help="A schema the package ships (news-stance), from any folder.")
+    ] = None,
 ) -> None:
     """Print what the schema generates: the Label Studio config, the dataset features, or the schema as JSON.
 
     Example: annot schema render schemas/news-stance.yaml --format features
+    Example: annot schema render --builtin news-stance
     """
+    from annot import builtin
     from annot.schema import as_json, configs, features, label_config, load_schema
 
+    if builtin_name and schema:
+        raise typer.BadParameter("give a schema file or --builtin NAME, not both", param_hint="--builtin")
+    if builtin_name:
+        schema = builtin.schema_path(builtin_name)
+    elif schema is not None and str(schema).startswith(builtin.PREFIX):
+        schema = builtin.schema_path(str(schema))
     loaded = load_schema(schema or config().project().schema)
     if fmt == "xml":
         print(label_config(loaded), end="")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annot import builtin
 from annot.errors import ConfigError
 
 CONFIG_FILE = "annot.toml"
@@ -96,17 +97,19 @@ def load_config(root: Path | None = None) -> Config:
         projects.append(
             ProjectConfig(
                 name=name,
-                schema=root / p.get("schema", f"schemas/{name}.yaml"),
+                schema=builtin.resolve_schema(p.get("schema", f"schemas/{name}.yaml"), root),
                 sources=[root / s for s in p.get("sources", ["seeds/"])],
                 export=root / p.get("export", f"exports/{name}"),
                 hub_repo=p.get("hub_repo"),
             )
         )
     if not raw.get("project"):
+        local = root / "schemas/news-stance.yaml"
         projects.append(
             ProjectConfig(
                 name="news-stance",
-                schema=root / "schemas/news-stance.yaml",
+                # no [[project]] and no copy of the schema here: the shipped one
+                schema=local if local.is_file() else builtin.schema_path("news-stance"),
                 sources=[root / "seeds"],
                 export=root / "exports/news-stance",
             )

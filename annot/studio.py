@@ -3,12 +3,15 @@
 `up` starts the `label-studio` executable on 127.0.0.1 with its data under
 `.annot/studio/`, creates the admin account and its API token (a legacy token
 enabled for this local server) without a person involved, waits for health and
-saves the connection (mode 0600) for the other commands.
+saves the connection (mode 0600) for the other commands. Sign-up is closed except
+through the invite link. Where no `label-studio` executable is found, annot installs
+one itself, once, in an environment of its own under the user's data directory.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import secrets
@@ -16,14 +19,18 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import httpx
+import platformdirs
 import psutil
+from filelock import FileLock, Timeout
 
 from annot.config import read_connection, save_connection, state_dir
 from annot.errors import StudioError
@@ -33,6 +40,11 @@ STARTUP_TIMEOUT_S = 240.0  # ~30 s measured on 2 cores; migrations on a new data
 HEALTH_POLL_S = 0.5
 STOP_TIMEOUT_S = 20.0
 EXECUTABLE_ENV = "ANNOT_LABEL_STUDIO"
+LABEL_STUDIO_VERSION = "1.23.2"  # the version annot is tested with (README "Label Studio in its own environment")
+PROJECT_ENV = ".venv-studio"  # `make studio-env` in a checkout
+MANAGED_MARKER = "annot-managed.json"  # written last: an environment without it is an unfinished install
+INSTALL_LOCK_TIMEOUT_S = 1800.0  # another `annot` installing the same environment: wait for it
+BIN = "Scripts" if os.name == "nt" else "bin"
 LOG_FILE = "label-studio.log"
 # psycopg's reason in the log, e.g. `FATAL:  password authentication failed for user "annot"`
 DATABASE_ERROR = re.compile(r"OperationalError: (?:connection failed: )?(.+)")
@@ -47,22 +59,177 @@ class StudioInfo:
     version: str | None
     running: bool
     log: Path
+    executable: str | None = None  # the label-studio that was started, and why that one
+    origin: str | None = None
+    invite_url: str | None = None  # the only way to sign up (DISABLE_SIGNUP_WITHOUT_LINK)
 
 
 def studio_dir(root: Path) -> Path:
     return state_dir(root) / "studio"
 
 
-def find_executable(root: Path) -> str:
-    """The `label-studio` executable: $ANNOT_LABEL_STUDIO, PATH, or the project's `.venv-studio`."""
-    candidates = [os.environ.get(EXECUTABLE_ENV), shutil.which("label-studio"), root / ".venv-studio/bin/label-studio"]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    raise StudioError(
-        "Label Studio is not installed: run `make studio-env` (installs label-studio 1.23.2 in .venv-studio), "
-        f"or set {EXECUTABLE_ENV} to a label-studio executable"
-    )
+# -- which label-studio runs ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Executable:
+    path: Path
+    origin: str  # why this one: "ANNOT_LABEL_STUDIO", "the project's .venv-studio", "PATH", "managed by annot"
+
+
+def managed_env() -> Path:
+    """The environment annot installs Label Studio into: the user's data directory, one per version."""
+    return Path(platformdirs.user_data_dir("annot")) / f"label-studio-{LABEL_STUDIO_VERSION}"
+
+
+def _runnable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def locate(root: Path) -> Executable | None:
+    """The `label-studio` to run, first found of: $ANNOT_LABEL_STUDIO, `.venv-studio` beside annot.toml,
+    `label-studio` on PATH, the environment annot manages. None when annot has to install it."""
+    named = os.environ.get(EXECUTABLE_ENV)
+    if named:
+        if not _runnable(Path(named)):
+            raise StudioError(f"{EXECUTABLE_ENV}={named} is not an executable file; fix it or unset it")
+        return Executable(Path(named), EXECUTABLE_ENV)
+    project = root / PROJECT_ENV / BIN / "label-studio"
+    if _runnable(project):
+        return Executable(project, f"the project's {PROJECT_ENV}")
+    on_path = shutil.which("label-studio")
+    if on_path:
+        return Executable(Path(on_path), "PATH")
+    env = managed_env()
+    if not (env / MANAGED_MARKER).is_file():
+        return None  # never installed, or an install that did not finish: install (again)
+    _check_managed(env)
+    return Executable(env / BIN / "label-studio", "managed by annot")
+
+
+def _check_managed(env: Path) -> None:
+    """One line saying what to run when the managed environment is broken (its Python gone, files deleted)."""
+    python = env / BIN / "python"
+    problem = None
+    if not _runnable(env / BIN / "label-studio"):
+        problem = f"{BIN}/label-studio is missing"
+    elif not python.exists():  # a symlink to a Python that was removed or upgraded away
+        problem = f"its Python ({os.path.realpath(python)}) is gone"
+    else:
+        probe = subprocess.run(
+            [str(python), "-c", "import label_studio; print(label_studio.__version__)"],
+            capture_output=True,
+            text=True,
+            env=_clean_env(),
+        )
+        if probe.returncode != 0 or probe.stdout.strip() != LABEL_STUDIO_VERSION:
+            problem = "label_studio does not import" if probe.returncode else f"it holds {probe.stdout.strip()}"
+    if problem:
+        raise StudioError(
+            f"the Label Studio environment annot manages in {env} is broken ({problem}); "
+            "run `annot studio install --force` to make it again"
+        )
+
+
+def installer() -> str:
+    return "uv" if shutil.which("uv") else "venv + pip"
+
+
+def install(force: bool = False, on_line: Callable[[str], None] | None = None) -> Executable:
+    """Install label-studio==LABEL_STUDIO_VERSION in the managed environment, once.
+
+    Uses `uv` when it is on PATH, else `python -m venv` and pip. `on_line` receives the installer's
+    output line by line, for a progress display. A failed or interrupted install leaves nothing behind;
+    two processes installing at once: the second waits for the first and uses its result.
+    """
+    env = managed_env()
+    env.parent.mkdir(parents=True, exist_ok=True)
+    log_path = env.parent / f"{env.name}-install.log"
+    try:
+        with FileLock(f"{env}.lock", timeout=INSTALL_LOCK_TIMEOUT_S):
+            if (env / MANAGED_MARKER).is_file() and not force:
+                _check_managed(env)
+                return Executable(env / BIN / "label-studio", "managed by annot")
+            shutil.rmtree(env, ignore_errors=True)
+            try:
+                with open(log_path, "w", encoding="utf-8") as log:
+                    for step in _install_steps(env):
+                        _run_step(step, log, log_path, env, on_line)
+                _check_managed(env)
+            except BaseException:
+                shutil.rmtree(env, ignore_errors=True)  # no half-made environment is ever used
+                raise
+            marker = {"label-studio": LABEL_STUDIO_VERSION, "installer": installer(), "python": sys.version.split()[0]}
+            (env / MANAGED_MARKER).write_text(json.dumps({**marker, "installed": time.time()}), encoding="utf-8")
+    except Timeout:
+        raise StudioError(
+            f"another annot has been installing Label Studio in {env} for {INSTALL_LOCK_TIMEOUT_S / 60:.0f} min; "
+            f"stop it, then run `annot studio install`"
+        ) from None
+    return Executable(env / BIN / "label-studio", "managed by annot")
+
+
+def _install_steps(env: Path) -> list[list[str]]:
+    requirement = f"label-studio=={LABEL_STUDIO_VERSION}"
+    uv = shutil.which("uv")
+    if uv:
+        return [
+            [uv, "venv", "--quiet", "--python", sys.executable, str(env)],
+            [uv, "pip", "install", "--python", str(env / BIN / "python"), requirement],
+        ]
+    return [
+        [sys.executable, "-m", "venv", str(env)],
+        [str(env / BIN / "python"), "-m", "pip", "install", "--progress-bar", "off", requirement],
+    ]
+
+
+def _run_step(step: list[str], log: Any, log_path: Path, env: Path, on_line: Callable[[str], None] | None) -> None:
+    """Run one installer command, its output to the log and `on_line`; one line if it fails."""
+    log.write(f"$ {' '.join(step)}\n")
+    try:
+        proc = subprocess.Popen(
+            step,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**_clean_env(), "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PYTHONUNBUFFERED": "1"},
+        )
+    except OSError as e:
+        raise StudioError(f"cannot run {step[0]} to install Label Studio ({e.strerror})") from None
+    lines: list[str] = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        log.write(line)
+        if line.strip():
+            lines.append(line.strip())
+            if on_line:
+                on_line(line.strip())
+    if proc.wait() != 0:
+        tool = "uv" if Path(step[0]).name == "uv" else ("pip" if "pip" in step else "python -m venv")
+        raise StudioError(
+            f"could not install label-studio {LABEL_STUDIO_VERSION} in {env} ({tool}: {_reason(lines)}); "
+            f"check the network or the package index (PIP_INDEX_URL, UV_INDEX_URL), then run `annot studio install`; "
+            f"full output in {log_path}"
+        )
+
+
+def _clean_env() -> dict[str, str]:
+    """The environment without the caller's Python paths: annot's own must not leak into Label Studio's."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+
+
+def _reason(lines: list[str]) -> str:
+    """The installer's own words: its last error line (with uv's innermost cause), else its last line."""
+    errors = [i for i, line in enumerate(lines) if line.lower().startswith("error:")]
+    if not errors:
+        return (lines or ["no output"])[-1][:300]
+    reason = re.sub(r"^error:\s*", "", lines[errors[-1]], flags=re.IGNORECASE)
+    causes = [line.removeprefix("cause:").strip() for line in lines[errors[-1] :] if line.startswith("cause:")]
+    return (f"{reason}: {causes[-1]}" if causes else reason)[:300]
+
+
+# -- the server -----------------------------------------------------------------------------
 
 
 def _pid_alive(pid: int | None) -> bool:
@@ -116,12 +283,24 @@ def _database_env(database: str | None) -> dict[str, str]:
     }
 
 
+def invite_url(url: str, api_key: str) -> str | None:
+    """The organisation's invite link (sign-up is closed without it), or None if the server does not say."""
+    try:
+        answer = httpx.get(f"{url}/api/invite", headers={"Authorization": f"Token {api_key}"}, timeout=5.0)
+        return f"{url}{answer.json()['invite_url']}" if answer.status_code == 200 else None
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        return None
+
+
 def status(root: Path) -> StudioInfo:
     conn = read_connection(root)
     url = conn.get("url", "")
     pid = conn.get("pid")
     running = bool(conn) and _pid_alive(pid) and _healthy(url)
     return StudioInfo(
+        executable=conn.get("executable"),
+        origin=conn.get("origin"),
+        invite_url=invite_url(url, conn.get("api_key", "")) if running else None,
         url=url,
         username=conn.get("username", ""),
         password=conn.get("password", ""),
@@ -137,10 +316,12 @@ def up(
     port: int = 8080,
     database: str | None = None,
     on_wait: Callable[[float], None] | None = None,
+    on_install: Callable[[str], None] | None = None,
 ) -> StudioInfo:
     """Start the local Label Studio (or find it running) and save the connection.
 
-    `on_wait(elapsed_seconds)` is called while waiting for health, for a progress display.
+    `on_wait(elapsed_seconds)` is called while waiting for health, `on_install(line)` with the
+    installer's output when Label Studio has to be installed first; both for a progress display.
     """
     current = status(root)
     if current.running:
@@ -151,7 +332,7 @@ def up(
         _stop_pid(conn["pid"])
     if not _port_free(port):
         raise StudioError(f"port {port} on 127.0.0.1 is taken by another program; choose another with --port")
-    executable = find_executable(root)
+    executable = locate(root) or install(on_line=on_install)
     data_dir = studio_dir(root)
     data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(state_dir(root), 0o700)
@@ -170,6 +351,9 @@ def up(
         "LATEST_VERSION_CHECK": "false",
         "COLLECT_ANALYTICS": "false",
         "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+        # anyone who can reach the port could otherwise make an account and read every project:
+        # sign-up only through the organisation's invite link (`annot studio status` prints it)
+        "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
         # Label Studio reports errors to its vendor's Sentry with request headers (the API key)
         # and data (`send_default_pii=True`); an empty DSN turns that off, in the server and the UI
         "SENTRY_DSN": "",
@@ -181,7 +365,7 @@ def up(
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             [
-                executable,
+                str(executable.path),
                 "start",
                 "--no-browser",
                 "--internal-host",
@@ -209,6 +393,8 @@ def up(
             "pid": proc.pid,
             "port": port,
             "database": database or conn.get("database"),
+            "executable": str(executable.path),
+            "origin": executable.origin,
         },
     )
     start = time.monotonic()
