@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annot.errors import AnnotError, SchemaError
+from annot.errors import AnnotError, LabelStudioError, SchemaError
 from annot.schema import Change, Schema
 
 if TYPE_CHECKING:
@@ -407,7 +407,12 @@ def apply(
         total = len(todo.annotations)
         for start in range(0, total, batch):
             for task_id, ann_id in todo.annotations[start : start + batch]:
-                fresh = server.get_annotation(ann_id)
+                try:
+                    fresh = server.get_annotation(ann_id)
+                except LabelStudioError as e:
+                    if " 404 " in str(e):  # deleted since the local copy was made: nothing to rewrite
+                        continue
+                    raise
                 result = fresh.get("result")
                 if isinstance(result, list):
                     migrated = migrate_results(result, schema)
