@@ -398,8 +398,25 @@ def apply(
     """
     from annot import sync
 
+    def rewrite(ann_id: Any) -> bool:
+        try:
+            fresh = server.get_annotation(ann_id)
+        except LabelStudioError as e:
+            if " 404 " in str(e):  # deleted since the local copy was made: nothing to rewrite
+                return False
+            raise
+        result = fresh.get("result")
+        if not isinstance(result, list):
+            return False
+        migrated = migrate_results(result, schema)
+        if migrated is result:
+            return False
+        server.update_annotation(ann_id, result=migrated)
+        return True
+
     done: set[Any] = set()
     tasks: set[Any] = set()
+    # one request at a time: Label Studio serialises annotation updates (4 in flight measured no faster)
     for _ in range(MIGRATE_ROUNDS):
         todo = plan(config, project, schema, server)
         if not todo.annotations:
@@ -407,19 +424,9 @@ def apply(
         total = len(todo.annotations)
         for start in range(0, total, batch):
             for task_id, ann_id in todo.annotations[start : start + batch]:
-                try:
-                    fresh = server.get_annotation(ann_id)
-                except LabelStudioError as e:
-                    if " 404 " in str(e):  # deleted since the local copy was made: nothing to rewrite
-                        continue
-                    raise
-                result = fresh.get("result")
-                if isinstance(result, list):
-                    migrated = migrate_results(result, schema)
-                    if migrated is not result:
-                        server.update_annotation(ann_id, result=migrated)
-                        done.add(ann_id)
-                        tasks.add(task_id)
+                if rewrite(ann_id):
+                    done.add(ann_id)
+                    tasks.add(task_id)
             if progress:
                 progress("migrate", min(start + batch, total), total)
     remote = server.find_project(project.name)
