@@ -277,3 +277,52 @@ def test_a_bad_overlap_is_one_line_and_nothing_is_sent(
     run = annot("push", env_extra=env, cwd=tmp_path)
     assert run.returncode == 1 and len(run.stderr.strip().splitlines()) == 1
     assert message in run.stderr and "cannot reach" not in run.stderr  # refused before any request
+
+
+def derived(tmp_path: Path, replacements: list[tuple[str, str]], changes: str, version: int = 2) -> Path:
+    """Version 1 of the shipped schema with some values replaced and a change log."""
+    text = V1.read_text().replace("version: 1", f"version: {version}").replace("guidelines: news-stance.md\n", "")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / f"news-stance-{version}.yaml"
+    path.write_text(text + "\nchanges:\n" + changes)
+    return path
+
+
+def test_merge_split_and_choice_removal(tmp_path: Path) -> None:
+    path = derived(
+        tmp_path,
+        [
+            ("          - {value: Russia, hotkey: r}\n", "          - {value: Eastern Europe, hotkey: r}\n"),
+            ("          - {value: Ukraine, hotkey: k}\n", ""),
+            ("          - {value: mixed, hotkey: m, description: A paraphrase with a quoted fragment.}\n", ""),
+            ("  Cue:\n", "  Opinion:\n    hotkey: p\n    column: opinions\n  Source:\n    column: sources\n  Cue:\n"),
+        ],
+        "  - {version: 2, attribute: target, merge: [Russia, Ukraine], into: Eastern Europe}\n"
+        "  - {version: 2, attribute: quote_type, remove: mixed}\n"
+        "  - {version: 2, split: Claim, into: [Claim, Opinion], becomes: Claim}\n",
+    )
+    schema = load_schema(path)
+    assert schema.migrations == {
+        "target": {"Russia": "Eastern Europe", "Ukraine": "Eastern Europe"},
+        "quote_type": {"mixed": None},
+    }
+    results = [*region("c", "Claim", 0, 4, target="Ukraine", quote_type="mixed", stance="favor")]
+    migrated = migrate_results(results, schema)
+    assert values(migrated) == [("mention", "Claim"), ("stance", "favor"), ("target", "Eastern Europe")]
+    result = diff(load_schema(V1), schema, None)
+    assert [c.kind for c, _ in result.changes] == ["merge", "remove", "split"]
+    assert result.added == [("mention", "Source")]  # new with no change entry; Opinion comes with the split
+    assert not result.counted
+
+
+def test_a_name_taken_out_of_use_cannot_come_back(tmp_path: Path) -> None:
+    # Cue was renamed Verb, and a new label takes the name Cue again: old Cues would be read as Verbs
+    path = derived(
+        tmp_path, [("  Cue:\n", "  Verb:\n    column: verbs\n  Cue:\n")], "  - {version: 2, rename: Cue, to: Verb}\n"
+    )
+    with pytest.raises(
+        SchemaError, match=r"changes\[0\]: rename label 'Cue', but the schema still has it; .* cannot come back"
+    ):
+        load_schema(path)
