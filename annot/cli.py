@@ -259,8 +259,9 @@ def schema_migrate(
 ) -> None:
     """Rewrite the stored annotations on the server as the schema's changes say, then send the new config.
 
-    A dry run by default: it says what would change and sends nothing. With --apply, a run
-    killed halfway is finished by running it again.
+    A dry run by default: it says what would change and sends nothing.
+
+    With --apply, a run killed halfway is finished by running it again.
 
     Example: annot schema migrate && annot schema migrate --apply
     """
