@@ -34,7 +34,7 @@ app = typer.Typer(
     add_completion=False,
 )
 studio_app = typer.Typer(help="The local Label Studio that annot manages (the embedded default).", no_args_is_help=True)
-schema_app = typer.Typer(help="Inspect what a schema generates.", no_args_is_help=True)
+schema_app = typer.Typer(help="Inspect what a schema generates; diff and migrate its versions.", no_args_is_help=True)
 app.add_typer(studio_app, name="studio")
 app.add_typer(schema_app, name="schema")
 
@@ -326,6 +326,79 @@ def schema_render(
         raise typer.BadParameter(f"unknown format {fmt!r}; choose xml, features or json", param_hint="--format")
 
 
+@schema_app.command("diff")
+@friendly
+def schema_diff(
+    old: Annotated[Path, typer.Argument(help="The schema as it was (e.g. from `git show HEAD~1:schemas/x.yaml`).")],
+    new: Annotated[Path, typer.Argument(help="The schema as it is now.")],
+    project: ProjectOpt = None,
+) -> None:
+    """Show what going from OLD to NEW does: each change, and the regions and tasks it touches in the local copy.
+
+    Example: git show HEAD~1:schemas/news-stance.yaml > old.yaml; annot schema diff old.yaml schemas/news-stance.yaml
+    """
+    from annot import migrate, sync
+    from annot.schema import load_schema
+
+    cfg = config()
+    proj = cfg.project(project)
+    result = migrate.diff(load_schema(old), load_schema(new), sync.cache_path(cfg, proj))
+    out.print(f"{result.new.name}: version {result.old.version} -> {result.new.version}")
+    table = Table("version", "change", "regions", "tasks")
+    for row in result.rows():
+        table.add_row(*row)
+    out.print(table)
+    if result.counted:
+        out.print(f"counted on the local copy of project {proj.name} (as of the last pull)")
+    else:
+        out.print(f"no local copy of project {proj.name} to count on: run `annot pull` first")
+
+
+@schema_app.command("migrate")
+@friendly
+def schema_migrate(
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Rewrite the annotations on the server (default: dry run).")
+    ] = False,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Annotations per batch.")] = 50,
+    project: ProjectOpt = None,
+) -> None:
+    """Rewrite the stored annotations on the server as the schema's changes say, then send the new config.
+
+    A dry run by default: it says what would change and sends nothing.
+
+    With --apply, a run killed halfway is finished by running it again.
+
+    Example: annot schema migrate && annot schema migrate --apply
+    """
+    from annot import migrate, sync
+    from annot.schema import load_schema
+
+    cfg = config()
+    proj = cfg.project(project)
+    schema = load_schema(proj.schema)
+    server = sync.connect(cfg)
+    with sync.project_lock(cfg, proj):
+        if not apply:
+            todo = migrate.plan(cfg, proj, schema, server)
+            table = Table("version", "change", "regions", "tasks")
+            for change, touched in todo.changes:
+                table.add_row(str(change.version), change.describe(), str(touched.regions), str(len(touched.tasks)))
+            out.print(table)
+            out.print(
+                f"dry run: {len(todo.annotations)} annotations in {todo.tasks} tasks of project {proj.name} "
+                f"would be rewritten to schema {schema.name} version {schema.version}; nothing was sent. "
+                "Run `annot schema migrate --apply` to do it"
+            )
+            return
+        with progress_bar() as progress:
+            done = migrate.apply(cfg, proj, schema, server, batch=batch_size, progress=progress)
+    out.print(
+        f"rewrote {done.rewritten} annotations in {done.tasks} tasks of project {proj.name}; its config is "
+        f"schema {schema.name} version {schema.version}" + ("" if done.config_updated else " (unchanged)")
+    )
+
+
 # -- the round trip -----------------------------------------------------------------------------
 
 
@@ -550,14 +623,16 @@ def sync_cmd(
 @app.command()
 @friendly
 def status() -> None:
-    """Per project: articles, tasks, annotated, skipped, valid, rejected, last sync.
+    """Per project: articles, tasks, annotated, skipped, valid, rejected, overlap (from annot.toml), last sync.
 
     Example: annot status
     """
     from annot import sync
 
     cfg = config()
-    table = Table("project", "articles pushed", "tasks", "annotated", "skipped", "valid", "rejected", "last sync")
+    table = Table(
+        "project", "articles pushed", "tasks", "annotated", "skipped", "valid", "rejected", "overlap", "last sync"
+    )
     for proj in cfg.projects:
         state = sync.load_state(cfg, proj)
         c = state.last_counts
@@ -569,6 +644,7 @@ def status() -> None:
             str(c.get("skipped", "-")),
             str(c.get("valid", "-")),
             str(c.get("rejected", "-")),
+            proj.overlap.describe() if proj.overlap else "-",  # annotators per task, on what share
             state.last_sync or "never",
         )
     out.print(table)

@@ -23,12 +23,56 @@ DEFAULT_URL = "http://127.0.0.1:8080"
 
 
 @dataclass(frozen=True)
+class Overlap:
+    """How many annotators label a task, on what share of the tasks (`[project.overlap]`)."""
+
+    annotators: int = 1
+    share: float = 1.0
+    first: bool = True  # serve the overlapping tasks first, so agreement can be measured early
+
+    @property
+    def percent(self) -> int:
+        """The share as Label Studio takes it: a whole percentage."""
+        return round(self.share * 100)
+
+    def label_studio_settings(self) -> dict[str, Any]:
+        return {
+            "maximum_annotations": self.annotators,
+            "overlap_cohort_percentage": self.percent,
+            "show_overlap_first": self.first,
+        }
+
+    def describe(self) -> str:
+        return "1 per task" if self.annotators == 1 else f"{self.annotators} on {self.percent}%"
+
+
+def _overlap(raw: Any, where: str) -> Overlap | None:
+    """`[project.overlap]` checked: Label Studio itself accepts a share of -5 % or 101 % without a word."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: overlap is a table, e.g. [project.overlap] annotators = 2, share = 0.2")
+    unknown = set(raw) - {"annotators", "share", "first"}
+    if unknown:
+        raise ConfigError(f"{where}: overlap has no setting {sorted(unknown)[0]!r} (annotators, share, first)")
+    annotators, share, first = raw.get("annotators", 2), raw.get("share", 1.0), raw.get("first", True)
+    if isinstance(annotators, bool) or not isinstance(annotators, int) or annotators < 1:
+        raise ConfigError(f"{where}: overlap.annotators must be a whole number of at least 1, not {annotators!r}")
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise ConfigError(f"{where}: overlap.share must be a number from 0 to 1 (the share of tasks), not {share!r}")
+    if not isinstance(first, bool):
+        raise ConfigError(f"{where}: overlap.first must be true or false, not {first!r}")
+    return Overlap(annotators=annotators, share=float(share), first=first)
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     name: str
     schema: Path
     sources: list[Path]
     export: Path
     hub_repo: str | None = None
+    overlap: Overlap | None = None  # None: the Label Studio project's own settings are left alone
 
 
 @dataclass(frozen=True)
@@ -101,6 +145,7 @@ def load_config(root: Path | None = None) -> Config:
                 sources=[root / s for s in p.get("sources", ["seeds/"])],
                 export=root / p.get("export", f"exports/{name}"),
                 hub_repo=p.get("hub_repo"),
+                overlap=_overlap(p.get("overlap"), f"{where} ({name})"),
             )
         )
     if not raw.get("project"):

@@ -151,6 +151,10 @@ def _annotation(item: dict[str, Any], task_id: Any, schema: Schema, prediction: 
     if not isinstance(results, list):
         ann.unreadable.append((None, f"'result' is a {type(results).__name__}, not a list"))
         return ann
+    if schema.changes:  # made under an earlier version: read as the change log says (annot.migrate)
+        from annot.migrate import migrate_results
+
+        results = migrate_results(results, schema)
     span_control = schema.span_control
     regions: dict[str, Region] = {}
     # per-region values whose span may come later in the list: joined after the loop

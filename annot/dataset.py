@@ -809,6 +809,9 @@ def _labels_section(schema: Schema) -> str:
                 lines.append(f"    - `{c.value}`" + (f": {c.description}" if c.description else ""))
     for rel_name, rel in schema.relations.items():
         lines.append(f"- relation **{rel_name}** ({rel.between[0]} – {rel.between[1]}): {rel.description or ''}")
+    if schema.changes:  # annotations made under earlier versions are published as these changes say
+        lines.append("\nChanges from earlier versions (annotations made before them are published migrated):\n")
+        lines += [f"- version {change.version}: {change.describe()}" for change in schema.changes]
     return "\n".join(lines) + "\n"
 
 

@@ -16,7 +16,7 @@ import json
 import os
 import ssl
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +34,8 @@ TRANSIENT_STATUS = frozenset({502, 503, 504})
 EXPORT_CHUNK = 1 << 16
 LIST_PAGE = 5000  # ids and times only: small rows, so big pages
 EXPORT_IDS_PER_REQUEST = 400  # task ids in one export URL (ids[]=...), well under URL length limits
+# the project settings that decide how many annotators see a task (README: Label Studio facts)
+OVERLAP_SETTINGS = ("maximum_annotations", "overlap_cohort_percentage", "show_overlap_first")
 
 
 @functools.cache
@@ -69,6 +71,7 @@ class Project:
     task_number: int
     label_config: str
     description: str
+    settings: dict[str, Any] = field(default_factory=dict)  # overlap: maximum_annotations and the rest
 
 
 class Server:
@@ -177,11 +180,24 @@ class Server:
             task_number=p.get("task_number") or 0,
             label_config=p.get("label_config") or "",
             description=p.get("description") or "",
+            settings={k: p[k] for k in OVERLAP_SETTINGS if k in p},
         )
 
-    def ensure_project(self, title: str, label_config: str, description: str, instructions: str) -> Project:
-        """Find the project by title or create it; update its config when the schema changed."""
+    def ensure_project(
+        self,
+        title: str,
+        label_config: str,
+        description: str,
+        instructions: str,
+        *,
+        settings: dict[str, Any] | None = None,
+        before_config_change: Callable[[Project], None] | None = None,
+    ) -> Project:
+        """Find the project by title or create it; update its config when the schema changed,
+        and its `settings` (overlap) when they differ. `before_config_change` sees the project
+        as it is before a new config is sent, and may stop it by raising."""
         project = self.find_project(title)
+        settings = settings or {}
         fields = {
             "label_config": label_config,
             "description": description,
@@ -189,9 +205,15 @@ class Server:
             "show_instruction": True,
         }
         if project is None:
-            return self._project(self._raw("POST", "/api/projects", json={"title": title, **fields}).json())
+            body = {"title": title, **fields, **settings}
+            return self._project(self._raw("POST", "/api/projects", json=body).json())
+        changed = {k: v for k, v in settings.items() if project.settings.get(k) != v}
         if project.label_config.strip() != label_config.strip() or project.description != description:
-            return self._project(self._raw("PATCH", f"/api/projects/{project.id}", json=fields).json())
+            if before_config_change is not None:
+                before_config_change(project)
+            changed.update(fields)
+        if changed:
+            return self._project(self._raw("PATCH", f"/api/projects/{project.id}", json=changed).json())
         return project
 
     # -- tasks -------------------------------------------------------------------------
@@ -294,6 +316,9 @@ class Server:
         if completed_by is not None:
             body["completed_by"] = completed_by
         return self._raw("POST", f"/api/tasks/{task_id}/annotations", json=body).json()
+
+    def get_annotation(self, annotation_id: int) -> dict[str, Any]:
+        return self._raw("GET", f"/api/annotations/{annotation_id}").json()
 
     def update_annotation(self, annotation_id: int, **fields: Any) -> dict[str, Any]:
         return self._raw("PATCH", f"/api/annotations/{annotation_id}", json=fields).json()

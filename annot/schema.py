@@ -129,6 +129,99 @@ class Unit(_Strict):
     context: Literal["sentence", "paragraph"] = "sentence"
 
 
+class Change(_Strict):
+    """One entry of a schema's change log: what became of a span label or choice value at `version`.
+
+    Without `attribute` it names span labels; with it, the choices of that attribute. Exactly one of
+    `rename` (with `to`), `merge` (with `into`), `split` (with `into`, a list, and `becomes`: what the
+    existing regions take) or `remove` (with `becomes`: another value, or none: a removed label's
+    regions are deleted with their attributes and relations, a removed choice is unset).
+    """
+
+    version: int = Field(ge=2)
+    attribute: str | None = None
+    rename: str | None = None
+    merge: list[str] | None = None
+    split: str | None = None
+    remove: str | None = None
+    to: str | None = None
+    into: str | list[str] | None = None
+    becomes: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Change:
+        kinds = [k for k in ("rename", "merge", "split", "remove") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a change is exactly one of rename, merge, split or remove")
+        if self.rename is not None and (self.to is None or self.into is not None or self.becomes is not None):
+            raise ValueError(f"rename {self.rename}: give the new name as `to`")
+        if self.merge is not None and (not isinstance(self.into, str) or len(self.merge) < 2):
+            raise ValueError("merge: list two or more values and the one they become as `into`")
+        if self.split is not None and (
+            not isinstance(self.into, list) or len(self.into) < 2 or self.becomes not in self.into
+        ):
+            raise ValueError(
+                f"split {self.split}: list the new values as `into` and name in `becomes` which of them "
+                "the existing regions take"
+            )
+        if self.remove is not None and (self.to is not None or self.into is not None):
+            raise ValueError(f"remove {self.remove}: say what its regions become with `becomes` (or leave it out)")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ("rename", "merge", "split", "remove") if getattr(self, k) is not None)
+
+    @property
+    def what(self) -> str:
+        return f"choice {self.attribute}" if self.attribute else "label"
+
+    def sources(self) -> list[str]:
+        """The values this change takes out of use (or, for a split or a merge into one of them, re-reads)."""
+        if self.merge is not None:
+            return list(self.merge)
+        return [v for v in (self.rename, self.split, self.remove) if v is not None]
+
+    def targets(self) -> list[str]:
+        """The values this change brings in or keeps."""
+        if self.rename is not None:
+            return [self.to] if self.to else []
+        if isinstance(self.into, list):
+            return list(self.into)
+        if isinstance(self.into, str):
+            return [self.into]
+        return [self.becomes] if self.becomes else []
+
+    def mapping(self) -> dict[str, str | None]:
+        """Old value -> what it becomes (None: deleted or unset)."""
+        if self.rename is not None:
+            return {self.rename: self.to}
+        if self.merge is not None:
+            return {v: self.into for v in self.merge if v != self.into}  # type: ignore[misc]
+        if self.split is not None:
+            return {} if self.split == self.becomes else {self.split: self.becomes}
+        return {self.remove: self.becomes}  # type: ignore[dict-item]
+
+    def describe(self) -> str:
+        """One line for tables and the dataset card, e.g. `rename label Cue to Verb`."""
+        q = lambda v: f"`{v}`"  # noqa: E731
+        if self.rename is not None:
+            text = f"rename {self.what} {q(self.rename)} to {q(self.to)}"
+        elif self.merge is not None:
+            text = f"merge {self.what} {', '.join(map(q, self.merge))} into {q(self.into)}"
+        elif self.split is not None:
+            into = ", ".join(map(q, self.into or []))
+            text = f"split {self.what} {q(self.split)} into {into} (existing regions become {q(self.becomes)})"
+        else:
+            if self.becomes:
+                fate = f"its regions become {q(self.becomes)}"
+            else:
+                fate = "its regions are deleted" if not self.attribute else "the value is unset"
+            text = f"remove {self.what} {q(self.remove)} ({fate})"
+        return text + (f": {self.note}" if self.note else "")
+
+
 class Schema(_Strict):
     """A schema file, validated. Build with `load_schema`."""
 
@@ -148,6 +241,7 @@ class Schema(_Strict):
     relations: dict[str, RelationType] = {}
     attribution: Attribution | None = None
     unit: Unit | None = None
+    changes: list[Change] = []  # the change log from earlier versions, oldest first
     path: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
@@ -190,7 +284,80 @@ class Schema(_Strict):
                 raise ValueError(f"attribution.name_attribute: {a.speaker} has no attribute {a.name_attribute!r}")
         if self.unit and self.unit.label not in labels:
             raise ValueError(f"unit.label: {self.unit.label!r} is not a span label")
+        self._check_changes()
         return self
+
+    # -- versions and the change log -------------------------------------------------
+
+    def controls(self) -> dict[str, set[str]]:
+        """Control name -> the values it offers now: the span labels, and each choice attribute's choices."""
+        found = {self.span_control: set(self.spans)}
+        for span in self.spans.values():
+            for name, attr in span.attributes.items():
+                if attr.type != "text":
+                    found[name] = set(attr.offered)
+        return found
+
+    def control_of(self, change: Change) -> str:
+        return change.attribute or self.span_control
+
+    def _check_changes(self) -> None:
+        """Walk the change log back from this version; a ValueError names the first change that does
+        not fit: its version is out of order, it names a value this version does not have, or it
+        brings back a value taken out of use (old annotations would take it)."""
+        values = {control: set(v) for control, v in self.controls().items()}
+        current = {control: set(v) for control, v in values.items()}
+        last = 0
+        for i, change in enumerate(self.changes):
+            where = f"changes[{i}]"
+            if change.version > self.version:
+                raise ValueError(f"{where}: version {change.version} is newer than the schema's version {self.version}")
+            if change.version < last:
+                raise ValueError(
+                    f"{where}: version {change.version} comes after version {last}; list changes oldest first"
+                )
+            last = change.version
+            if change.attribute is not None and change.attribute not in current:
+                raise ValueError(f"{where}: the schema has no choice attribute {change.attribute!r}")
+            control = self.control_of(change)
+            for source in change.sources():
+                if source in current[control] and source not in change.targets():
+                    raise ValueError(
+                        f"{where}: {change.kind} {change.what} {source!r}, but the schema still has it; "
+                        "a value taken out of use cannot come back (old annotations would take it)"
+                    )
+        for i, change in enumerate(reversed(self.changes)):
+            where = f"changes[{len(self.changes) - 1 - i}]"
+            have = values[self.control_of(change)]
+            thing = change.what
+            for target in change.targets():
+                if target not in have:
+                    raise ValueError(
+                        f"{where}: {change.describe()}, but version {change.version} has no {thing} {target!r}"
+                    )
+            for source in change.sources():
+                if source in have and source not in change.targets():
+                    raise ValueError(f"{where}: {change.describe()}, but version {change.version} still has {source!r}")
+            # a merge into a value that existed before lists it among the merged ones
+            if change.rename is not None or (change.merge is not None and change.into not in change.sources()):
+                have.difference_update(change.targets())
+            elif change.split is not None:
+                have.difference_update(set(change.targets()) - {change.split})
+            have.update(change.sources())
+
+    @cached_property
+    def migrations(self) -> dict[str, dict[str, str | None]]:
+        """Control name -> {old value: its value now (None: removed)}, the change log composed."""
+        composed: dict[str, dict[str, str | None]] = {}
+        for change in self.changes:
+            mapping = composed.setdefault(self.control_of(change), {})
+            step = change.mapping()
+            for old, new in mapping.items():
+                if new in step:
+                    mapping[old] = step[new]
+            for old, new in step.items():
+                mapping.setdefault(old, new)
+        return {control: m for control, m in composed.items() if m}
 
     # -- lookups used by convert, validate and dataset -------------------------
 

@@ -115,12 +115,17 @@ class PushResult:
     problems: list[Any]
 
 
-def ensure_project(server: Server, project: ProjectConfig, schema: Schema) -> Project:
+def ensure_project(
+    server: Server, project: ProjectConfig, schema: Schema, guard: Callable[[Project], None] | None = None
+) -> Project:
+    """The project, made or updated to the schema and the overlap settings; `guard` may stop a config change."""
     return server.ensure_project(
         project.name,
         label_config(schema),
         description=f"annot schema {schema.name} version {schema.version}",
         instructions=guidelines_html(schema),
+        settings=project.overlap.label_studio_settings() if project.overlap else None,
+        before_config_change=guard,
     )
 
 
@@ -215,9 +220,11 @@ def push(
     Reading and cleaning the next batch overlaps with the import of the current one
     (the server works in its own process), so a push costs little more than the imports.
     """
+    from annot.migrate import guard_push
+
     schema = load_schema(project.schema)
     server = server or connect(config)
-    remote = ensure_project(server, project, schema)
+    remote = ensure_project(server, project, schema, guard_push(config, project, schema, server))
     state = load_state(config, project)
     known = known_articles(server, remote, state)
     if (state.project_id, state.task_count) != (remote.id, remote.task_number) or state.pushed != known:

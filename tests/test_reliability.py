@@ -369,6 +369,9 @@ def _every_command(export: Path, port: int) -> list[tuple[str, ...]]:
         ("studio", "down"),
         ("ingest", "seeds"),
         ("schema", "render"),
+        ("schema", "diff", "schemas/news-stance.yaml", "schemas/news-stance.yaml"),
+        ("schema", "migrate"),
+        ("schema", "migrate", "--apply"),
         ("push",),
         ("pull",),
         ("validate",),
@@ -414,7 +417,7 @@ def test_every_command_keeps_the_token_secret(workspace: Workspace, live_studio:
             text = run.stdout + run.stderr
             assert SENTINEL not in text, (args, url)
             assert "Traceback" not in text, (args, url, text)
-            if args[0] in ("push", "pull", "sync") or args[-1] == "--push-review":
+            if args[0] in ("push", "pull", "sync") or args[-1] == "--push-review" or args[:2] == ("schema", "migrate"):
                 line = one_clear_line(run)
                 bad_token = url == live_studio.url
                 assert ("refused the API key" if bad_token else "cannot reach") in line, (args, line)
