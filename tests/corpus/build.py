@@ -431,6 +431,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (root / "articles").is_dir() or not (root / "gold").is_dir():
         print(f"build.py: {args.root} has no articles/ and gold/ folders; give a corpus folder", file=sys.stderr)
         return 2
+    if args.staged and not root.is_relative_to(ROOT):
+        print(f"build.py: --staged reads git's index, so --root must be inside {ROOT}", file=sys.stderr)
+        return 2
     if args.staged:
         with tempfile.TemporaryDirectory() as tmp:
             entries, reports = load(args.prefixes, *_staged_copy(Path(tmp), root))
@@ -462,7 +465,8 @@ def main(argv: list[str] | None = None) -> int:
     for split, path in outputs(root).items():
         task_list = tasks(entries, split)
         path.write_text(render(task_list), encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}: {len(task_list)} articles")
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        print(f"wrote {shown}: {len(task_list)} articles")
     return 0
 
 
