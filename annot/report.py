@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import statistics
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -440,6 +441,31 @@ def _agreement(r: AgreementReport) -> str:
     )
 
 
+Cell = tuple[str | None, Any, str]  # (key, the figure as JSON has it, the text shown)
+
+
+def _figures_table(cls: str, head: Sequence[str], rows: Iterable[tuple[str, list[Cell]]]) -> str:
+    """A table whose rows and cells also carry their key and exact figure (`data-row`, `data-key`,
+    `data-value` as JSON), so a reader or a test can take the figures back from the page."""
+    out = [f'<table class="{cls}"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    for row_key, cells in rows:
+        tds = []
+        for key, value, text in cells:
+            figure = "" if key is None else f' data-key="{_e(key)}" data-value="{_e(json.dumps(value))}"'
+            tds.append(f"<td{figure}>{_e(text)}</td>")
+        out.append(f'<tr data-row="{_e(row_key)}">' + "".join(tds) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _score(key: str, value: float | None) -> Cell:
+    return key, value, _num(value)
+
+
+def _count(key: str, value: int | None) -> Cell:
+    return key, value, NOT_DEFINED if value is None else str(value)
+
+
 def _pairs(r: AgreementReport) -> str:
     if not r.pairs:
         return "<p>No two annotators share a task yet.</p>"
@@ -448,11 +474,14 @@ def _pairs(r: AgreementReport) -> str:
     head += [f"{n} {m}" for n in names for m in ("κ", "observed", "items")]
     rows = []
     for p in r.pairs:
-        row = [*p.annotators, str(p.tasks), _num(p.exact_f1), _num(p.overlap_f1), _num(p.attribution)]
+        cells: list[Cell] = [(None, None, p.annotators[0]), (None, None, p.annotators[1]), _count("tasks", p.tasks)]
+        cells += [_score("exact_f1", p.exact_f1), _score("overlap_f1", p.overlap_f1)]
+        cells.append(_score("attribution", p.attribution))
         for a in p.attributes:
-            row += [_num(a.kappa), _num(a.observed), str(a.items)]
-        rows.append(row)
-    parts = [f'<div class="wide">{_table(head, rows, cls="pairs")}</div>']
+            cells += [_score(f"{a.attribute}.kappa", a.kappa), _score(f"{a.attribute}.observed", a.observed)]
+            cells.append(_count(f"{a.attribute}.items", a.items))
+        rows.append(("|".join(p.annotators), cells))
+    parts = [f'<div class="wide">{_figures_table("pairs", head, rows)}</div>']
     parts.append("<p>Confusion matrices: rows are the first annotator's values, columns the second's.</p>")
     for p in r.pairs:
         matrices = [
@@ -464,29 +493,31 @@ def _pairs(r: AgreementReport) -> str:
             summary = f"{p.annotators[0]} (rows) and {p.annotators[1]} (columns): {p.tasks} tasks"
             opened = " open" if len(r.pairs) <= PAIRS_OPENED else ""
             parts.append(
-                f'<details{opened}><summary>{_e(summary)}</summary><div class="matrices">{"".join(matrices)}</div>'
-                "</details>"
+                f'<details{opened} data-pair="{_e("|".join(p.annotators))}"><summary>{_e(summary)}</summary>'
+                f'<div class="matrices">{"".join(matrices)}</div></details>'
             )
     return "".join(parts)
 
 
 def _consensus(r: AgreementReport) -> str:
-    scores = [s for s in r.annotator_scores if s.compared_tasks]
-    if not scores:
-        return "<p>No task has two or more annotators yet, so there is no adjudicated result to compare with.</p>"
-    names = list(scores[0].accuracy)
+    if not r.annotator_scores:
+        return "<p>No annotation yet.</p>"
+    names = [a.attribute for a in r.attributes]
     head = ["annotator", "usable annotations", "tasks compared", "regions", "consensus regions", "span F1"]
     head += [f"{n} accuracy" for n in names]
     rows = []
-    for s in scores:
-        row = [s.annotator, str(s.annotations), str(s.compared_tasks), str(s.regions), str(s.consensus_regions)]
-        rows.append([*row, _num(s.f1), *(_num(s.accuracy[n]) for n in names)])
+    for s in r.annotator_scores:
+        cells: list[Cell] = [(None, None, s.annotator), _count("annotations", s.annotations)]
+        cells += [_count("compared_tasks", s.compared_tasks), _count("regions", s.regions)]
+        cells += [_count("consensus_regions", s.consensus_regions), _score("f1", s.f1)]
+        cells += [_score(f"accuracy.{n}", s.accuracy.get(n)) for n in names]
+        rows.append((s.annotator, cells))
     intro = (
         "<p>On the tasks with two or more annotators, each annotator's regions matched to the adjudicated "
         f"ones (overlap ≥ {r.overlap_threshold:g}); accuracy: matched units where they gave the adjudicated "
         "value. A ground-truth annotation, where there is one, is the adjudicated result.</p>"
     )
-    return intro + _table(head, rows, cls="consensus")
+    return intro + _figures_table("consensus", head, rows)
 
 
 def _distributions(c: Campaign) -> str:
