@@ -395,30 +395,14 @@ def report(
 
     cfg = config()
     proj = cfg.project(project)
-    schema = load_schema(proj.schema)
     if local and export is None:
-        tasks, checked = sync.load_local(cfg, proj, schema)
+        tasks, checked = sync.load_local(cfg, proj, load_schema(proj.schema))
     else:
         tasks, checked, proj, cfg = _load_tasks(export, project)
-    state = sync.load_state(cfg, proj)
+    invalid = checked.invalid_annotations().keys()
     with progress_bar() as progress:
-        campaign = rp.collect(
-            tasks,
-            schema,
-            project=proj.name,
-            invalid=checked.invalid_annotations().keys(),
-            progress=progress,
-            total=checked.tasks,
-        )
-    if export is None:
-        campaign.source, campaign.project_id = (
-            f"{cfg.url} (local copy of {state.last_sync or 'the last pull'})",
-            state.pulled_from,
-        )
-        campaign.project_tasks = state.task_count if state.project_id == state.pulled_from else None
-    else:
-        campaign.source, campaign.project_id = str(export), rp.export_project_id(export)
-    campaign.url = cfg.url
+        campaign = rp.collect(tasks, load_schema(proj.schema), invalid=invalid, progress=progress, total=checked.tasks)
+    rp.locate(campaign, cfg, proj, export)
     target = out_file or cfg.root / "reports" / f"{proj.name}.html"
     rp.write(campaign, target, png)
     out.print(f"report written to {shown(target)}" + (f"; chart {shown(png)}" if png else ""))

@@ -27,6 +27,8 @@ from annot.schema import Schema
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from annot.config import Config, ProjectConfig
+
 # Label Studio 1.23 opens a task on its labeling screen from the project's data manager with `?task=`.
 TASK_LINK = "{url}/projects/{project_id}/data?task={task_id}"
 # Disputed items listed on the page; the rest are counted (all of them are in `annot agreement --json`).
@@ -107,7 +109,7 @@ def collect(
     tasks: Iterable[Task],
     schema: Schema,
     *,
-    project: str,
+    project: str = "",
     invalid: Collection[Any] = (),
     overlap: float = OVERLAP_THRESHOLD,
     progress: Progress = _no_progress,
@@ -602,6 +604,22 @@ def _write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(path)
+
+
+def locate(campaign: Campaign, config: Config, project: ProjectConfig, export: Path | None = None) -> None:
+    """Name the campaign's project and source, and the Label Studio project its task links open: the one
+    the local copy was pulled from, or the one an export file's tasks name, on the configured server."""
+    from annot.sync import load_state
+
+    campaign.project, campaign.url = project.name, config.url
+    if export is not None:
+        campaign.source, campaign.project_id = str(export), export_project_id(export)
+        return
+    state = load_state(config, project)
+    campaign.project_id = state.pulled_from
+    campaign.source = f"Label Studio project {state.pulled_from} on {config.url}, as last pulled"
+    if state.project_id == state.pulled_from:  # the task count a push last saw in that project
+        campaign.project_tasks = state.task_count
 
 
 def export_project_id(path: Path) -> int | None:
