@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from itertools import combinations
@@ -332,6 +332,7 @@ def measure(
     *,
     invalid: Collection[Any] = (),
     by_annotator: bool = False,
+    consensus: Callable[[Task], Adjudicated] | None = None,
 ) -> AgreementReport:
     """Agreement between annotators over tasks annotated by two or more of them.
 
@@ -358,7 +359,8 @@ def measure(
       F1 and attribution agreement, and per choice attribute kappa, observed agreement
       and the confusion matrix of their values.
     - With `by_annotator`, each annotator against `adjudicate`'s result of the same
-      tasks (`annotator_scores`, see `AnnotatorScore`); it adjudicates every compared task.
+      tasks (`annotator_scores`, see `AnnotatorScore`); it adjudicates every compared task,
+      or takes `consensus(task)` from a caller that already did (with the same `invalid` and `overlap`).
     """
     report = AgreementReport(overlap_threshold=overlap)
     span_sums = {label: [0, 0, 0, 0, 0] for label in schema.spans}  # exact m, overlap m, regions, pair sizes, pairs
@@ -394,7 +396,8 @@ def measure(
         for r in named:
             work[r]["tasks"] += 1
         if by_annotator:
-            _against_consensus(schema, named, adjudicate(task, schema, invalid, overlap), overlap, work, hits)
+            settled_as = consensus(task) if consensus else adjudicate(task, schema, invalid, overlap)
+            _against_consensus(schema, named, settled_as, overlap, work, hits)
 
         units: dict[str, list[dict[str, Region]]] = {}
         for label, sums in span_sums.items():

@@ -396,6 +396,8 @@ def report(
     cfg = config()
     proj = cfg.project(project)
     if local and export is None:
+        if not sync.cache_path(cfg, proj).exists():
+            raise AnnotError(f"no local copy of project {proj.name!r} yet; run `annot pull` first, or drop --local")
         tasks, checked = sync.load_local(cfg, proj, load_schema(proj.schema))
     else:
         tasks, checked, proj, cfg = _load_tasks(export, project)

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annot.agreement import OVERLAP_THRESHOLD, AgreementReport, adjudicate, measure
+from annot.agreement import OVERLAP_THRESHOLD, Adjudicated, AgreementReport, adjudicate, measure
 from annot.dataset import SPLITS, split_of
 from annot.records import Task
 from annot.schema import Schema
@@ -123,41 +123,57 @@ def collect(
     out of agreement and adjudication as the published dataset leaves them out.
     """
     bad = {str(i) for i in invalid}
-    unit = schema.unit.label if schema.unit else None
-    choice_names = []
-    if unit:
-        choice_names = [n for n, a in schema.spans[unit].attributes.items() if a.type in ("choice", "multichoice")]
-    labels: dict[str, Counter[str]] = {s: Counter() for s in SPLITS}
-    choices: dict[str, dict[str, Counter[str]]] = {n: {s: Counter() for s in SPLITS} for n in choice_names}
-    seen = Campaign(project=project, schema=schema, agreement=AgreementReport(overlap), labels=labels, choices=choices)
+    choice_names = _unit_choices(schema)
+    seen = Campaign(project=project, schema=schema, agreement=AgreementReport(overlap))
+    seen.labels = {s: Counter() for s in SPLITS}
+    seen.choices = {n: {s: Counter() for s in SPLITS} for n in choice_names}
+    current: dict[int, Adjudicated] = {}  # the task `measure` is on (by object id): its adjudication, made once
 
     def tap(tasks: Iterable[Task]) -> Iterator[Task]:
         """Pass each task on to `measure`, noting what else the page needs on the way."""
         for task in tasks:
             _note(seen, task, bad)
-            if task.article_id is not None:
-                consensus = adjudicate(task, schema, bad, overlap)
-                if consensus.method != "none":
-                    split = split_of(task.article_id)
-                    seen.articles[split] += 1
-                    for region in consensus.regions:
-                        labels[split][region.label] += 1
-                        if region.label != unit:
-                            continue
-                        for name in choice_names:
-                            value = region.attributes.get(name)
-                            if value not in (None, "", []):
-                                choices[name][split][_shown_value(value)] += 1
+            consensus = adjudicate(task, schema, bad, overlap)
+            current.clear()
+            current[id(task)] = consensus
+            _tally(seen, task, consensus)
             if seen.tasks % 500 == 0:
                 progress("report", seen.tasks, total)
             yield task
 
-    seen.agreement = measure(tap(tasks), schema, overlap, invalid=bad, by_annotator=True)
+    seen.agreement = measure(
+        tap(tasks), schema, overlap, invalid=bad, by_annotator=True, consensus=lambda task: current[id(task)]
+    )
     seen.done.sort()
     for w in seen.work.values():
         w.made.sort()
     progress("report", seen.tasks, total)
     return seen
+
+
+def _unit_choices(schema: Schema) -> list[str]:
+    """The choice attributes of the unit label (stance, target, quote type)."""
+    if not schema.unit:
+        return []
+    attributes = schema.spans[schema.unit.label].attributes
+    return [n for n, a in attributes.items() if a.type in ("choice", "multichoice")]
+
+
+def _tally(seen: Campaign, task: Task, consensus: Adjudicated) -> None:
+    """Count the task's adjudicated labels and unit choices in its split (as the dataset splits it)."""
+    if task.article_id is None or consensus.method == "none":
+        return
+    split = split_of(task.article_id)
+    unit = seen.schema.unit.label if seen.schema.unit else None
+    seen.articles[split] += 1
+    for region in consensus.regions:
+        seen.labels[split][region.label] += 1
+        if region.label != unit:
+            continue
+        for name, by_split in seen.choices.items():
+            value = region.attributes.get(name)
+            if value not in (None, "", []):
+                by_split[split][_shown_value(value)] += 1
 
 
 def _note(seen: Campaign, task: Task, bad: set[str]) -> None:

@@ -222,6 +222,8 @@ def test_report_without_any_comparison_still_renders(schema: Schema) -> None:
     page = rp.render(found)
     assert "No task has two or more annotators yet" in page and "No disputed item." in page
     assert found.annotated == 1 and found.work["ann"].submitted == 1
+    nothing = rp.render(rp.collect([], schema, project="p"))
+    assert "No annotation yet." in nothing and "Nothing adjudicated yet." in nothing
 
 
 def test_bad_input_is_one_line(offline: Workspace) -> None:
@@ -231,6 +233,8 @@ def test_bad_input_is_one_line(offline: Workspace) -> None:
     assert not (offline.root / "r.html").exists()
     missing = annot("report", "missing.json")
     assert missing.returncode == 1 and "missing.json" in missing.stderr and "Traceback" not in missing.stderr
+    never_pulled = annot("report", "--local")
+    assert never_pulled.returncode == 1 and "run `annot pull` first" in never_pulled.stderr
     helped = annot("report", "--help")
     assert helped.returncode == 0 and "Example: annot report" in helped.stdout
 
