@@ -315,6 +315,7 @@ def distribution_chart(campaign: Campaign) -> Figure:
     panels = [("labels", campaign.labels), *campaign.choices.items()]
     fig = _figure(2.8 * ((len(panels) + 1) // 2))
     axes = fig.subplots((len(panels) + 1) // 2, 2, squeeze=False).flatten()
+    color = {split: f"C{k}" for k, split in enumerate(SPLITS)}  # one colour per split in every panel
     for ax, (title, by_split) in zip(axes, panels, strict=False):
         values = sorted({v for counts in by_split.values() for v in counts})
         splits = [s for s in SPLITS if sum(by_split[s].values())]
@@ -322,14 +323,17 @@ def distribution_chart(campaign: Campaign) -> Figure:
         for k, split in enumerate(splits):
             total = sum(by_split[split].values())
             shares = [by_split[split][v] / total for v in values]
-            ax.bar([i + (k - (len(splits) - 1) / 2) * width for i in range(len(values))], shares, width, label=split)
+            xs = [i + (k - (len(splits) - 1) / 2) * width for i in range(len(values))]
+            ax.bar(xs, shares, width, color=color[split], label=split)
         ax.set_xticks(range(len(values)), values, fontsize="small")
         ax.set_title(title)
         ax.set_ylabel("share of the split")
-        if splits:
-            ax.legend(fontsize="x-small")
     for ax in axes[len(panels) :]:
         ax.set_visible(False)
+    shown = {label: handle for ax in axes for handle, label in zip(*ax.get_legend_handles_labels(), strict=True)}
+    if shown:
+        order = [s for s in SPLITS if s in shown]
+        fig.legend([shown[s] for s in order], order, loc="outside upper center", ncols=len(order))
     return fig
 
 
@@ -522,18 +526,24 @@ def _consensus(r: AgreementReport) -> str:
         return "<p>No annotation yet.</p>"
     names = [a.attribute for a in r.attributes]
     head = ["annotator", "usable annotations", "tasks compared", "regions", "consensus regions", "span F1"]
-    head += [f"{n} accuracy" for n in names]
+    head += [f"{n} {m}" for n in names for m in ("accuracy", "units")]
     rows = []
     for s in r.annotator_scores:
         cells: list[Cell] = [(None, None, s.annotator), _count("annotations", s.annotations)]
         cells += [_count("compared_tasks", s.compared_tasks), _count("regions", s.regions)]
         cells += [_count("consensus_regions", s.consensus_regions), _score("f1", s.f1)]
-        cells += [_score(f"accuracy.{n}", s.accuracy.get(n)) for n in names]
+        for n in names:
+            cells += [
+                _score(f"accuracy.{n}", s.accuracy.get(n)),
+                _count(f"accuracy_items.{n}", s.accuracy_items.get(n)),
+            ]
         rows.append((s.annotator, cells))
     intro = (
         "<p>On the tasks with two or more annotators, each annotator's regions matched to the adjudicated "
         f"ones (overlap ≥ {r.overlap_threshold:g}); accuracy: matched units where they gave the adjudicated "
-        "value. A ground-truth annotation, where there is one, is the adjudicated result.</p>"
+        "value, over the units counted. A ground-truth annotation, where there is one, is the adjudicated "
+        "result. A tie (two annotators who disagree) has no adjudicated value and is not counted here: it is "
+        "among the disputed items below.</p>"
     )
     return intro + _figures_table("consensus", head, rows)
 

@@ -148,7 +148,8 @@ def json_annotators(agreement: dict) -> dict[str, dict[str, object]]:
     out: dict[str, dict[str, object]] = {}
     for s in agreement["annotator_scores"]:
         row = {k: s[k] for k in ("annotations", "compared_tasks", "regions", "consensus_regions", "f1")}
-        out[s["annotator"]] = row | {f"accuracy.{k}": v for k, v in s["accuracy"].items()}
+        row |= {f"accuracy.{k}": v for k, v in s["accuracy"].items()}
+        out[s["annotator"]] = row | {f"accuracy_items.{k}": v for k, v in s["accuracy_items"].items()}
     return out
 
 
