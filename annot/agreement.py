@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from itertools import combinations
@@ -64,6 +64,7 @@ class Dispute:
     region_id: str | None = None  # the consensus region (adjudicate only)
     other_region_id: str | None = None  # a disputed relation's other end (adjudicate only)
     settled: bool = False
+    text: str | None = None  # the disputed span as the first annotator (by name) who marked it has it
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,6 +102,50 @@ class AttributionScore:
 
 
 @dataclass(slots=True)
+class PairAttribute:
+    """Two annotators' values of one attribute, over the units to which both gave one."""
+
+    attribute: str
+    items: int
+    kappa: float | None  # Cohen's kappa of the two
+    observed: float | None  # agreeing units / units
+    values: list[str]  # the order of `confusion`'s rows and columns
+    confusion: list[list[int]]  # [i][j]: units the first annotator gave values[i] and the second values[j]
+
+
+@dataclass(slots=True)
+class PairScore:
+    """Two annotators compared on the tasks both annotated (span F1 over all labels, micro-averaged)."""
+
+    annotators: list[str]  # two names, sorted
+    tasks: int
+    exact_f1: float | None
+    overlap_f1: float | None
+    attribution: float | None  # claims both marked that they gave the same speakers / claims both marked
+    attributes: list[PairAttribute] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AnnotatorScore:
+    """One annotator's work, and how it compares with the adjudicated result (`measure(by_annotator=True)`).
+
+    The comparison covers the tasks with two or more annotators that include this one: their regions
+    are matched to the consensus regions (`match_regions`, overlap threshold); `accuracy` is, per
+    attribute of the unit label, matched units where they gave the consensus value / matched units
+    where both have a value.
+    """
+
+    annotator: str
+    annotations: int  # usable annotations (not skipped, not invalid) on all tasks
+    compared_tasks: int
+    regions: int | None  # their regions on the compared tasks (None: not compared with the consensus)
+    consensus_regions: int | None  # the consensus regions of those tasks
+    f1: float | None  # span F1 against the consensus, all labels
+    accuracy: dict[str, float | None] = field(default_factory=dict)
+    accuracy_items: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class AgreementReport:
     """What `measure` found; `to_json` and `rows` are what the CLI prints."""
 
@@ -115,6 +160,8 @@ class AgreementReport:
     attribution: AttributionScore | None = None
     attributes: list[AttributeScore] = field(default_factory=list)
     disputes: list[Dispute] = field(default_factory=list)
+    pairs: list[PairScore] = field(default_factory=list)
+    annotator_scores: list[AnnotatorScore] = field(default_factory=list)
 
     def disputed_task_ids(self, include_settled: bool = False) -> list[int]:
         """Tasks with a dispute, e.g. for a review view; settled ones left out unless asked."""
@@ -135,6 +182,8 @@ class AgreementReport:
             "attributes": [asdict(a) for a in self.attributes],
             "disputed_tasks": self.disputed_task_ids(include_settled=True),
             "disputed": [d.to_json() for d in self.disputes],
+            "pairs": [asdict(p) for p in self.pairs],
+            "annotator_scores": [asdict(a) for a in self.annotator_scores],
         }
 
     def rows(self) -> list[tuple[str, str, str, str]]:
@@ -282,6 +331,8 @@ def measure(
     overlap: float = OVERLAP_THRESHOLD,
     *,
     invalid: Collection[Any] = (),
+    by_annotator: bool = False,
+    consensus: Callable[[Task], Adjudicated] | None = None,
 ) -> AgreementReport:
     """Agreement between annotators over tasks annotated by two or more of them.
 
@@ -304,6 +355,12 @@ def measure(
       annotators gave two or more different values of any attribute (`ATTRIBUTE`;
       an empty value counts as not given), a claim with different speakers
       (`ATTRIBUTION`). Single-annotator tasks are counted, never disputed.
+    - Per pair of annotators (`pairs`), over the tasks both annotated: the same span
+      F1 and attribution agreement, and per choice attribute kappa, observed agreement
+      and the confusion matrix of their values.
+    - With `by_annotator`, each annotator against `adjudicate`'s result of the same
+      tasks (`annotator_scores`, see `AnnotatorScore`); it adjudicates every compared task,
+      or takes `consensus(task)` from a caller that already did (with the same `invalid` and `overlap`).
     """
     report = AgreementReport(overlap_threshold=overlap)
     span_sums = {label: [0, 0, 0, 0, 0] for label in schema.spans}  # exact m, overlap m, regions, pair sizes, pairs
@@ -315,10 +372,16 @@ def measure(
     attribution_pairs = [0, 0]  # agreeing, all
     attribution_items = 0
     annotators: set[str] = set()
+    pair_sums: dict[tuple[str, str], list[int]] = {}  # exact m, overlap m, pair sizes, tasks
+    pair_attribution: dict[tuple[str, str], list[int]] = {}  # agreeing, all
+    work: dict[str, Counter[str]] = {}  # annotator -> annotations and the figures against the consensus
+    hits: dict[str, dict[str, list[int]]] = {}  # annotator -> attribute -> [agreeing, all], against the consensus
 
     for task in tasks:
         report.tasks += 1
         named = raters(task, invalid)
+        for r in named:
+            work.setdefault(r, Counter())["annotations"] += 1
         if len(named) < 2:
             if named:
                 report.single_annotator_tasks += 1
@@ -328,15 +391,29 @@ def measure(
         report.multi_annotator_tasks += 1
         annotators.update(named)
         settled = any(a.ground_truth for a in named.values())
+        for pair in combinations(named, 2):
+            pair_sums.setdefault(pair, [0, 0, 0, 0])[3] += 1
+        for r in named:
+            work[r]["tasks"] += 1
+        if by_annotator:
+            settled_as = consensus(task) if consensus else adjudicate(task, schema, invalid, overlap)
+            _against_consensus(schema, named, settled_as, overlap, work, hits)
 
         units: dict[str, list[dict[str, Region]]] = {}
         for label, sums in span_sums.items():
             by_rater = {r: [g for g in a.regions if g.label == label] for r, a in named.items()}
             for ra, rb in combinations(named, 2):
-                sums[0] += len(match_regions(by_rater[ra], by_rater[rb], EXACT))
-                sums[1] += len(match_regions(by_rater[ra], by_rater[rb], overlap))
-                sums[3] += len(by_rater[ra]) + len(by_rater[rb])
+                exact = len(match_regions(by_rater[ra], by_rater[rb], EXACT))
+                near = len(match_regions(by_rater[ra], by_rater[rb], overlap))
+                size = len(by_rater[ra]) + len(by_rater[rb])
+                sums[0] += exact
+                sums[1] += near
+                sums[3] += size
                 sums[4] += 1
+                counts = pair_sums[(ra, rb)]
+                counts[0] += exact
+                counts[1] += near
+                counts[2] += size
             sums[2] += sum(len(v) for v in by_rater.values())
             units[label] = match_across(by_rater, overlap)
             for unit in units[label]:
@@ -377,6 +454,9 @@ def measure(
                 for ra, rb in combinations(sorted(sets), 2):
                     attribution_pairs[0] += sets[ra] == sets[rb]
                     attribution_pairs[1] += 1
+                    agreed = pair_attribution.setdefault((ra, rb), [0, 0])
+                    agreed[0] += sets[ra] == sets[rb]
+                    agreed[1] += 1
                 if len(set(sets.values())) > 1:
                     described = {
                         r: _describe(named[r], region, att.relation, att.speaker) for r, region in unit.items()
@@ -407,7 +487,85 @@ def measure(
         )
     for name in unit_attrs:
         report.attributes.append(_score(name, items[name], report.annotators))
+    for (ra, rb), (exact, near, size, shared) in sorted(pair_sums.items()):
+        agreed = pair_attribution.get((ra, rb), [0, 0])
+        scored = PairScore([ra, rb], shared, _ratio(2 * exact, size), _ratio(2 * near, size), _ratio(*agreed))
+        for name in unit_attrs:
+            both = [(u[ra], u[rb]) for u in items[name] if ra in u and rb in u]
+            scored.attributes.append(_pair_attribute(name, both))
+        report.pairs.append(scored)
+    for r in sorted(work):
+        c = work[r]
+        score = AnnotatorScore(r, c["annotations"], c["tasks"], None, None, None)
+        if by_annotator:
+            score.regions, score.consensus_regions = c["regions"], c["consensus"]
+            score.f1 = _ratio(2 * c["matched"], c["regions"] + c["consensus"])
+            for name in unit_attrs:
+                agree, total = hits.get(r, {}).get(name, [0, 0])
+                score.accuracy[name] = _ratio(agree, total)
+                score.accuracy_items[name] = total
+        report.annotator_scores.append(score)
     return report
+
+
+def _against_consensus(
+    schema: Schema,
+    named: Mapping[str, Annotation],
+    consensus: Adjudicated,
+    overlap: float,
+    work: dict[str, Counter[str]],
+    hits: dict[str, dict[str, list[int]]],
+) -> None:
+    """Add each annotator's regions, matches and attribute agreements with the task's consensus."""
+    unit_label = schema.unit.label if schema.unit else None
+    labels = list(schema.spans)
+    choices: list[str] = []
+    if unit_label:
+        choices = [n for n, a in schema.spans[unit_label].attributes.items() if a.type in ("choice", "multichoice")]
+    for r, annotation in named.items():
+        c = work[r]
+        for label in labels:
+            mine = [g for g in annotation.regions if g.label == label]
+            settled = [g for g in consensus.regions if g.label == label]
+            matched = match_regions(mine, settled, overlap)
+            c["regions"] += len(mine)
+            c["consensus"] += len(settled)
+            c["matched"] += len(matched)
+            if label != unit_label:
+                continue
+            for given, agreed in matched:
+                for name in choices:
+                    theirs, truth = _norm(given.attributes.get(name)), _norm(agreed.attributes.get(name))
+                    if theirs is None or truth is None:
+                        continue
+                    counts = hits.setdefault(r, {}).setdefault(name, [0, 0])
+                    counts[0] += theirs == truth
+                    counts[1] += 1
+
+
+def _pair_attribute(name: str, values: list[tuple[_Value, _Value]]) -> PairAttribute:
+    """Kappa, observed agreement and the confusion matrix of two annotators' values of one attribute."""
+    shown = [(_label(a), _label(b)) for a, b in values]
+    domain = sorted({v for pair in shown for v in pair})
+    index = {v: i for i, v in enumerate(domain)}
+    confusion = [[0] * len(domain) for _ in domain]
+    for a, b in shown:
+        confusion[index[a]][index[b]] += 1
+    kappa = None
+    if len(domain) > 1:
+        from sklearn.metrics import cohen_kappa_score
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # one value per annotator: nan, reported as undefined
+            value = float(cohen_kappa_score([a for a, _ in shown], [b for _, b in shown]))
+        kappa = None if math.isnan(value) else value
+    observed = _ratio(sum(a == b for a, b in shown), len(shown))
+    return PairAttribute(name, len(shown), kappa, observed, domain, confusion)
+
+
+def _label(value: _Value) -> str:
+    """A normalised value as text: a multichoice set joined with `+`."""
+    return "+".join(value) if isinstance(value, tuple) else str(value)
 
 
 def _score(name: str, units: list[dict[str, _Value]], annotators: list[str]) -> AttributeScore:
@@ -650,6 +808,7 @@ def _dispute(
         values=values,
         majority=majority,
         tie=tie,
+        text=unit[min(unit)].text if unit else None,
     )
 
 

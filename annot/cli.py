@@ -521,7 +521,8 @@ def agreement(
 
     tasks, checked, proj, cfg = _load_tasks(export, project)
     # invalid annotations are left out, as in the agreement the dataset card shows
-    report = ag.measure(tasks, load_schema(proj.schema), invalid=checked.invalid_annotations().keys())
+    invalid = checked.invalid_annotations().keys()
+    report = ag.measure(tasks, load_schema(proj.schema), invalid=invalid, by_annotator=True)
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
     else:
@@ -544,6 +545,48 @@ def agreement(
         server.upsert_view(remote.id, "Disputed", disputed)
         # with --json, stdout stays one JSON document
         (err if as_json else out).print(f"tab `Disputed` in project {proj.name}: {len(disputed)} tasks")
+
+
+@app.command()
+@friendly
+def report(
+    export: Annotated[
+        Path | None, typer.Argument(help="A Label Studio JSON export, read offline; the project's if omitted.")
+    ] = None,
+    project: ProjectOpt = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="The HTML file; reports/<project>.html if omitted.")
+    ] = None,
+    png: Annotated[Path | None, typer.Option("--png", help="Also write the progress chart as PNG.")] = None,
+    local: Annotated[
+        bool, typer.Option("--local", help="Use the local copy as last pulled; do not contact Label Studio.")
+    ] = False,
+) -> None:
+    """Write a self-contained HTML page about the campaign: progress, annotators and their pace,
+    agreement per attribute and per pair, each annotator against the adjudicated result,
+    labels per split, and the disputed items linked to their tasks in Label Studio.
+
+    Example: annot report --out report.html --png docs/report-progress.png
+    """
+    from annot import report as rp
+    from annot import sync
+    from annot.schema import load_schema
+
+    cfg = config()
+    proj = cfg.project(project)
+    if local and export is None:
+        if not sync.cache_path(cfg, proj).exists():
+            raise AnnotError(f"no local copy of project {proj.name!r} yet; run `annot pull` first, or drop --local")
+        tasks, checked = sync.load_local(cfg, proj, load_schema(proj.schema))
+    else:
+        tasks, checked, proj, cfg = _load_tasks(export, project)
+    invalid = checked.invalid_annotations().keys()
+    with progress_bar() as progress:
+        campaign = rp.collect(tasks, load_schema(proj.schema), invalid=invalid, progress=progress, total=checked.tasks)
+    rp.locate(campaign, cfg, proj, export)
+    target = out_file or cfg.root / "reports" / f"{proj.name}.html"
+    rp.write(campaign, target, png)
+    out.print(f"report written to {shown(target)}" + (f"; chart {shown(png)}" if png else ""))
 
 
 @app.command()

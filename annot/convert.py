@@ -136,6 +136,10 @@ def _annotator(item: dict[str, Any], prediction: bool) -> str | None:
     return None if who is None else str(who)
 
 
+def _seconds(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def _annotation(item: dict[str, Any], task_id: Any, schema: Schema, prediction: bool) -> Annotation:
     ann = Annotation(
         id=item.get("id"),
@@ -144,6 +148,8 @@ def _annotation(item: dict[str, Any], task_id: Any, schema: Schema, prediction: 
         ground_truth=bool(item.get("ground_truth")),
         cancelled=bool(item.get("was_cancelled")),
         updated_at=item.get("updated_at"),
+        created_at=item.get("created_at"),
+        lead_time=_seconds(item.get("lead_time")),
     )
     results = item.get("result")
     if results is None:

@@ -74,6 +74,8 @@ class Annotation:
     ground_truth: bool = False
     cancelled: bool = False
     updated_at: str | None = None
+    created_at: str | None = None
+    lead_time: float | None = None  # seconds the annotator spent, as Label Studio measured it
     # results that could not be read as a region or relation: (result id, reason)
     unreadable: list[tuple[str | None, str]] = field(default_factory=list)
 
