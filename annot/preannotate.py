@@ -25,7 +25,7 @@ def _words(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
-OPEN_QUOTES = '"“'
+OPEN_QUOTES = '"“„'  # „ opens a quotation in translated press: „...” – the minister said
 CLOSE_QUOTES = '"”'
 
 # The reporting-verb lexicon, by what follows the verb. Each lemma gets its forms (`_forms`):
@@ -37,7 +37,7 @@ CLAUSE_VERBS = _words(
     reveal disclose report write warn caution vow promise pledge reiterate remark comment complain lament allege
     conclude find recall repeat testify rule predict forecast boast joke quip propose recommend
     tweet signal hint underline underscore concede object protest retort answer proclaim affirm
-    guarantee indicate acknowledge specify clarify"""
+    guarantee indicate acknowledge specify clarify assess hold"""
 )
 # Verbs whose complement without "that" is nearly always the reported clause ("said the plan lay idle").
 BARE_CLAUSE_VERBS = _words(
@@ -74,7 +74,8 @@ OBJECT_PHRASES = ("point to", "call for", "raise concerns about", "raise concern
 NOUN_LEMMAS = _words("state rule post note comment answer question estimate forecast counter brand")
 IRREGULAR = {
     "say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"), "write": ("wrote", "writes", "writing"),
-    "find": ("found", "finds", "finding"), "shoot": ("shot", "shoots", "shooting"),
+    "find": ("found", "finds", "finding"), "hold": ("held", "holds", "holding"),
+    "shoot": ("shot", "shoots", "shooting"),
     "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
     "be": ("was", "is", "being"), "slam": ("slammed", "slams", "slamming"),
     "admit": ("admitted", "admits", "admitting"),
@@ -118,7 +119,9 @@ def _lexicon() -> dict[str, tuple[str, str]]:
 
 LEXICON = _lexicon()
 # Base and -s forms of mostly-noun lemmas ("the state", "a comment") cue only before "that" ("estimates that").
-NOUNISH_FORMS = frozenset(f for lemma in NOUN_LEMMAS for f in (_forms(lemma)[0], _forms(lemma)[2]))
+NOUNISH_FORMS = frozenset(f for lemma in NOUN_LEMMAS for f in (_forms(lemma)[0], _forms(lemma)[2])) | frozenset(
+    _forms("hold")
+)  # "the appeals court held that ...", never "held talks"
 # Longest first, so "was quoted as saying" wins over "said" and "called for" over "called".
 CUES = (*sorted(LEXICON, key=lambda c: (-len(c), c)), "according to")
 CUE_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in CUES) + r"|According to)\b")
@@ -145,6 +148,15 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r"|,\s+one\s+of\s+the\b"  # "..., one of the many issues ...": the journalist's aside
     r"|[–—](?=but\b|and\b)"
 )
+NEGATIVE_SUBJECT_RE = re.compile(r"\b(?:[Nn]either|[Nn]o|[Nn]one\s+of\s+the)\s+$")
+WHAT_CALLED_RE = re.compile(r"what\s+(?:he|she|it|they|we)\s+(?:called|calls|described\s+as|termed|dubbed)\s")
+# A verb right after "that" makes it the clause's subject, not its conjunction: "say that is the problem".
+DEMONSTRATIVE_THAT_RE = re.compile(r"(?:is|was|'s|’s|has|had|will|would|seems|means|remains|could|can|should|must)\b")
+# A modal or an infinitive in a clause, whose verbs a base form after "and" continues.
+VERB_CHAIN_RE = re.compile(r"\b(?:to|would|will|could|should|can|may|might|must)\s")
+# The end of a "to" claim: the main subject's next verb, in the past ("urged X to ... and offered ...").
+TO_CLAIM_END_RE = re.compile(r"\s+and\s+(?:[a-z]+ed|kept|made|took|gave|left|held|sent|went|said|told)\b")
+OPINION_RE = re.compile(r"\s*In\s+(his|her|their)\s+(?:opinion|view|words),\s+")
 ANONYMITY_RE = re.compile(r"(?:not\s+to\s+be\s+(?:named|identified)|for\s+anonymity|anonymity)")
 RELATIVE_BEFORE_RE = re.compile(r",\s*(?:who|which)\s+(?:[a-z]+\s+)?$")
 SECOND_CLAUSE_RE = re.compile(r",?\s+but\s+that\s+")
@@ -159,7 +171,11 @@ ADDRESSEE_END_RE = re.compile(
     r"\bthat\b|\bto\b(?=\s+[\"“]?\w)(?!\s+(?:his|her|their|its|our|my|the|a|an|reporters)\b)|\b(?:of|against)\b"
 )
 # A time or place phrase before "that": "said before the talks that ...".
-PHRASE_THAT_RE = re.compile(r"\s*(?:before|after|during|at|in|on|ahead\s+of)\s+(?:[\w’'\-]+\s+){0,5}?that\s+")
+PHRASE_THAT_RE = re.compile(
+    r"\s*(?:before|after|during|at|in|on|ahead\s+of"
+    r"|(?:to|for)(?=\s+(?:the|a|an|his|her|their|its|him|them|us|me|reporters|journalists)\b|\s+[A-Z]))"
+    r"\s+(?:[\w’'\-]+\s+){0,8}?that\s+"
+)  # "said before the talks that ...", "explained to the Danube Herald that ...", "in a filing with the SEC that"
 # A reported clause without "that" has a finite verb early: an auxiliary, a modal, a past form.
 FINITE_WORDS = _words(
     """is are was were will would could should can cannot can't may might must has have had did does do won't
@@ -192,11 +208,12 @@ TARGET_PATTERNS = {
 AGAINST_VERBS = _words("criticise criticize slam condemn denounce deplore blame accuse decry lambast fault")
 FAVOR_VERBS = _words("commend praise welcome thank hail applaud")
 FEW_TARGET_MENTIONS = 3
-CALLED_RE = re.compile(r"\s+((?:[\w’'\-]+\s+){0,5}?)([\"“])")
+CALLED_RE = re.compile(r"\s+((?:[\w’'\-]+\s+){0,5}?)([\"“„])")
 CITING_RE = re.compile(r"(?:\s+[\w’']+){0,3},\s+(citing)\s+([^,]{3,80}?),\s*")
 PRONOUN_OBJECTS = _words("it them this that him her")
 BARE_ADDRESSEE_RE = re.compile(
-    r"\s+(?:him|her|them|us|me|reporters|journalists|lawmakers|supporters|members|staff|MPs|parliament"
+    r"\s+(?:him|her|them|us|me|reporters|journalists|lawmakers|supporters|members|staff|MPs|parliament|jurors"
+    r"|investors|analysts|residents|colleagues|delegates|employees|workers|listeners|viewers|readers|voters"
     r"|(?:the\s+)?(?:court|jury|committee|hearing|inquiry|panel|council|paper|newspaper|audience|crowd|meeting)"
     r"|(?:the\s+)?(?:[A-Z][\w’'\-]+\s+){1,3}?)\s*(?=[a-z\"“])"
 )
@@ -227,7 +244,8 @@ TITLE_LINK_WORDS = frozenset({"of", "top", "senior", "chief", "former"})
 ROLE_CONTEXT_CHARS = 60  # how far before a name its title is looked for
 
 PRONOUNS = ("he", "she", "they", "it", "we", "i")
-PERSON_PRONOUNS = ("he", "she")
+PERSON_PRONOUNS = ("he", "she", "him", "her")
+OBJECT_PRONOUNS = ("him", "her", "them")  # "according to him", "in her opinion"
 
 # Words of a title, office or nationality that precede a name and are not part of it ("CEO Dana Whitfield").
 TITLE_WORDS = _words(
@@ -245,9 +263,12 @@ TITLE_WORDS = _words(
     Manager Director Chairman
     Chairwoman Chair Chairperson CEO CFO COO CTO Founder Co-founder President-elect Leader Ambassador Envoy
     Spokesman Spokeswoman Spokesperson Economist Analyst Dean Provost Principal Headteacher Treasurer Auditor
-    Controller Comptroller Ombudsman Registrar Clerk Dep. Sec. Pres. Amb. Atty. Supt. Insp. Chmn. Hon.
+    Controller Comptroller Ombudsman Registrar Clerk Dep. Sec. Pres. Amb. Atty. Supt. Insp. Chmn. Hon. MP MEP MSP
+    MPP MLA Prosecutor Barrister Counsel Coroner Lawyer Organiser Organizer Historian Researcher Hydrologist Engineer
     The A An"""
 )
+# Honours and offices written after a name, not part of it: "Harriet Quayle KC", "Ann Bell MP".
+POST_NOMINALS = _words("KC QC SC MP MEP MSP MPP MLA OBE CBE MBE DBE KBE")
 NAME_PARTICLES = _words("von van der den de del della da di du le la bin ibn al el ter ten dos das")
 TITLE_SUFFIXES = frozenset({"general", "elect", "chief", "in", "designate", "at", "large"})
 # Words of a capitalised name that make it an organisation, not a person with titles to strip.
@@ -298,7 +319,7 @@ NP_STOP = _words(
 )
 POSSESSIVES = _words("its his her their our")
 DETERMINERS = _words("the a an one two three several many some its his her their our")
-NP_LINKS = frozenset({"of", "for", "in", "from", "at"})  # inside a noun phrase: "Diplomats in Geneva"
+NP_LINKS = frozenset({"of", "for", "in", "from", "at", "on"})  # inside a noun phrase: "Diplomats in Geneva"
 NP_FORWARD_LINKS = frozenset({"of", "for"})  # after an inverted verb: "said a spokesman for the council"
 NUMBER_WORDS = _words("two three four five six seven eight nine ten both all most")
 # Unnamed sources described by what they know: "a person familiar with the matter", "sources close to the talks".
@@ -317,7 +338,17 @@ REDUCED_RELATIVE_RE = re.compile(
     r"\s+(?:[a-z]+ed|seen|shown|written|given|taken|made|held|known|drawn)\s+(?:[A-Z]?[a-z]+\s+)?by\s+[^,]{1,60}$"
 )
 PARTY_STATE_RE = re.compile(r"[A-Z]{1,3}-[A-Z][\w.]*$")
-MAX_NP_TOKENS = 9
+# What a body's name may hold before its "X and Y" part, after "the": "the U.S. Food and Drug Administration",
+# "the Bakers, Food and Allied Workers' Union".
+ORG_LEAD_RE = re.compile(r"\b(?:[Tt]he)\s+((?:(?:[A-Z]\.){2,}\s+|[A-Z][\w’'\-]*,\s+)+)$")
+# An apposition that is a name after its title words: "former Uruguayan foreign minister Gustavo Ferrer".
+TITLED_NAME_RE = re.compile(
+    r"(?!(?:the|a|an|its|his|her|their|who|which)\b)(?:(?!(?:of|at|in|for|from|with|by|the|a|an|who|which)\b)"
+    r"[\w’'\-.]+\s+){1,5}[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)+"
+)
+# A name set after a description: ", Marge Ruiz" at the end of the sentence or before a comma.
+APPOSED_NAME_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){0,3}[A-Z][\w’'\-]+)\s*(?=[,;]|$)")
+MAX_NP_TOKENS = 12
 MAX_DESCRIPTION_WORDS = 4  # "said a senior hospital manager"
 MAX_NAME_TOKENS = 7  # "Deputy Foreign Minister Arkady Belousov" in an apposition
 # Abbreviations that keep their full stop inside a name or title ("Gov. Tim Olsen", "U.S. officials").
@@ -327,7 +358,7 @@ ABBREVIATIONS = (
 )
 # Where a sentence may end, and a stop that surely ends one: after a lowercase word of three letters or more
 # (or a closing bracket or digit), possibly inside a closing quotation mark.
-CANDIDATE_STOP_RE = re.compile(r"[.?!][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+CANDIDATE_STOP_RE = re.compile(r"[.?!][\"”’)]*\s+(?=[\"“„‘(]?[A-Z0-9])")
 PLAIN_STOP_RE = re.compile(r"(?:\b[a-z]{3,}|[a-z]{3,}[\"”’)]|[?!]|\d{2,})[.?!]?[\"”’)]*$")
 PLAIN_WORD_CHARS = 12
 # A full stop that only ends an abbreviation before a name: "St. Brendan's", "No. 10" (pysbd splits some).
@@ -379,6 +410,23 @@ POSTPOSED_RE = re.compile(
 # A short apposition after a name: ", a container-tracking service," / ", the union's president,".
 APPOSITION_RE = re.compile(r"\s*(?:a|an|the|its|his|her|their)\s+[^,.;:\"“”]{1,60}?,\s")
 DATELINE_RE = re.compile(r"[A-Z][A-Z .,'’\-]{2,40}\s+[—–-]+\s+")
+# A wire dateline with its date and agency: "SAN JOSE, April 6 (Meridian Wire) - ", "HOUSTON, Jan. 14 (TAP) - ".
+WIRE_DATELINE_RE = re.compile(
+    r"[A-Z][A-Z .'’\-]{2,40}(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)??(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"\s*\([^)]{1,40}\)\s+[—–-]{1,2}\s+"
+)
+# What follows "CLAIM, according to X," when it is the journalist's own continuation.
+JOURNALIST_TAIL_RE = re.compile(r"\s*(?:so|and|but|which|while|whereas|although|though|[a-z]+ing)\b")
+# A carrier stands for its source: "according to a statement from the company" -> the company.
+CARRIER_FROM_RE = re.compile(
+    r"\s*(?:a|an|the)\s+(?:[\w’'\-]+\s+){0,2}?(?:statement|letter|message|notice|release|email)\s+"
+    r"(?:(?:issued|sent|released|published)\s+)?(?:from|by)\s+(?=\S)"
+)
+# Published figures stand for the body that published them: "preliminary results from the electoral tribunal".
+RESULTS_FROM_RE = re.compile(
+    r"\s*(?:the\s+)?(?:[\w’'\-]+\s+){0,2}?(?:results|figures|data|numbers|statistics|tallies|counts)\s+"
+    r"(?:(?:posted|published|released|compiled|issued|reported)\s+)?(?:from|by|of)\s+(?=\S)"
+)
 # The comma that ends a claim before its postposed speaker: ", owner", ", their", '," (after a quotation).
 POSTPOSED_HEAD_RE = re.compile(r"(,[\"”])?(?(1)|,)\s+(?:[^\s,\"“”]+\s+){0,3}$")
 # A reporting verb right after the claim's comma, its subject after it.
@@ -504,7 +552,9 @@ def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         ch = text[i]
         if open_at is None and ch in OPEN_QUOTES:
             open_at = i
-        elif open_at is not None and ch in CLOSE_QUOTES and (ch == "”" or text[open_at] == '"'):
+        elif open_at is not None and (
+            ch == "”" or (ch == '"' and text[open_at] == '"') or (ch == "“" and text[open_at] == "„")
+        ):
             spans.append((open_at, i))
             open_at = None
     return spans
@@ -580,9 +630,11 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         inner_start = prefix.rfind(", ", 0, len(prefix) - 1)
         if inner_start >= 0:
             appos = prefix[inner_start + 1 : -1].strip()
-            if appos and _is_name(appos):
+            if appos and (_is_name(appos) or TITLED_NAME_RE.fullmatch(appos)):
+                # "An agency spokesperson, Marcus Lee, told": the name in the apposition, titles stripped
+                # ("The head of the mission, former Uruguayan foreign minister Gustavo Ferrer, told").
                 mentions = _np_at_end(text, lo + inner_start + 1, lo + len(prefix) - 1)
-                if mentions:
+                if len(mentions) == 1 and not mentions[0].is_pronoun and mentions[0].name[:1].isupper():
                     return mentions
             prefix = prefix[:inner_start].rstrip()
         else:
@@ -639,9 +691,16 @@ def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
         # A joint subject: "Biden and Vice President Kamala Harris said".
         first = _np_at_end(text, lo, tokens[k - 1][0])
         if len(first) == 1 and first[0].name[:1].isupper() and not first[0].is_pronoun:
+            if first[0].end < tokens[k - 2][0]:
+                # "Elena Marin of the Progress and Freedom Party said": the "and" is inside the modifier.
+                return first
             if _one_body(text, first[0], mentions[0]):
-                # "The Federal Mediation and Conciliation Service said": one organisation.
-                return [_Mention(first[0].start, mentions[0].end, text[first[0].start : mentions[0].end])]
+                # "The Federal Mediation and Conciliation Service said": one organisation, with what precedes
+                # its first word ("The U.S. Food and Drug Administration", "The Bakers, Food and Allied ...").
+                start = first[0].start
+                if lead := ORG_LEAD_RE.search(text, lo, start):
+                    start = lead.start(1)
+                return [_Mention(start, mentions[0].end, text[start : mentions[0].end])]
             mentions.insert(0, first[0])
     return mentions
 
@@ -649,8 +708,12 @@ def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
 def _one_body(text: str, first: _Mention, second: _Mention) -> bool:
     """Whether "X and Y" is one organisation's name: "the Health and Safety Executive", not "Kyiv and its allies"."""
     second_words = text[second.start : second.end].split()
-    determined = re.search(r"\b(?:the|a|an)\s+$", text[max(0, first.start - 5) : first.start], re.IGNORECASE)
-    return bool(determined and second_words[-1] in ORG_WORDS and not _targets_in(text[first.start : first.end]))
+    start = first.start
+    if lead := ORG_LEAD_RE.search(text, max(0, start - 60), start):
+        start = lead.start(1)
+    determined = re.search(r"\b(?:the|a|an)\s+$", text[max(0, start - 5) : start], re.IGNORECASE)
+    org = second_words[-1] in ORG_WORDS or _is_organisation(text[first.start : first.end].split())
+    return bool(determined and org and not _targets_in(text[first.start : first.end]))
 
 
 def _np_after(text: str, pos: int, hi: int, any_head: bool = False) -> list[_Mention]:
@@ -769,6 +832,9 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
             return _classify_np(text, rest)
         start, end = np[0][0], np[-1][1]
         if all(w[:1].isupper() or w.lower() in NP_LINKS for w in words) and not (head.islower()):
+            if _is_organisation(core):
+                # "the American Society of Infusion Nurses", "the League of Women Voters of Merrow County"
+                return _organisation(text, np[0][0], np[len(core) - 1][1])
             return [m for m in [_strip_titles(text, start, end)] if m]
         return [_Mention(start, end, text[start:end])]
     if not head[:1].isupper():
@@ -785,14 +851,18 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         else:
             break
     if _is_organisation(words[first:]):
-        start, end = np[first][0], np[-1][1]
-        name = text[start:end]
-        while name.split()[0] in ("The", "A", "An") and len(name.split()) > 1:
-            start += len(name.split()[0]) + 1
-            name = text[start:end]
-        return [_Mention(start, end, name)]
+        return _organisation(text, np[first][0], np[-1][1])
     mention = _strip_titles(text, np[first][0], np[-1][1])
     return [mention] if mention else []
+
+
+def _organisation(text: str, start: int, end: int) -> list[_Mention]:
+    """An organisation's name without a leading article: "The Gulf Council" -> "Gulf Council"."""
+    name = text[start:end]
+    while name.split()[0] in ("The", "A", "An") and len(name.split()) > 1:
+        start += len(name.split()[0]) + 1
+        name = text[start:end]
+    return [_Mention(start, end, name)]
 
 
 def _is_title(word: str) -> bool:
@@ -812,6 +882,8 @@ def _strip_titles(text: str, start: int, end: int) -> _Mention | None:
         keep = keep[1:]  # "Foreign Minister of Ukraine Dmytro Sahaidak": the place after "of" is the title's
     while len(keep) > 1 and (_is_title(keep[0].group()) or keep[0].group() == "of"):
         keep.pop(0)
+    while len(keep) > 1 and keep[-1].group() in POST_NOMINALS:
+        keep.pop()
     first, last = keep[0], keep[-1]
     s, e = start + first.start(), start + last.end()
     name = text[s:e]
@@ -889,6 +961,8 @@ def _full_names(text: str) -> list[str]:
     for m in re.finditer(rf"{NAME_TOKEN}(?: +{NAME_TOKEN})+", text):
         tokens = [t.rstrip(".,’'") for t in m.group().split()]
         tokens = [t.removesuffix("’s").removesuffix("'s") for t in tokens]
+        while tokens and tokens[-1] in POST_NOMINALS:
+            tokens.pop()
         while tokens and (tokens[0] in TITLE_WORDS or tokens[0] in NOT_NAMES):
             tokens.pop(0)
         if 2 <= len(tokens) <= 3 and not any(t in TITLE_WORDS or t in NOT_NAMES for t in tokens):
@@ -932,7 +1006,11 @@ def _direct(text: str, s_start: int, s_end: int) -> list[_Found]:
         cue: tuple[int, int] | None = None
         after = text[c + 1 : s_end]
         before = text[s_start:o]
-        quote_ends_clause = inner.rstrip()[-1:] in ",.?!…" or re.match(r"(?:\s*\w+){0,2}\s*,", after) is not None
+        quote_ends_clause = (
+            inner.rstrip()[-1:] in ",.?!…"
+            or re.match(r"(?:\s*\w+){0,2}\s*,", after) is not None
+            or re.match(r"\s*[–—]\s", after) is not None  # '„Q” – the minister said' (translated press)
+        )
         at_sentence_start = not before.strip()
         if quote_ends_clause and (at_sentence_start or before.rstrip().endswith(",")):
             speakers, cue = _attribution_after(text, c + 1, s_end)
@@ -950,7 +1028,7 @@ def _direct(text: str, s_start: int, s_end: int) -> list[_Found]:
 def _attribution_after(text: str, pos: int, s_end: int) -> tuple[list[_Mention], tuple[int, int] | None]:
     """'," Blinken told a news conference' or '," said the official' right after a closing quote."""
     tail = text[pos:s_end]
-    lead = len(tail) - len(tail.lstrip(" ,"))
+    lead = len(tail) - len(tail.lstrip(" ,–—"))
     m = CUE_RE.search(tail)
     if not m or len(tail[lead : m.start()].split(", ")[0].split()) > MAX_SPEAKER_TAIL_WORDS:
         return [], None
@@ -958,7 +1036,10 @@ def _attribution_after(text: str, pos: int, s_end: int) -> tuple[list[_Mention],
     speakers = _speaker_before(text, pos + lead, pos + m.start()) if m.start() > lead else []
     if not speakers and m.start() == lead:
         # '," said the spokeswoman': the subject follows the verb.
-        speakers = _np_after(text, cue[1], s_end)
+        source = cue[1]
+        if m.group(1).lower() == "according to" and (carrier := CARRIER_FROM_RE.match(text, source, s_end)):
+            source = carrier.end()  # '," according to a statement from the company': the company
+        speakers = _apposed_name(text, _np_after(text, source, s_end), _clause_end(text, pos, s_end))
     return speakers, cue
 
 
@@ -972,6 +1053,12 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
     end = _clause_end(text, s_start, s_end)
     used_cues = {f.cue for f in taken}
     found: list[_Found] = []
+    if (opinion := OPINION_RE.match(text, s_start, end)) and not taken:
+        # "In her opinion, CLAIM": the possessive names the speaker.
+        owner = _Mention(opinion.start(1), opinion.end(1), opinion.group(1), is_pronoun=True)
+        claim_start = opinion.end()
+        claim_end = _clause_boundary(text, claim_start, end, quotes)
+        found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), [owner], None))
     for m in CUE_RE.finditer(text, s_start, s_end):
         cue = (m.start(), m.end())
         if _inside(m.start(), quotes) or cue in used_cues:
@@ -1025,6 +1112,10 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             speakers = _subject_at_start(text, s_start, m.start())
         if not speakers:
             continue
+        if NEGATIVE_SUBJECT_RE.search(text, s_start, speakers[0].start) or re.match(
+            r"(?:Neither|No|None)\s", text[speakers[0].start : speakers[0].end]
+        ):
+            continue  # "Neither campaign has said who ...": nothing was said
         lead_text = text[s_start : speakers[0].start]
         head = POSTPOSED_HEAD_RE.search(lead_text)  # "CLAIM, owner Walt Pell said", "CLAIM," their union said
         tail = text[m.end() : end]
@@ -1042,8 +1133,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             if head.group(1):
                 claim_end += 2  # 'Beijing supported "every effort ...," Liu said': the quote's comma stays in
             claim_start = s_start + len(lead_text) - len(lead_text.lstrip())
-            if dateline := DATELINE_RE.match(text, claim_start, claim_end):
-                claim_start = dateline.end()  # "MILLBROOK — After 71 years ...": the dateline is the paper's
+            if dateline := _dateline(text, claim_start, claim_end):
+                claim_start = dateline  # "MILLBROOK — After 71 years ...": the dateline is the paper's
             found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
             continue
         cue_end = end
@@ -1054,6 +1145,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             continue
         if cue_end < end and ANONYMITY_RE.search(text, m.end(), cue_end):
             continue  # "who asked not to be named": a condition of the interview, not a claim
+        if verb in OBJECT_CUES and WHAT_CALLED_RE.match(text, clause_start, end):
+            continue  # "criticised what he called "bloc thinking"": the quoted label is the claim, by "called"
         if _nested_cue(text, clause_start, end):
             # "Blinken said he warned Wang against ...": the inner verb governs the claim.
             continue
@@ -1086,10 +1179,21 @@ def _inverted_subject(text: str, after: int, end: int) -> list[_Mention]:
     speakers = _np_after(text, after, end)
     if not speakers:
         return []
+    speakers = _apposed_name(text, speakers, end)
     rest = text[speakers[-1].end : end].lstrip(" ")
     if rest and not rest.startswith((",", ";")) and rest.split()[0].lower() not in ADVERBIAL_STARTS:
         return []  # "said the offer was too low": a clause, not a subject
     return speakers
+
+
+def _apposed_name(text: str, speakers: list[_Mention], end: int) -> list[_Mention]:
+    """'..., said one resident, Marge Ruiz.': a description followed by the name it stands for gives the name."""
+    if len(speakers) != 1 or speakers[0].is_pronoun or speakers[0].name[:1].isupper():
+        return speakers
+    named = APPOSED_NAME_RE.match(text, speakers[0].end, end)
+    if named is None or _is_organisation(named.group(1).split()):
+        return speakers
+    return [m for m in [_strip_titles(text, named.start(1), named.end(1))] if m] or speakers
 
 
 def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
@@ -1121,6 +1225,12 @@ def _nested_cue(text: str, start: int, end: int) -> bool:
         return False  # "he had called Alvarado to ...": no reporting verb
     subject = text[start : inner.start()]
     short = "," not in subject and len(subject.split()) <= MAX_NESTED_SUBJECT_WORDS
+    if LEXICON.get(inner.group(1), ("", ""))[1] == "clause" and _clause_start(text, inner.end(), end, inner.group(1)):
+        # "the FDA had added the product to its list": an inner verb with an object, not a clause, is no cue.
+        after = text[inner.end() : end].lstrip(" ,:")
+        clause = after[:1] not in OPEN_QUOTES and _looks_like_clause(text, end - len(after), end)
+        if not (after.startswith(("that ", "to ")) or clause):  # 'it had found "an excursion"': an object
+            return False
     return short and bool(_speaker_before(text, start, inner.start()))
 
 
@@ -1132,9 +1242,15 @@ def _clause_boundary(text: str, start: int, end: int, quotes: list[tuple[int, in
             continue
         if b.group().strip() in ("–", "—") and b.group() != b.group().strip() and len(dashes) % 2 == 0:
             continue  # "– probably used to build missiles –": a parenthesis inside the clause
+        words = b.group().replace(",", " ").split()
+        base = words[0] in ("and", "but") and LEXICON.get(words[-1], ("", ""))[0] == words[-1]
+        if base and VERB_CHAIN_RE.search(text, start, b.start()):
+            continue  # "would meet Friday to certify the results and rule on it": a base form goes on the chain
         if text[b.start() + 1 : b.start() + 2] in CLOSE_QUOTES and _open_quote_before(text, start, b.start() + 1):
             return b.start() + 2  # 'being "partners, not rivals," suggesting': the quotation closes inside
         return b.start()
+    if text.startswith("to ", start) and (then := TO_CLAIM_END_RE.search(text, start, end)):
+        return then.start()  # "urged both sides to accept a mediator and offered City Hall": the subject acts again
     return end
 
 
@@ -1149,23 +1265,38 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     rest = text[after:end]
     comma = rest.find(", ")
     name_end = after + (comma if comma >= 0 else len(rest))
-    speakers = _np_after(text, after, name_end, any_head=True)
+    results = RESULTS_FROM_RE.match(text, after, name_end) or CARRIER_FROM_RE.match(text, after, name_end)
+    # "according to preliminary results from the electoral tribunal": the body that published them speaks.
+    speakers = _np_after(text, results.end() if results else after, name_end, any_head=True)
     if not speakers:
         return []
+    if len(speakers) == 1 and text[speakers[0].start : speakers[0].end].lower() in OBJECT_PRONOUNS:
+        speakers[0].is_pronoun = True  # "According to him, ...": the person last quoted
     claim_from = name_end + 1
     appos = APPOSITION_RE.match(text, claim_from, end)
     if appos and comma >= 0:
         claim_from = appos.end()  # "According to Boxtrak, a tracking service, CLAIM"
     parenthetical = text[s_start : cue[0]].strip() == "" or text[s_start : cue[0]].rstrip().endswith(",")
     relative = re.match(r"\s*(?:which|who)\b", text[claim_from:end])
-    forward_ok = not text[s_start : cue[0]].strip() or _looks_like_clause(text, claim_from + 1, end)
+    forward_ok = not text[s_start : cue[0]].strip() or (
+        _looks_like_clause(text, claim_from + 1, end) and not JOURNALIST_TAIL_RE.match(text, claim_from, end)
+    )  # "CLAIM, according to X, so the campaign may have to pay": the part after X is the journalist's
     if comma >= 0 and end - claim_from > 10 and parenthetical and not relative and forward_ok:
         claim_start = claim_from + len(text[claim_from:end]) - len(text[claim_from:end].lstrip())
         return [_Found((claim_start, end), _kind(text, claim_start, end), speakers, cue)]
     head_end = text.rfind(",", s_start, cue[0])
     if head_end <= s_start:
         return []
-    return [_Found((s_start, head_end), _kind(text, s_start, head_end), speakers, cue)]
+    head_start = s_start
+    if dateline := _dateline(text, s_start, head_end):
+        head_start = dateline  # "SAN JOSE, April 6 (Meridian Wire) - CLAIM, according to X"
+    return [_Found((head_start, head_end), _kind(text, head_start, head_end), speakers, cue)]
+
+
+def _dateline(text: str, start: int, end: int) -> int | None:
+    """Where the claim starts after a dateline ("MILLBROOK — ", "HARRISVALE, Pa., Nov 30 (Wire) - "), if any."""
+    m = DATELINE_RE.match(text, start, end) or WIRE_DATELINE_RE.match(text, start, end)
+    return m.end() if m else None
 
 
 def _before_postposed(text: str, start: int, end: int) -> int:
@@ -1205,6 +1336,9 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         return start + len(text[start:end]) - len(text[start:end].lstrip())
     lead = PHRASE_THAT_RE.match(rest) or CLAUSE_LEAD_RE.match(rest)
     start = after_verb + (lead.end() if lead else 0)
+    if lead and lead.group().rstrip().endswith("that") and DEMONSTRATIVE_THAT_RE.match(text, start):
+        start -= len(lead.group()) - len(lead.group().rstrip()[:-4])  # "say that is exactly the problem"
+        start += len(text[start:end]) - len(text[start:end].lstrip())
     if text[start : start + 1] == ":":
         start += 1
     start += len(text[start:end]) - len(text[start:end].lstrip())
@@ -1251,7 +1385,7 @@ def _clause_end(text: str, s_start: int, s_end: int) -> int:
 
 
 def _kind(text: str, start: int, end: int) -> str:
-    return "mixed" if any(ch in text[start:end] for ch in '"“”') else "indirect"
+    return "mixed" if any(ch in text[start:end] for ch in '"“”„') else "indirect"
 
 
 def _continuation(text: str, s_start: int, s_end: int, previous: _Found) -> list[_Found]:

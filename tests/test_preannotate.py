@@ -520,3 +520,165 @@ def test_prefilled_choices_are_the_schemas_own_and_survive_the_label_studio_roun
     ]
     codes = {p.code for p in validate_annotation(task, back, schema)}
     assert not codes & {"unknown-choice", "unknown-attribute", "span-text-mismatch", "bad-relation"}
+
+
+def test_organisation_names_with_of_and_commas_are_one_speaker() -> None:
+    text = (
+        "The Guild of Allotment Holders of Wexley County said it would appeal the decision.\n\n"
+        "The U.S. Bureau of Weights and Measures said the new scales were accurate.\n\n"
+        "The Porters, Clerks and Allied Dockhands’ Union warned that a lockout would close the harbour.\n\n"
+        "The Royal Society of Beekeepers noted that hive losses had halved.\n"
+    )
+    assert [c[2] for c in claims(predict(text))] == [
+        [("Guild of Allotment Holders of Wexley County", "Guild of Allotment Holders of Wexley County")],
+        [("U.S. Bureau of Weights and Measures", "U.S. Bureau of Weights and Measures")],
+        [("Porters, Clerks and Allied Dockhands’ Union", "Porters, Clerks and Allied Dockhands’ Union")],
+        [("Royal Society of Beekeepers", "Royal Society of Beekeepers")],
+    ]
+
+
+def test_an_and_inside_a_speakers_modifier_is_no_joint_subject() -> None:
+    text = "Councillor Ines Radu of the Green and Social Party said the budget ignored the villages.\n"
+    assert claims(predict(text)) == [("the budget ignored the villages", "indirect", [("Ines Radu", "Ines Radu")])]
+
+
+def test_post_nominal_honours_and_mp_are_not_part_of_the_name() -> None:
+    text = (
+        "Prosecutor Alma Pike KC told jurors that the ledger had been altered twice.\n\n"
+        "The MP Oskar Lind wrote on his blog that the vote was rushed.\n"
+    )
+    assert claims(predict(text)) == [
+        ("the ledger had been altered twice", "indirect", [("Alma Pike", "Alma Pike")]),
+        ("the vote was rushed", "indirect", [("Oskar Lind", "Oskar Lind")]),
+    ]
+
+
+def test_told_jurors_then_a_bare_clause() -> None:
+    text = "Judge Petra Walsh told jurors they must ignore the newspaper reports.\n"
+    assert claims(predict(text)) == [
+        ("they must ignore the newspaper reports", "indirect", [("Petra Walsh", "Petra Walsh")])
+    ]
+
+
+def test_an_apposition_naming_the_speaker_after_a_description_or_a_title() -> None:
+    text = (
+        "A council spokeswoman, Rhea Moss, told the Evening Ledger that the bridge had failed its inspection.\n\n"
+        "The head of the panel, retired appeals judge Victor Hale, told Northgate Radio that the report was final.\n"
+    )
+    assert claims(predict(text)) == [
+        ("the bridge had failed its inspection", "indirect", [("Rhea Moss", "Rhea Moss")]),
+        ("the report was final", "indirect", [("Victor Hale", "Victor Hale")]),
+    ]
+
+
+def test_explained_to_an_outlet_that() -> None:
+    text = "The chemist Ilan Mor, a lecturer at the Teshel Institute, explained to the Courier that the dye was safe.\n"
+    assert claims(predict(text)) == [("the dye was safe", "indirect", [("Ilan Mor", "Ilan Mor")])]
+
+
+def test_a_long_modifier_after_a_name_and_assesses() -> None:
+    text = "Dr. Nora Vance from the Institute for Rural Studies in Lublin assesses that the grain deal will hold.\n"
+    assert claims(predict(text)) == [("the grain deal will hold", "indirect", [("Nora Vance", "Nora Vance")])]
+
+
+def test_a_verb_with_an_object_inside_a_reported_clause_is_no_inner_cue() -> None:
+    text = "Mira Olsen told the Gazette that the agency had added the drug to its shortage list.\n"
+    assert claims(predict(text)) == [
+        ("the agency had added the drug to its shortage list", "indirect", [("Mira Olsen", "Mira Olsen")])
+    ]
+
+
+def test_translated_press_low_quotes_and_a_dash_before_the_attribution() -> None:
+    text = (
+        "Minister of Finance Jan Wrona visited Gdańsk on Monday.\n\n"
+        "„We will not raise taxes this year” – the minister said.\n\n"
+        "„The ports need investment. The railways need it more” – Wrona emphasised.\n"
+    )
+    assert claims(predict(text)) == [
+        ("We will not raise taxes this year", "direct", [("minister", "Jan Wrona")]),
+        ("The ports need investment. The railways need it more", "direct", [("Wrona", "Jan Wrona")]),
+    ]
+
+
+def test_a_negative_subject_says_nothing() -> None:
+    text = "Neither party has said who would pay for the new fence.\n"
+    assert claims(predict(text)) == []
+
+
+def test_criticised_what_she_called_gives_the_quoted_label() -> None:
+    text = "She also criticised what she called “lazy thinking” in the ministry.\n"
+    assert claims(predict(text)) == [("lazy thinking", "direct", [("she", "she")])]
+
+
+def test_that_followed_by_a_verb_is_the_subject_of_the_claim() -> None:
+    text = "Farmers say that is why the harvest failed.\n"
+    assert claims(predict(text)) == [("that is why the harvest failed", "indirect", [("Farmers", "Farmers")])]
+
+
+def test_a_base_form_after_and_continues_the_verb_chain() -> None:
+    text = "Chair Ida Moen said the panel would meet to review the bids and rule on the appeal.\n"
+    assert claims(predict(text)) == [
+        ("the panel would meet to review the bids and rule on the appeal", "indirect", [("Ida Moen", "Ida Moen")])
+    ]
+
+
+def test_a_to_claim_ends_where_the_subject_acts_again() -> None:
+    text = "Mayor Tess Rowe urged both unions to accept arbitration and offered the town hall for the talks.\n"
+    assert claims(predict(text)) == [("to accept arbitration", "indirect", [("Tess Rowe", "Tess Rowe")])]
+
+
+def test_according_to_published_results_the_body_speaks_and_the_journalists_tail_stays_out() -> None:
+    text = (
+        "LINDGROVE, May 3 (Coastline Wire) - Ana Brix won the mayoral race on Sunday, according to provisional "
+        "results from the city election board, beating two rivals in a low-turnout vote.\n\n"
+        "The lead was 311 votes, according to the Dunmore County Clerk, so a recount is likely.\n"
+    )
+    assert claims(predict(text)) == [
+        ("Ana Brix won the mayoral race on Sunday", "indirect", [("city election board", "city election board")]),
+        ("The lead was 311 votes", "indirect", [("Dunmore County Clerk", "Dunmore County Clerk")]),
+    ]
+
+
+def test_according_to_a_statement_from_a_body_and_according_to_him() -> None:
+    text = (
+        "Minister Dorin Vlad spoke in Galați.\n\n"
+        "According to him, the port will get a new crane by June.\n\n"
+        '"The crane was never ordered," according to a statement from the port authority.\n'
+    )
+    assert claims(predict(text)) == [
+        ("the port will get a new crane by June", "indirect", [("him", "Dorin Vlad")]),
+        ("The crane was never ordered", "direct", [("port authority", "port authority")]),
+    ]
+
+
+def test_in_her_opinion_marks_a_claim_by_the_pronoun() -> None:
+    text = "Engineer Lucia Brandt inspected the dam. In her opinion, the spillway is too narrow for a spring flood.\n"
+    assert claims(predict(text)) == [
+        ("the spillway is too narrow for a spring flood", "indirect", [("her", "Lucia Brandt")])
+    ]
+
+
+def test_an_inner_verb_with_a_quoted_object_is_no_inner_cue() -> None:
+    text = 'Corvell said it had found "a labelling fault" in two batches and would recall them.\n'
+    assert claims(predict(text)) == [
+        ('it had found "a labelling fault" in two batches and would recall them', "mixed", [("Corvell", "Corvell")])
+    ]
+
+
+def test_a_description_then_the_name_after_an_inverted_verb() -> None:
+    text = '"The water came up in minutes," said one shopkeeper, Rosa Lindqvist.\n'
+    assert claims(predict(text)) == [("The water came up in minutes", "direct", [("Rosa Lindqvist", "Rosa Lindqvist")])]
+
+
+def test_held_that_and_wrote_for_the_majority_that_and_a_long_phrase_before_that() -> None:
+    text = (
+        "The appeals court held that the eviction had been lawful.\n\n"
+        "The council held a meeting that lasted three hours.\n\n"
+        "Justice Omar Reyes wrote for the majority that the fee was a tax.\n\n"
+        "The firm said in a filing with the Securities and Exchange Commission that it expected a loss.\n"
+    )
+    assert claims(predict(text)) == [
+        ("the eviction had been lawful", "indirect", [("appeals court", "appeals court")]),
+        ("the fee was a tax", "indirect", [("Omar Reyes", "Omar Reyes")]),
+        ("it expected a loss", "indirect", [("firm", "firm")]),
+    ]
