@@ -190,7 +190,7 @@ PRESENT_VERBS = _words(
 )
 CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
 MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
-ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&\-]{0,9}\)")  # "The Harbor Workers Alliance (HWA), which ..."
+ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&.\-]{0,12}\)")  # "The Harbor Workers Alliance (HWA)", "(R-Ky.)"
 NOUN_BEFORE_RE = re.compile(
     r"(?:\b(?:the|a|an|its|his|her|their|our|this|that|whose|been|be|being|was|were|is|are|two|three|four|five|six"
     r"|seven|eight|nine|ten|several|many|of|in|for|from|with|by|state|\d+)|\w['’]s)\s+$",
@@ -329,7 +329,7 @@ _INFORMED = (
     r"involved\s+in|knowledgeable\s+about|with\s+direct\s+knowledge\s+of)\s+(?:the\s+)?[\w’'\- ]{1,50}?)"
 )
 INFORMED_SOURCE_RE = re.compile(
-    r"(?:^|\b(?:a|an|the|two|three|several|some|according\s+to)\s+)" + _INFORMED + r"\s*$", re.IGNORECASE
+    r"(?:\b(?:a|an|the|according\s+to)\s+|^|\b(?:two|three|several|some)\s+)" + _INFORMED + r"\s*$", re.IGNORECASE
 )
 INFORMED_SOURCE_AFTER_RE = re.compile(
     r"\s+(?:a|an|the|two|three|several|some)\s+" + _INFORMED + r"(?=\s*[,.;]|\s*$)", re.IGNORECASE
@@ -572,6 +572,8 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     for cut in _boundaries(text, start, end):
         if _inside(cut - 1, quotes) or ABBREVIATION_END_RE.search(text, start, cut):
             continue
+        if text[cut : cut + 1] in ",;:" or text[cut : cut + 1].islower():
+            continue  # "Rep. Dana Ruiz, D-Calif., told": no sentence starts with a comma or in lowercase
         yield s, cut
         s = cut
     if s < end:
@@ -771,7 +773,8 @@ def _is_link(words: list[str], i: int) -> bool:
     w = words[i]
     if w not in NP_LINKS:
         return False
-    if w in ("of", "for") and i + 1 < len(words) and words[i + 1][:1].isupper() and words[i - 1][:1].isupper():
+    j = i + 2 if i + 2 < len(words) and words[i + 1] == "the" else i + 1  # "Speaker of the House Mike Johnson"
+    if w in ("of", "for") and j < len(words) and words[j][:1].isupper() and words[i - 1][:1].isupper():
         # Inside a name ("Bank of Chile", "Minister of Health"), unless a name comes first ("Lena Ruiz of Acme").
         before = words[:i]
         return not any(x in ORG_WORDS for x in before) and not all(x in TITLE_WORDS for x in before)
@@ -846,6 +849,8 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         w = words[first - 1]
         if w[:1].isupper() or (w.lower() in ("of", "for") and first > 1 and words[first - 2][:1].isupper()):
             first -= 1
+        elif w == "the" and first > 2 and words[first - 2] in ("of", "for") and words[first - 3][:1].isupper():
+            first -= 1  # "Speaker of the House Mike Johnson"
         elif w in NAME_PARTICLES and _particle_run_follows_name(words, first - 1):
             first -= 1  # "Ursula von der Leyen", "Luiz Inácio Lula da Silva"
         else:
@@ -877,13 +882,19 @@ def _strip_titles(text: str, start: int, end: int) -> _Mention | None:
     tokens = list(re.finditer(r"\S+", text[start:end]))
     # The name follows the last title word: "United States Secretary of State Antony Blinken".
     titled = [i for i, t in enumerate(tokens) if _is_title(t.group()) or t.group() == "of"]
+    if len(titled) == len(tokens) > 1 and tokens[0].group() not in ("The", "A", "An"):
+        return _Mention(start, end, text[start:end])  # "Minister of Health": a title only, no name
     keep = tokens[titled[-1] + 1 :] if titled and titled[-1] < len(tokens) - 1 else tokens
+    if titled and tokens[titled[-1]].group() == "of" and keep[0].group() == "the" and len(keep) >= 4:
+        keep = keep[1:]  # "Speaker of the House Mike Johnson"
     if titled and tokens[titled[-1]].group() == "of" and len(keep) >= 3:
         keep = keep[1:]  # "Foreign Minister of Ukraine Dmytro Sahaidak": the place after "of" is the title's
     while len(keep) > 1 and (_is_title(keep[0].group()) or keep[0].group() == "of"):
         keep.pop(0)
     while len(keep) > 1 and keep[-1].group() in POST_NOMINALS:
         keep.pop()
+    if keep[0].group() == "the":
+        return _Mention(start, end, text[start:end])  # "Minister of the Interior": a title only, no name
     first, last = keep[0], keep[-1]
     s, e = start + first.start(), start + last.end()
     name = text[s:e]
@@ -1010,6 +1021,7 @@ def _direct(text: str, s_start: int, s_end: int) -> list[_Found]:
             inner.rstrip()[-1:] in ",.?!…"
             or re.match(r"(?:\s*\w+){0,2}\s*,", after) is not None
             or re.match(r"\s*[–—]\s", after) is not None  # '„Q” – the minister said' (translated press)
+            or re.match(r"\s+(?:he|she|they)\s+(?:said|says|told|added|asked)\b", after) is not None  # '"Q" she said'
         )
         at_sentence_start = not before.strip()
         if quote_ends_clause and (at_sentence_start or before.rstrip().endswith(",")):

@@ -682,3 +682,29 @@ def test_held_that_and_wrote_for_the_majority_that_and_a_long_phrase_before_that
         ("the fee was a tax", "indirect", [("Omar Reyes", "Omar Reyes")]),
         ("it expected a loss", "indirect", [("firm", "firm")]),
     ]
+
+
+def test_party_and_state_after_a_name_in_brackets_or_commas() -> None:
+    text = (
+        "Sen. Orla Banks (R-Ky.) said the farm bill would pass.\n\n"
+        "Rep. Tom Vail, D-Calif., told reporters the vote would be close.\n"
+    )
+    assert [c[2] for c in claims(predict(text))] == [[("Orla Banks", "Orla Banks")], [("Tom Vail", "Tom Vail")]]
+
+
+def test_an_office_with_of_the_before_a_name_and_an_office_alone() -> None:
+    text = (
+        "Speaker of the Assembly Rosa Imrie said the session would close early.\n\n"
+        "The Minister of Health said the clinics would stay open.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["Rosa Imrie", "Minister of Health"]
+
+
+def test_an_unnamed_source_opening_the_sentence_loses_its_article() -> None:
+    text = 'A source close to the mayor said she was "livid" about the leak.\n'
+    assert claims(predict(text))[0][2] == [("source close to the mayor", "source close to the mayor")]
+
+
+def test_a_quotation_without_its_comma_before_a_pronoun_and_said() -> None:
+    text = '"We are staying right here" she said.\n'
+    assert claims(predict(text)) == [("We are staying right here", "direct", [("she", "she")])]
