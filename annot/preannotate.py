@@ -37,7 +37,7 @@ CLAUSE_VERBS = _words(
     reveal disclose report write warn caution vow promise pledge reiterate remark comment complain lament allege
     conclude find recall repeat testify rule predict forecast boast joke quip propose recommend
     tweet signal hint underline underscore concede object protest retort answer proclaim affirm
-    guarantee indicate acknowledge specify clarify assess hold"""
+    guarantee indicate acknowledge specify clarify assess hold demand agree post"""
 )
 # Verbs whose complement without "that" is nearly always the reported clause ("said the plan lay idle").
 BARE_CLAUSE_VERBS = _words(
@@ -62,16 +62,18 @@ CLAUSE_PHRASES = (
 ADDRESSEE_VERBS = _words("tell inform assure remind urge ask caution warn promise communicate notify implore")
 ADDRESSEE_PHRASES = ("call on", "call upon", "appeal to")
 # "called X "Y"": the object and the quoted label it is given (only with a quotation: "called a meeting" is none).
-LABEL_VERBS = _words("call dub brand")
+LABEL_VERBS = _words("call dub brand label term")
 # Verbs that carry the evaluation; their object is the claim: "deplored the closure of the shelter".
 OBJECT_VERBS = _words(
     """criticise criticize slam commend praise condemn denounce deplore welcome thank blame accuse question
-    decry hail applaud lambast describe"""
+    decry hail applaud lambast describe dismiss reject"""
 )
+# Object verbs that carry a claim only with "as": "dismissed the report as "fiction"" (not "rejected the offer").
+AS_ONLY = _words("dismiss reject")
 OBJECT_PHRASES = ("point to", "call for", "raise concerns about", "raise concern about", "express concern about",
                   "express concern over", "raise concerns over")  # fmt: skip
 # Lemmas whose base and -s forms are mostly nouns ("the state", "a comment"): only "stated", "commenting" cue.
-NOUN_LEMMAS = _words("state rule post note comment answer question estimate forecast counter brand")
+NOUN_LEMMAS = _words("state rule post note comment answer question estimate forecast counter brand demand label term")
 IRREGULAR = {
     "say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"), "write": ("wrote", "writes", "writing"),
     "find": ("found", "finds", "finding"), "hold": ("held", "holds", "holding"),
@@ -99,6 +101,8 @@ def _forms(lemma: str) -> tuple[str, ...]:
             third = first + ("es" if first.endswith(("s", "sh", "ch", "x", "o")) else "s")
         ing = (first if first.endswith(("ee", "ye", "oe")) else stem) + "ing"
     extra = ("were quoted as saying",) if first == "be" else ()
+    if len(first) > 4 and first[-1] == "l" and first[-2] in "aeiou" and first[-3] not in "aeiou":
+        extra += (f"{first}led{tail}", f"{first}ling{tail}")  # British "signalled", "labelling"
     return tuple(f + tail for f in (first, past, third, ing)) + extra
 
 
@@ -120,8 +124,8 @@ def _lexicon() -> dict[str, tuple[str, str]]:
 LEXICON = _lexicon()
 # Base and -s forms of mostly-noun lemmas ("the state", "a comment") cue only before "that" ("estimates that").
 NOUNISH_FORMS = frozenset(f for lemma in NOUN_LEMMAS for f in (_forms(lemma)[0], _forms(lemma)[2])) | frozenset(
-    _forms("hold")
-)  # "the appeals court held that ...", never "held talks"
+    f for lemma in ("hold", "agree") for f in _forms(lemma)
+)  # "the appeals court held that ...", never "held talks"; "agreed that ...", not "agreed to pay"
 # Longest first, so "was quoted as saying" wins over "said" and "called for" over "called".
 CUES = (*sorted(LEXICON, key=lambda c: (-len(c), c)), "according to")
 CUE_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in CUES) + r"|According to)\b")
@@ -149,6 +153,7 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r"|[–—](?=but\b|and\b)"
 )
 NEGATIVE_SUBJECT_RE = re.compile(r"\b(?:[Nn]either|[Nn]o|[Nn]one\s+of\s+the)\s+$")
+AS_OBJECT_RE = re.compile(r"(?:[^\s,.]+\s+){1,8}?as\s")
 WHAT_CALLED_RE = re.compile(r"what\s+(?:he|she|it|they|we)\s+(?:called|calls|described\s+as|termed|dubbed)\s")
 # A verb right after "that" makes it the clause's subject, not its conjunction: "say that is the problem".
 DEMONSTRATIVE_THAT_RE = re.compile(r"(?:is|was|'s|’s|has|had|will|would|seems|means|remains|could|can|should|must)\b")
@@ -1157,6 +1162,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             continue
         if cue_end < end and ANONYMITY_RE.search(text, m.end(), cue_end):
             continue  # "who asked not to be named": a condition of the interview, not a claim
+        if LEXICON.get(verb, ("", ""))[0] in AS_ONLY and not AS_OBJECT_RE.match(text, clause_start, end):
+            continue  # "rejected the offer": an act, not a claim
         if verb in OBJECT_CUES and WHAT_CALLED_RE.match(text, clause_start, end):
             continue  # "criticised what he called "bloc thinking"": the quoted label is the claim, by "called"
         if _nested_cue(text, clause_start, end):

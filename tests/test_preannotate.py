@@ -708,3 +708,29 @@ def test_an_unnamed_source_opening_the_sentence_loses_its_article() -> None:
 def test_a_quotation_without_its_comma_before_a_pronoun_and_said() -> None:
     text = '"We are staying right here" she said.\n'
     assert claims(predict(text)) == [("We are staying right here", "direct", [("she", "she")])]
+
+
+def test_more_reporting_verbs_and_british_spellings() -> None:
+    text = (
+        "Councillor Mei Ward posted on Facebook that the library would close in May.\n\n"
+        "Ward dismissed the audit as “guesswork.”\n\n"
+        "The union rejected the offer.\n\n"
+        "The regulator demanded that the bank refund the fees.\n\n"
+        "The regulator agreed that the fees were too high.\n\n"
+        "The bank agreed to refund the fees.\n\n"
+        "Ward signalled she would vote against the budget.\n\n"
+        "Ward labelled the budget “a shambles.”\n"
+    )
+    assert [c[0] for c in claims(predict(text))] == [
+        "the library would close in May",
+        "the audit as “guesswork.”",
+        "the bank refund the fees",
+        "the fees were too high",
+        "she would vote against the budget",
+        "the budget “a shambles.”",
+    ]
+
+
+def test_a_noun_demands_is_no_cue() -> None:
+    text = "The mayor, after a week of talks with the union, accepted key staff demands of a shorter week.\n"
+    assert claims(predict(text)) == []
