@@ -100,7 +100,7 @@ def _forms(lemma: str) -> tuple[str, ...]:
             past = stem + "ed"
             third = first + ("es" if first.endswith(("s", "sh", "ch", "x", "o")) else "s")
         ing = (first if first.endswith(("ee", "ye", "oe")) else stem) + "ing"
-    extra = ("were quoted as saying",) if first == "be" else ()
+    extra: tuple[str, ...] = ("were quoted as saying",) if first == "be" else ()
     if len(first) > 4 and first[-1] == "l" and first[-2] in "aeiou" and first[-3] not in "aeiou":
         extra += (f"{first}led{tail}", f"{first}ling{tail}")  # British "signalled", "labelling"
     return tuple(f + tail for f in (first, past, third, ing)) + extra
