@@ -222,6 +222,7 @@ BARE_ADDRESSEE_RE = re.compile(
     r"|(?:the\s+)?(?:court|jury|committee|hearing|inquiry|panel|council|paper|newspaper|audience|crowd|meeting)"
     r"|(?:the\s+)?(?:[A-Z][\w’'\-]+\s+){1,3}?)\s*(?=[a-z\"“])"
 )
+SENTENCE_END = ".?!\"”’…)':;"  # how a body paragraph ends (a colon or semicolon: a quotation follows)
 MIN_QUOTE_CHARS = 10
 MAX_ADDRESSEE_WORDS = 4  # "warned the bank board against ...": an addressee is short
 MIN_QUOTE_WORDS = 3
@@ -471,14 +472,25 @@ def predict(text: str) -> Annotation:
     last_any: _Mention | None = None
     previous_direct: _Found | None = None
     pending: tuple[_Found, _Found | None] | None = None  # an unclosed quotation paragraph, and the quote before it
+    intro: _Found | None = None  # 'X said:' ending a paragraph, the quotation in the next one
     for p_start, p_end in _paragraphs(text):
+        if _headline_like(text, p_start, p_end):
+            continue  # a headline, a "Read more" line, a label: no sentence of the body ends so
         # A paragraph that is only a quotation continues the quote of the paragraph before.
         previous_direct = previous_direct if found and previous_direct is found[-1] else None
         before_paragraph = len(found)
         open_span = _unclosed_quotation(text, p_start, p_end)
+        introduced = _introduced_quote(text, p_start, p_end, intro) if intro is not None else None
+        intro = None
+        last_sentence = (p_start, p_end)
         for s_start, s_end in _sentences(text, p_start, p_end):
+            last_sentence = (s_start, s_end)
             direct = _direct(text, s_start, s_end)
             items = direct + _reported(text, s_start, s_end, direct)
+            if introduced is not None and s_start <= introduced.claim[0] < s_end and not items:
+                items = [introduced]
+                if open_span is not None and open_span[0] == introduced.claim[0]:
+                    open_span = None  # the quotation runs on: the paragraphs after continue it
             if not items and previous_direct is not None:
                 items = _continuation(text, s_start, s_end, previous_direct)
             for item in items:
@@ -498,12 +510,20 @@ def predict(text: str) -> Annotation:
             previous_direct = next((i for i in items if i.quote_type == "direct"), None) or (
                 previous_direct if not items else None
             )
+        if open_span is None and text[p_start:p_end].rstrip().endswith(":"):
+            intro = _colon_intro(text, *last_sentence)
         if open_span is not None:
             # A quotation running on into the next paragraph (no closing mark, by convention): its speaker is
             # the one quoted just before in this paragraph, else the one named when it closes.
             here = [f for f in found[before_paragraph:] if f.quote_type == "direct" and f.claim[1] < open_span[0]]
             source_here = here[-1] if here else (previous_direct if before_paragraph == len(found) else None)
             item = _Found(open_span, "direct", [], None)
+            opened = [f for f in found[before_paragraph:] if f.claim[0] == open_span[0] - 1]
+            if opened:
+                # 'Kerr said: "This is a good first step.' (the quotation closes in a later paragraph): the
+                # reported clause that opened with the quotation is that quotation, direct.
+                found.remove(opened[0])
+                source_here, item.cue = opened[0], opened[0].cue
             if source_here is not None:
                 item.speakers = [_Mention(m.start, m.end, m.name, m.is_pronoun) for m in source_here.speakers]
                 item.target, item.stance = _target_and_stance(text, item, *item.claim)
@@ -533,6 +553,36 @@ def predict(text: str) -> Annotation:
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
     for m in re.finditer(r"[^\n]+", text):
         yield m.start(), m.end()
+
+
+def _colon_intro(text: str, start: int, end: int) -> _Found | None:
+    """'..., Ana Lobo said:' closing a paragraph: the speaker and cue of the quotation that follows."""
+    cues = list(CUE_RE.finditer(text, start, end))
+    if not cues or text[cues[-1].end() : end].strip(" ,") != ":":
+        return None
+    speakers = _speaker_before(text, start, cues[-1].start())
+    return _Found((end, end), "direct", speakers, (cues[-1].start(), cues[-1].end())) if speakers else None
+
+
+def _introduced_quote(text: str, start: int, end: int, intro: _Found) -> _Found | None:
+    """The quotation opening a paragraph after 'X said:': a direct claim by X (closed, or running on)."""
+    if text[start] not in OPEN_QUOTES:
+        return None
+    quotes = _quote_spans(text, start, end)
+    if quotes and quotes[0][0] == start:
+        claim = _trim_direct(text, *quotes[0])
+    elif (span := _unclosed_quotation(text, start, end)) is not None and span[0] == start + 1:
+        claim = span
+    else:
+        return None
+    speakers = [_Mention(m.start, m.end, m.name, m.is_pronoun) for m in intro.speakers]
+    return _Found(claim, "direct", speakers, intro.cue)
+
+
+def _headline_like(text: str, start: int, end: int) -> bool:
+    """A line without final punctuation (headlines, related links, labels); bullet points are body text."""
+    line = text[start:end].strip()
+    return bool(line) and line[-1] not in SENTENCE_END and not line.startswith(("- ", "• ", "* ", "– "))
 
 
 def _unclosed_quotation(text: str, start: int, end: int) -> tuple[int, int] | None:

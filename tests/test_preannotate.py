@@ -734,3 +734,36 @@ def test_more_reporting_verbs_and_british_spellings() -> None:
 def test_a_noun_demands_is_no_cue() -> None:
     text = "The mayor, after a week of talks with the union, accepted key staff demands of a shorter week.\n"
     assert claims(predict(text)) == []
+
+
+def test_lines_without_final_punctuation_are_headlines_but_bullets_are_body() -> None:
+    text = (
+        "Mayor says the ferry will run all winter\n\n"
+        "READ MORE: Union says the strike will go ahead\n\n"
+        "- The union says the cabins were too cold to sleep in\n\n"
+        "The mayor said the ferry would run all winter.\n"
+    )
+    assert [c[0] for c in claims(predict(text))] == [
+        "the cabins were too cold to sleep in",
+        "the ferry would run all winter",
+    ]
+
+
+def test_a_paragraph_ending_said_colon_introduces_the_quotation_below() -> None:
+    text = (
+        "In a statement, Schools Minister Ada Rusk said:\n\n"
+        '"We have heard the parents. Every school will have a nurse by September."\n'
+    )
+    assert claims(predict(text)) == [
+        ("We have heard the parents. Every school will have a nurse by September", "direct", [("Ada Rusk", "Ada Rusk")])
+    ]
+
+
+def test_a_quotation_opened_after_said_colon_and_running_on_to_the_next_paragraph() -> None:
+    text = (
+        'Its chair, Leon Marr, said: "The report is a start.\n\n"But the board still owes the families an apology."\n'
+    )
+    assert claims(predict(text)) == [
+        ("The report is a start", "direct", [("Leon Marr", "Leon Marr")]),
+        ("But the board still owes the families an apology", "direct", [("Leon Marr", "Leon Marr")]),
+    ]
