@@ -25,8 +25,8 @@ def _words(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
-OPEN_QUOTES = '"“„'  # „ opens a quotation in translated press: „...” – the minister said
-CLOSE_QUOTES = '"”'
+OPEN_QUOTES = '"“„«'  # „ and « open a quotation in translated press: „...” – the minister said
+CLOSE_QUOTES = '"”»'
 
 # The reporting-verb lexicon, by what follows the verb. Each lemma gets its forms (`_forms`):
 # "warn" -> warn, warns, warned, warning; a multi-word cue inflects its first word ("point out").
@@ -213,7 +213,7 @@ TARGET_PATTERNS = {
 AGAINST_VERBS = _words("criticise criticize slam condemn denounce deplore blame accuse decry lambast fault")
 FAVOR_VERBS = _words("commend praise welcome thank hail applaud")
 FEW_TARGET_MENTIONS = 3
-CALLED_RE = re.compile(r"\s+((?:[\w’'\-]+\s+){0,5}?)([\"“„])")
+CALLED_RE = re.compile(r"\s+((?:[\w’'\-]+\s+){0,5}?)([\"“„«])")
 CITING_RE = re.compile(r"(?:\s+[\w’']+){0,3},\s+(citing)\s+([^,]{3,80}?),\s*")
 PRONOUN_OBJECTS = _words("it them this that him her")
 BARE_ADDRESSEE_RE = re.compile(
@@ -364,7 +364,7 @@ ABBREVIATIONS = (
 )
 # Where a sentence may end, and a stop that surely ends one: after a lowercase word of three letters or more
 # (or a closing bracket or digit), possibly inside a closing quotation mark.
-CANDIDATE_STOP_RE = re.compile(r"[.?!][\"”’)]*\s+(?=[\"“„‘(]?[A-Z0-9])")
+CANDIDATE_STOP_RE = re.compile(r"[.?!][\"”’»)]*\s+(?=[\"“„«‘(]?[A-Z0-9])")
 PLAIN_STOP_RE = re.compile(r"(?:\b[a-z]{3,}|[a-z]{3,}[\"”’)]|[?!]|\d{2,})[.?!]?[\"”’)]*$")
 PLAIN_WORD_CHARS = 12
 # A full stop that only ends an abbreviation before a name: "St. Brendan's", "No. 10" (pysbd splits some).
@@ -608,7 +608,10 @@ def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if open_at is None and ch in OPEN_QUOTES:
             open_at = i
         elif open_at is not None and (
-            ch == "”" or (ch == '"' and text[open_at] == '"') or (ch == "“" and text[open_at] == "„")
+            ch == "”"
+            or (ch == '"' and text[open_at] == '"')
+            or (ch == "“" and text[open_at] == "„")
+            or (ch == "»" and text[open_at] == "«")
         ):
             spans.append((open_at, i))
             open_at = None
@@ -1454,7 +1457,7 @@ def _clause_end(text: str, s_start: int, s_end: int) -> int:
 
 
 def _kind(text: str, start: int, end: int) -> str:
-    return "mixed" if any(ch in text[start:end] for ch in '"“”„') else "indirect"
+    return "mixed" if any(ch in text[start:end] for ch in '"“”„«»') else "indirect"
 
 
 def _continuation(text: str, s_start: int, s_end: int, previous: _Found) -> list[_Found]:

@@ -767,3 +767,14 @@ def test_a_quotation_opened_after_said_colon_and_running_on_to_the_next_paragrap
         ("The report is a start", "direct", [("Leon Marr", "Leon Marr")]),
         ("But the board still owes the families an apology", "direct", [("Leon Marr", "Leon Marr")]),
     ]
+
+
+def test_guillemets_are_quotation_marks() -> None:
+    text = (
+        "«We will answer every provocation,» Deputy Minister Ilya Sorokin said.\n\n"
+        "Sorokin called the new tariffs «economic warfare».\n"
+    )
+    assert claims(predict(text)) == [
+        ("We will answer every provocation", "direct", [("Ilya Sorokin", "Ilya Sorokin")]),
+        ("the new tariffs «economic warfare»", "mixed", [("Sorokin", "Ilya Sorokin")]),
+    ]
