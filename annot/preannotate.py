@@ -482,9 +482,9 @@ def predict(text: str) -> Annotation:
         open_span = _unclosed_quotation(text, p_start, p_end)
         introduced = _introduced_quote(text, p_start, p_end, intro) if intro is not None else None
         intro = None
-        last_sentence = (p_start, p_end)
+        last_sentence: tuple[int, int] | None = None
         for s_start, s_end in _sentences(text, p_start, p_end):
-            last_sentence = (s_start, s_end)
+            previous_sentence, last_sentence = last_sentence, (s_start, s_end)
             direct = _direct(text, s_start, s_end)
             items = direct + _reported(text, s_start, s_end, direct)
             if introduced is not None and s_start <= introduced.claim[0] < s_end and not items:
@@ -493,6 +493,9 @@ def predict(text: str) -> Annotation:
                     open_span = None  # the quotation runs on: the paragraphs after continue it
             if not items and previous_direct is not None:
                 items = _continuation(text, s_start, s_end, previous_direct)
+            elif not items and previous_sentence is not None:
+                # 'Mayor Rita Olsen was defiant. "I will not resign."': the sentence before names the speaker.
+                items = _quote_after_subject(text, s_start, s_end, *previous_sentence, names)
             for item in items:
                 for m in item.speakers:
                     if m.is_pronoun:
@@ -510,7 +513,7 @@ def predict(text: str) -> Annotation:
             previous_direct = next((i for i in items if i.quote_type == "direct"), None) or (
                 previous_direct if not items else None
             )
-        if open_span is None and text[p_start:p_end].rstrip().endswith(":"):
+        if open_span is None and last_sentence and text[p_start:p_end].rstrip().endswith(":"):
             intro = _colon_intro(text, *last_sentence)
         if open_span is not None:
             # A quotation running on into the next paragraph (no closing mark, by convention): its speaker is
@@ -553,6 +556,23 @@ def predict(text: str) -> Annotation:
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
     for m in re.finditer(r"[^\n]+", text):
         yield m.start(), m.end()
+
+
+def _quote_after_subject(
+    text: str, s_start: int, s_end: int, prev_start: int, prev_end: int, names: list[str]
+) -> list[_Found]:
+    """A sentence that is only a quotation, after a sentence whose subject is a named person."""
+    body = text[s_start:s_end].strip()
+    quotes = _quote_spans(text, s_start, s_end)
+    if len(quotes) != 1 or not body or body[0] not in OPEN_QUOTES or body[-1] not in CLOSE_QUOTES + ".":
+        return []
+    if _quote_spans(text, prev_start, prev_end) or CUE_RE.search(text, prev_start, prev_end):
+        return []  # the sentence before quotes or reports someone else
+    subject = _subject_at_start(text, prev_start, prev_end)
+    if len(subject) != 1 or subject[0].is_pronoun or not _is_person(_canonical(subject[0].name, names), names):
+        return []
+    o, c = quotes[0]
+    return [_Found(_trim_direct(text, o, c), "direct", subject, None)]
 
 
 def _colon_intro(text: str, start: int, end: int) -> _Found | None:

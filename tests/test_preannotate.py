@@ -778,3 +778,15 @@ def test_guillemets_are_quotation_marks() -> None:
         ("We will answer every provocation", "direct", [("Ilya Sorokin", "Ilya Sorokin")]),
         ("the new tariffs «economic warfare»", "mixed", [("Sorokin", "Ilya Sorokin")]),
     ]
+
+
+def test_a_quotation_after_a_sentence_about_a_named_person_is_theirs() -> None:
+    text = 'Mayor Rita Olsen was defiant on Monday. "I will not resign over a parking scheme."\n'
+    assert claims(predict(text)) == [
+        ("I will not resign over a parking scheme", "direct", [("Rita Olsen", "Rita Olsen")])
+    ]
+
+
+def test_a_quotation_after_a_sentence_about_a_body_gets_no_speaker() -> None:
+    text = 'The council met behind closed doors on Monday. "Nobody knows what was agreed."\n'
+    assert claims(predict(text)) == []
