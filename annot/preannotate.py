@@ -273,6 +273,7 @@ TITLE_WORDS = _words(
     MPP MLA Prosecutor Barrister Counsel Coroner Lawyer Organiser Organizer Historian Researcher Hydrologist Engineer
     The A An"""
 )
+HONORIFICS = _words("Mr Mrs Ms Mx Dr Prof Sir Dame")
 # Honours and offices written after a name, not part of it: "Harriet Quayle KC", "Ann Bell MP".
 POST_NOMINALS = _words("KC QC SC MP MEP MSP MPP MLA OBE CBE MBE DBE KBE")
 NAME_PARTICLES = _words("von van der den de del della da di du le la bin ibn al el ter ten dos das")
@@ -307,7 +308,8 @@ AGENT_HEADS = _words(
     kremlin embassy mission envoy ambassador negotiators coach player captain manager club fan fans people
     clinician epidemiologist virologist professor lecturer academic historian strategist pollster poll data
     figures estimate estimates forecast study studies paper data draft guild platform manifesto indictment
-    records filings paramedic teacher"""
+    records filings paramedic teacher motion petition resolution amendment strategy guidance guideline framework
+    directive decree legislation charter treaty agreement communique declaration budget"""
 )
 # A carrier names the source after "from": "a statement from the ministry said" -> the ministry.
 DOCUMENT_HEADS = _words(
@@ -917,6 +919,8 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
                 # "the American Society of Infusion Nurses", "the League of Women Voters of Merrow County"
                 return _organisation(text, np[0][0], np[len(core) - 1][1])
             return [m for m in [_strip_titles(text, start, end)] if m]
+        if len(np) > 2 and words[0].rstrip(".") in HONORIFICS and words[1][:1].isupper():
+            start = np[1][0]  # "Ms Kemp's motion" -> "Kemp's motion"
         return [_Mention(start, end, text[start:end])]
     if not head[:1].isupper():
         return []

@@ -790,3 +790,16 @@ def test_a_quotation_after_a_sentence_about_a_named_person_is_theirs() -> None:
 def test_a_quotation_after_a_sentence_about_a_body_gets_no_speaker() -> None:
     text = 'The council met behind closed doors on Monday. "Nobody knows what was agreed."\n'
     assert claims(predict(text)) == []
+
+
+def test_motions_petitions_and_declarations_speak_and_an_honorific_before_a_possessive_goes() -> None:
+    text = (
+        "Ms Kemp's motion calls for an independent review of the parking contract.\n\n"
+        "The petition demands that the swimming pool stay open.\n\n"
+        "The joint declaration said both sides would respect the truce.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("an independent review of the parking contract", "Kemp's motion"),
+        ("the swimming pool stay open", "petition"),
+        ("both sides would respect the truce", "joint declaration"),
+    ]
