@@ -154,6 +154,11 @@ CLAUSE_BOUNDARY_RE = re.compile(
 )
 NEGATIVE_SUBJECT_RE = re.compile(r"\b(?:[Nn]either|[Nn]o|[Nn]one\s+of\s+the)\s+$")
 AS_OBJECT_RE = re.compile(r"(?:[^\s,.]+\s+){1,8}?as\s")
+# A speaker and its verb inside a relative clause: "a trip [that] Washington says will come in weeks".
+RELATIVE_SAYS_RE = re.compile(
+    r"(?:\b(?:which|that)|\b(?!(?:what|how|as|where|when|why|whatever|the|its|his|her|their|our|this|these|those)\b)"
+    r"[a-z]{3,})\s+$"
+)
 WHAT_CALLED_RE = re.compile(r"what\s+(?:he|she|it|they|we)\s+(?:called|calls|described\s+as|termed|dubbed)\s")
 # A verb right after "that" makes it the clause's subject, not its conjunction: "say that is the problem".
 DEMONSTRATIVE_THAT_RE = re.compile(r"(?:is|was|'s|’s|has|had|will|would|seems|means|remains|could|can|should|must)\b")
@@ -1235,8 +1240,12 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if RELATIVE_BEFORE_RE.search(text, s_start, m.start()) and (close := text.find(", ", m.end(), end)) > 0:
             cue_end = close  # ", who asked not to be named, said ...": the relative clause ends at its comma
         clause_start = _clause_start(text, m.end(), cue_end, verb)
-        if clause_start is None or cue_end - clause_start < 10 or NOT_A_CLAUSE_RE.match(text, clause_start):
+        if clause_start is None or cue_end - clause_start < 10:
             continue
+        before_speaker = re.sub(r"\b(?:the|a|an)\s+$", "", text[s_start : speakers[0].start], flags=re.IGNORECASE)
+        if NOT_A_CLAUSE_RE.match(text, clause_start) and not RELATIVE_SAYS_RE.search(before_speaker):
+            continue  # "what it says is ...", but "a trip Washington says will come ...": the relative's verb on
+
         if cue_end < end and ANONYMITY_RE.search(text, m.end(), cue_end):
             continue  # "who asked not to be named": a condition of the interview, not a claim
         if LEXICON.get(verb, ("", ""))[0] in AS_ONLY and not AS_OBJECT_RE.match(text, clause_start, end):

@@ -803,3 +803,11 @@ def test_motions_petitions_and_declarations_speak_and_an_honorific_before_a_poss
         ("the swimming pool stay open", "petition"),
         ("both sides would respect the truce", "joint declaration"),
     ]
+
+
+def test_a_speaker_and_verb_inside_a_relative_clause() -> None:
+    text = (
+        "The board approved the levy, which landlords say will push up rents.\n\n"
+        "What the audit says is that nobody checked the invoices.\n"
+    )
+    assert claims(predict(text)) == [("will push up rents", "indirect", [("landlords", "landlords")])]
