@@ -66,7 +66,7 @@ LABEL_VERBS = _words("call dub brand label term")
 # Verbs that carry the evaluation; their object is the claim: "deplored the closure of the shelter".
 OBJECT_VERBS = _words(
     """criticise criticize slam commend praise condemn denounce deplore welcome thank blame accuse question
-    decry hail applaud lambast describe dismiss reject"""
+    decry hail applaud lambast describe dismiss reject highlight"""
 )
 # Object verbs that carry a claim only with "as": "dismissed the report as "fiction"" (not "rejected the offer").
 AS_ONLY = _words("dismiss reject")
@@ -150,6 +150,7 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r"|,\s+and\s+(?:[a-z]+ed|kept|made|took|gave|left|held|sent|went)\b"  # the subject goes on to act
     r"|,\s+(?:a|an)\s+(?:charge|claim|move|accusation|allegation|assertion|step|decision|view)\b"  # a remark on it
     r"|,\s+one\s+of\s+the\b"  # "..., one of the many issues ...": the journalist's aside
+    r"|,\s+with\s+(?:the|a|an|its|his|her|their)\s+[a-z]+\s+[a-z]+ing\b"  # ", with the meeting taking place ..."
     r"|[–—](?=but\b|and\b)"
 )
 NEGATIVE_SUBJECT_RE = re.compile(r"\b(?:[Nn]either|[Nn]o|[Nn]one\s+of\s+the)\s+$")
@@ -158,6 +159,14 @@ AS_OBJECT_RE = re.compile(r"(?:[^\s,.]+\s+){1,8}?as\s")
 RELATIVE_SAYS_RE = re.compile(
     r"(?:\b(?:which|that)|\b(?!(?:what|how|as|where|when|why|whatever|the|its|his|her|their|our|this|these|those)\b)"
     r"[a-z]{3,})\s+$"
+)
+WHAT_IS_RE = re.compile(r"(?:is|was)\s+(?:that\s+)?")
+# "calls China its main strategic rival": a short object (a name, "the decision", a pronoun), a determiner,
+# the label up to "and"/"but", a comma or the end.
+BARE_LABEL_RE = re.compile(
+    r"(?:the\s+)?(?!(?:a|an|on|for|off|up|out|in|at|to|back)\b)(?:[\w’'\-]+\s+){1,2}?"
+    r"(?:a|an|its|his|her|their|our)\s+(?:(?!(?:and|but|as|because|while|after|before|of|for|to|in|on|at)\b)"
+    r"[\w’'\-]+\s*){1,5}?(?=\s+(?:and|but|as|because|while)\b|\s*[,.;]|\s*$)"
 )
 WHAT_CALLED_RE = re.compile(r"what\s+(?:he|she|it|they|we)\s+(?:called|calls|described\s+as|termed|dubbed)\s")
 # A verb right after "that" makes it the clause's subject, not its conjunction: "say that is the problem".
@@ -1243,8 +1252,10 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if clause_start is None or cue_end - clause_start < 10:
             continue
         before_speaker = re.sub(r"\b(?:the|a|an)\s+$", "", text[s_start : speakers[0].start], flags=re.IGNORECASE)
-        if NOT_A_CLAUSE_RE.match(text, clause_start) and not RELATIVE_SAYS_RE.search(before_speaker):
-            continue  # "what it says is ...", but "a trip Washington says will come ...": the relative's verb on
+        if re.search(r"\b[Ww]hat\s+$", before_speaker) and (is_ := WHAT_IS_RE.match(text, clause_start, cue_end)):
+            clause_start = is_.end()  # "denouncing what it says is China's support for Moscow": what follows "is"
+        elif NOT_A_CLAUSE_RE.match(text, clause_start) and not RELATIVE_SAYS_RE.search(before_speaker):
+            continue  # "what it wants is ...", but "a trip Washington says will come ...": the relative's verb on
 
         if cue_end < end and ANONYMITY_RE.search(text, m.end(), cue_end):
             continue  # "who asked not to be named": a condition of the interview, not a claim
@@ -1261,6 +1272,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             label = _quote_spans(text, claim_start, end)
             if label:  # the claim ends with the quoted label
                 claim_end = label[0][1] + 1
+            elif bare_label := BARE_LABEL_RE.match(text, claim_start, claim_end):
+                claim_end = bare_label.end()  # "calls China its main strategic rival and ...": the label's end
         quoted = _quote_spans(text, claim_start, claim_end)
         if len(quoted) == 1 and quoted[0][0] == claim_start and text[quoted[0][1] + 1 : claim_end].strip(" .,") == "":
             # 'said “neither side held back”': a whole quotation after the verb is direct speech.
@@ -1421,7 +1434,9 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         # 'called the plan "a betrayal"': the object and its quoted label; 'called it "..."': the label.
         named = CALLED_RE.match(rest)
         if named is None:
-            return None
+            # "calls China its main strategic rival": an object, then its label after a determiner.
+            bare = BARE_LABEL_RE.match(text, after_verb + len(rest) - len(rest.lstrip()), end)
+            return None if bare is None else after_verb + len(rest) - len(rest.lstrip())
         pronoun = named.group(1).lower().strip() in PRONOUN_OBJECTS
         return after_verb + (named.start(2) if pronoun else named.start(1))  # 'called it "X"': the quoted words
     if verb in ADDRESSEE_CUES:

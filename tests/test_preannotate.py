@@ -810,4 +810,21 @@ def test_a_speaker_and_verb_inside_a_relative_clause() -> None:
         "The board approved the levy, which landlords say will push up rents.\n\n"
         "What the audit says is that nobody checked the invoices.\n"
     )
-    assert claims(predict(text)) == [("will push up rents", "indirect", [("landlords", "landlords")])]
+    assert claims(predict(text)) == [
+        ("will push up rents", "indirect", [("landlords", "landlords")]),
+        ("nobody checked the invoices", "indirect", [("audit", "audit")]),
+    ]
+
+
+def test_calls_an_object_a_label_without_quotation_marks() -> None:
+    text = (
+        "The union calls the pay offer an insult and is balloting members.\n\n"
+        "The mayor called a meeting of the board.\n\n"
+        "The mayor called an election for May.\n"
+    )
+    assert claims(predict(text)) == [("the pay offer an insult", "indirect", [("union", "union")])]
+
+
+def test_a_with_clause_after_the_claim_is_the_journalists() -> None:
+    text = "Both leaders described the talks as “frank”, with the summit ending a day early.\n"
+    assert claims(predict(text))[0][0] == "the talks as “frank”"
