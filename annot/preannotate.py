@@ -282,7 +282,7 @@ TITLE_WORDS = _words(
     Constable PC DC DI DS Cllr Cllr. Admiral Adm. Rev. Reverend Father Bishop Archbishop Rabbi Imam Pastor Coach
     Manager Director Chairman
     Chairwoman Chair Chairperson CEO CFO COO CTO Founder Co-founder President-elect Leader Ambassador Envoy
-    Spokesman Spokeswoman Spokesperson Economist Analyst Dean Provost Principal Headteacher Treasurer Auditor
+    Spokesman Spokeswoman Spokesperson Economist Analyst Provost Principal Headteacher Treasurer Auditor
     Controller Comptroller Ombudsman Registrar Clerk Dep. Sec. Pres. Amb. Atty. Supt. Insp. Chmn. Hon. MP MEP MSP
     MPP MLA Prosecutor Barrister Counsel Coroner Lawyer Organiser Organizer Historian Researcher Hydrologist Engineer
     The A An"""
@@ -370,6 +370,9 @@ TITLED_NAME_RE = re.compile(
 )
 # A name set after a description: ", Marge Ruiz" at the end of the sentence or before a comma.
 APPOSED_NAME_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){0,3}[A-Z][\w’'\-]+)\s*(?=[,;]|$)")
+# An age and an address after a name, as local and court reports give them: ", 34, of Mill Road, Leyland,".
+_PLACE = r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*"
+ADDRESS_TAIL_RE = re.compile(rf"(?<=[\w’'])(?:,\s*(?:aged\s+)?\d{{1,3}})?,\s*of\s+{_PLACE}(?:,\s*{_PLACE})*,$")
 MAX_NP_TOKENS = 12
 MAX_DESCRIPTION_WORDS = 4  # "said a senior hospital manager"
 MAX_NAME_TOKENS = 7  # "Deputy Foreign Minister Arkady Belousov" in an apposition
@@ -717,6 +720,8 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
+    if address := ADDRESS_TAIL_RE.search(prefix):
+        prefix = prefix[: address.start()]  # "Dean Hale, 34, of Mill Road, Leyland, told": the address goes
     relative = re.search(r",\s*(?:who|which)$", prefix)
     if relative:
         # "Xi Jinping, who reiterated ...": the relative pronoun's antecedent is the speaker.

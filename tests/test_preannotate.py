@@ -828,3 +828,14 @@ def test_calls_an_object_a_label_without_quotation_marks() -> None:
 def test_a_with_clause_after_the_claim_is_the_journalists() -> None:
     text = "Both leaders described the talks as “frank”, with the summit ending a day early.\n"
     assert claims(predict(text))[0][0] == "the talks as “frank”"
+
+
+def test_an_age_and_an_address_after_a_name_are_skipped() -> None:
+    text = (
+        "Dean Hollis, 34, of Mill Road, Leyland, told the court he had acted in self-defence.\n\n"
+        "Martha Quill, of Station Lane, Chorley, said she had been at home.\n"
+    )
+    assert [c[2] for c in claims(predict(text))] == [
+        [("Dean Hollis", "Dean Hollis")],
+        [("Martha Quill", "Martha Quill")],
+    ]
