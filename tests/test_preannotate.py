@@ -839,3 +839,8 @@ def test_an_age_and_an_address_after_a_name_are_skipped() -> None:
         [("Dean Hollis", "Dean Hollis")],
         [("Martha Quill", "Martha Quill")],
     ]
+
+
+def test_shouted_and_exclaimed_attribute_a_quotation() -> None:
+    text = '"Give us back our library!" shouted one protester.\n'
+    assert claims(predict(text)) == [("Give us back our library!", "direct", [("protester", "protester")])]
