@@ -284,12 +284,14 @@ TITLE_WORDS = _words(
     Chairwoman Chair Chairperson CEO CFO COO CTO Founder Co-founder President-elect Leader Ambassador Envoy
     Spokesman Spokeswoman Spokesperson Economist Analyst Provost Principal Headteacher Treasurer Auditor
     Controller Comptroller Ombudsman Registrar Clerk Dep. Sec. Pres. Amb. Atty. Supt. Insp. Chmn. Hon. MP MEP MSP
-    MPP MLA Prosecutor Barrister Counsel Coroner Lawyer Organiser Organizer Historian Researcher Hydrologist Engineer
+    MPP MLA King Queen Prince Princess Crown Emir Sheikh Sultan Pope Cardinal Patriarch Ayatollah Grand
+    Prosecutor Barrister Counsel Coroner Lawyer Organiser Organizer Historian Researcher Hydrologist Engineer
     The A An"""
 )
 HONORIFICS = _words("Mr Mrs Ms Mx Dr Prof Sir Dame")
 # Honours and offices written after a name, not part of it: "Harriet Quayle KC", "Ann Bell MP".
 POST_NOMINALS = _words("KC QC SC MP MEP MSP MPP MLA OBE CBE MBE DBE KBE")
+PARTICLE_NAME_RE = re.compile(r"(?:al|el|ad|as|ash|an|at|az|bin|ibn|abu|abd)-[A-Z]")  # "al-Sudani", "bin-Zayed"
 NAME_PARTICLES = _words("von van der den de del della da di du le la bin ibn al el ter ten dos das")
 TITLE_SUFFIXES = frozenset({"general", "elect", "chief", "in", "designate", "at", "large"})
 # Words of a capitalised name that make it an organisation, not a person with titles to strip.
@@ -941,7 +943,7 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         if len(np) > 2 and words[0].rstrip(".") in HONORIFICS and words[1][:1].isupper():
             start = np[1][0]  # "Ms Kemp's motion" -> "Kemp's motion"
         return [_Mention(start, end, text[start:end])]
-    if not head[:1].isupper():
+    if not (head[:1].isupper() or PARTICLE_NAME_RE.match(head)):
         return []
     np, words = np[:link], words[:link]
     # A capitalised run: the name is its trailing capitalised words (with "of"/"for" inside an organisation).

@@ -844,3 +844,14 @@ def test_an_age_and_an_address_after_a_name_are_skipped() -> None:
 def test_shouted_and_exclaimed_attribute_a_quotation() -> None:
     text = '"Give us back our library!" shouted one protester.\n'
     assert claims(predict(text)) == [("Give us back our library!", "direct", [("protester", "protester")])]
+
+
+def test_hyphenated_particle_names_and_royal_titles() -> None:
+    text = (
+        "Prime Minister Yusuf Karim al-Hadi said the troops would leave by March.\n\n"
+        "Crown Prince Faisal bin Omar said the kingdom wanted a ceasefire.\n"
+    )
+    assert [c[2] for c in claims(predict(text))] == [
+        [("Yusuf Karim al-Hadi", "Yusuf Karim al-Hadi")],
+        [("Faisal bin Omar", "Faisal bin Omar")],
+    ]
