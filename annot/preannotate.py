@@ -494,6 +494,7 @@ def predict(text: str) -> Annotation:
     previous_direct: _Found | None = None
     pending: tuple[_Found, _Found | None] | None = None  # an unclosed quotation paragraph, and the quote before it
     intro: _Found | None = None  # 'X said:' ending a paragraph, the quotation in the next one
+    carried: tuple[int, int] | None = None  # the last sentence of a paragraph that quoted nobody
     for p_start, p_end in _paragraphs(text):
         if _headline_like(text, p_start, p_end):
             continue  # a headline, a "Read more" line, a label: no sentence of the body ends so
@@ -503,7 +504,7 @@ def predict(text: str) -> Annotation:
         open_span = _unclosed_quotation(text, p_start, p_end)
         introduced = _introduced_quote(text, p_start, p_end, intro) if intro is not None else None
         intro = None
-        last_sentence: tuple[int, int] | None = None
+        last_sentence: tuple[int, int] | None = carried
         for s_start, s_end in _sentences(text, p_start, p_end):
             previous_sentence, last_sentence = last_sentence, (s_start, s_end)
             direct = _direct(text, s_start, s_end)
@@ -534,6 +535,7 @@ def predict(text: str) -> Annotation:
             previous_direct = next((i for i in items if i.quote_type == "direct"), None) or (
                 previous_direct if not items else None
             )
+        carried = last_sentence if len(found) == before_paragraph else None
         if open_span is None and last_sentence and text[p_start:p_end].rstrip().endswith(":"):
             intro = _colon_intro(text, *last_sentence)
         if open_span is not None:

@@ -855,3 +855,13 @@ def test_hyphenated_particle_names_and_royal_titles() -> None:
         [("Yusuf Karim al-Hadi", "Yusuf Karim al-Hadi")],
         [("Faisal bin Omar", "Faisal bin Omar")],
     ]
+
+
+def test_a_quotation_paragraph_after_a_paragraph_about_a_named_person() -> None:
+    text = (
+        "Mayor Rita Olsen spoke to reporters outside City Hall on Monday.\n\n"
+        '"We will fight this order in every court in the state."\n'
+    )
+    assert claims(predict(text)) == [
+        ("We will fight this order in every court in the state", "direct", [("Rita Olsen", "Rita Olsen")])
+    ]
