@@ -237,6 +237,10 @@ BARE_ADDRESSEE_RE = re.compile(
     r"|(?:the\s+)?(?:[A-Z][\w’'\-]+\s+){1,3}?)\s*(?=[a-z\"“])"
 )
 SENTENCE_END = ".?!\"”’…)':;"  # how a body paragraph ends (a colon or semicolon: a quotation follows)
+# A short attribution after a quotation: "Ms. Dorsey asked", "the mayor said", "he asked".
+ATTRIBUTION_START_RE = re.compile(
+    r"(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w’'\-]*\.?|[a-z]+)\s+){0,3}?(?:" + _CUE_ALTERNATION + r")[\s.,]"
+)
 MIN_QUOTE_CHARS = 10
 MAX_ADDRESSEE_WORDS = 4  # "warned the bank board against ...": an addressee is short
 MIN_QUOTE_WORDS = 3
@@ -505,6 +509,7 @@ def predict(text: str) -> Annotation:
         introduced = _introduced_quote(text, p_start, p_end, intro) if intro is not None else None
         intro = None
         last_sentence: tuple[int, int] | None = carried
+        previous_items: list[_Found] = []
         for s_start, s_end in _sentences(text, p_start, p_end):
             previous_sentence, last_sentence = last_sentence, (s_start, s_end)
             direct = _direct(text, s_start, s_end)
@@ -515,6 +520,9 @@ def predict(text: str) -> Annotation:
                     open_span = None  # the quotation runs on: the paragraphs after continue it
             if not items and previous_direct is not None:
                 items = _continuation(text, s_start, s_end, previous_direct)
+            elif not items and len({(m.start, m.end) for f in previous_items for m in f.speakers}) == 1:
+                # 'Janelle Brooks says the tutor has freed her. "I used to ..."': the same speaker goes on.
+                items = _continuation(text, s_start, s_end, previous_items[-1])
             elif not items and previous_sentence is not None:
                 # 'Mayor Rita Olsen was defiant. "I will not resign."': the sentence before names the speaker.
                 items = _quote_after_subject(text, s_start, s_end, *previous_sentence, names)
@@ -535,6 +543,7 @@ def predict(text: str) -> Annotation:
             previous_direct = next((i for i in items if i.quote_type == "direct"), None) or (
                 previous_direct if not items else None
             )
+            previous_items = items
         carried = last_sentence if len(found) == before_paragraph else None
         if open_span is None and last_sentence and text[p_start:p_end].rstrip().endswith(":"):
             intro = _colon_intro(text, *last_sentence)
@@ -675,6 +684,8 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             continue
         if text[cut : cut + 1] in ",;:" or text[cut : cut + 1].islower():
             continue  # "Rep. Dana Ruiz, D-Calif., told": no sentence starts with a comma or in lowercase
+        if re.search(r"[?!][\"”»]\s+$", text[max(start, cut - 4) : cut]) and ATTRIBUTION_START_RE.match(text, cut, end):
+            continue  # '"What happens in January?" Ms. Dorsey asked.': the attribution belongs to the quotation
         yield s, cut
         s = cut
     if s < end:
@@ -1401,7 +1412,7 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
         speakers[0].is_pronoun = True  # "According to him, ...": the person last quoted
     claim_from = name_end + 1
     appos = APPOSITION_RE.match(text, claim_from, end)
-    if appos and comma >= 0:
+    if appos and comma >= 0 and not re.match(r"\s*(?:which|who)\b", text[appos.end() : end]):
         claim_from = appos.end()  # "According to Boxtrak, a tracking service, CLAIM"
     parenthetical = text[s_start : cue[0]].strip() == "" or text[s_start : cue[0]].rstrip().endswith(",")
     relative = re.match(r"\s*(?:which|who)\b", text[claim_from:end])
@@ -1495,7 +1506,8 @@ def _has_finite_verb(span: str) -> bool:
 def _looks_like_clause(text: str, start: int, end: int) -> bool:
     """A complement without "that" is a reported clause if it opens with a quotation or a pronoun, or has a
     finite verb within its first words ("said prices had fallen"), before any comma."""
-    head = text[start:end].split(",", 1)[0]
+    # A relative clause set off by commas stays out: "the Russian document, which was sent last week, contains".
+    head = re.sub(r",\s+(?:which|who|whose)\b[^,]*,", "", text[start:end], count=1).split(",", 1)[0]
     if head[:1] in OPEN_QUOTES:
         return True
     words = re.findall(r"[\w’'\-]+", head)[:MAX_CLAUSE_SUBJECT_WORDS]

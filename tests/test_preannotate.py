@@ -865,3 +865,30 @@ def test_a_quotation_paragraph_after_a_paragraph_about_a_named_person() -> None:
     assert claims(predict(text)) == [
         ("We will fight this order in every court in the state", "direct", [("Rita Olsen", "Rita Olsen")])
     ]
+
+
+def test_a_question_then_its_attribution_then_another_question() -> None:
+    text = '"Who will plough the snow in January?" Ms. Vance asked. "Does anyone in the county office know?"\n'
+    assert claims(predict(text)) == [
+        ("Who will plough the snow in January?", "direct", [("Vance", "Vance")]),
+        ("Does anyone in the county office know?", "direct", [("Vance", "Vance")]),
+    ]
+
+
+def test_a_quotation_after_a_reported_claim_continues_its_speaker() -> None:
+    text = (
+        "Gwen Tully, a farmer near Ely, says the new rules cost her a week of work. "
+        '"I spent six days on forms. Six days I was not in the fields."\n'
+    )
+    assert [c[2] for c in claims(predict(text))] == [[("Gwen Tully", "Gwen Tully")], [("Gwen Tully", "Gwen Tully")]]
+
+
+def test_according_to_a_name_then_a_subject_with_a_relative_clause() -> None:
+    text = "According to Vlad, the draft, which was sent to the embassies on Monday, contains no ceasefire date.\n"
+    assert claims(predict(text)) == [
+        (
+            "the draft, which was sent to the embassies on Monday, contains no ceasefire date",
+            "indirect",
+            [("Vlad", "Vlad")],
+        )
+    ]
