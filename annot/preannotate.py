@@ -49,6 +49,9 @@ TO_VERBS = _words("vow pledge promise threaten")
 CLAUSE_PHRASES = (
     "issue a warning",
     "express concern",
+    "express hope",
+    "express confidence",
+    "express regret",
     "voice concern",
     "shoot back",
     "fire back",
@@ -175,6 +178,7 @@ DEMONSTRATIVE_THAT_RE = re.compile(r"(?:is|was|'s|’s|has|had|will|would|seems|
 VERB_CHAIN_RE = re.compile(r"\b(?:to|would|will|could|should|can|may|might|must)\s")
 # The end of a "to" claim: the main subject's next verb, in the past ("urged X to ... and offered ...").
 TO_CLAIM_END_RE = re.compile(r"\s+and\s+(?:[a-z]+ed|kept|made|took|gave|left|held|sent|went|said|told)\b")
+WORDS_OF_RE = re.compile(r"\s*In\s+the\s+(?:words|view|opinion)\s+of\s+([^,]{2,60}),\s+")
 OPINION_RE = re.compile(r"\s*In\s+(his|her|their)\s+(?:opinion|view|words),\s+")
 ANONYMITY_RE = re.compile(r"(?:not\s+to\s+be\s+(?:named|identified)|for\s+anonymity|anonymity)")
 RELATIVE_BEFORE_RE = re.compile(r",\s*(?:who|which)\s+(?:[a-z]+\s+)?$")
@@ -187,7 +191,8 @@ NOUN_THAT_RE = re.compile(
 )
 # The end of the addressee: "that", "to" + verb or quotation (not "to his counterparts"), "of", "against".
 ADDRESSEE_END_RE = re.compile(
-    r"\bthat\b|\bto\b(?=\s+[\"“]?\w)(?!\s+(?:his|her|their|its|our|my|the|a|an|reporters)\b)|\b(?:of|against)\b"
+    r"\bthat\b|\bto\b(?=\s+[\"“]?\w)(?!\s+(?:his|her|their|its|our|my|the|a|an|reporters)\b)"
+    r"|(?<!condition\s)\b(?:of|against)\b"
 )
 # A time or place phrase before "that": "said before the talks that ...".
 PHRASE_THAT_RE = re.compile(
@@ -212,7 +217,7 @@ MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb 
 ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&.\-]{0,12}\)")  # "The Harbor Workers Alliance (HWA)", "(R-Ky.)"
 NOUN_BEFORE_RE = re.compile(
     r"(?:\b(?:the|a|an|its|his|her|their|our|this|that|whose|been|be|being|was|were|is|are|two|three|four|five|six"
-    r"|seven|eight|nine|ten|several|many|of|in|for|from|with|by|state|\d+)|\w['’]s)\s+$",
+    r"|seven|eight|nine|ten|several|many|of|in|for|from|with|by|(?<!of\s)state|\d+)|\w['’]s)\s+$",
     re.IGNORECASE,
 )  # "the report", "the state", "had been found": a noun or a passive, not a speaker's verb
 # The schema's targets and the words that name them (countries, capitals, seats of government, adjectives).
@@ -1181,12 +1186,17 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
     end = _clause_end(text, s_start, s_end)
     used_cues = {f.cue for f in taken}
     found: list[_Found] = []
-    if (opinion := OPINION_RE.match(text, s_start, end)) and not taken:
-        # "In her opinion, CLAIM": the possessive names the speaker.
-        owner = _Mention(opinion.start(1), opinion.end(1), opinion.group(1), is_pronoun=True)
+    words_of = WORDS_OF_RE.match(text, s_start, end)
+    if (opinion := OPINION_RE.match(text, s_start, end) or words_of) and not taken:
+        # "In her opinion, CLAIM": the possessive names the speaker; "In the words of the governor, CLAIM".
+        if words_of:
+            owners = _np_after(text, words_of.start(1), words_of.end(1), any_head=True)
+        else:
+            owners = [_Mention(opinion.start(1), opinion.end(1), opinion.group(1), is_pronoun=True)]
         claim_start = opinion.end()
         claim_end = _clause_boundary(text, claim_start, end, quotes)
-        found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), [owner], None))
+        if owners:
+            found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), owners, None))
     for m in CUE_RE.finditer(text, s_start, s_end):
         cue = (m.start(), m.end())
         if _inside(m.start(), quotes) or cue in used_cues:

@@ -892,3 +892,18 @@ def test_according_to_a_name_then_a_subject_with_a_relative_clause() -> None:
             [("Vlad", "Vlad")],
         )
     ]
+
+
+def test_translated_press_attributions() -> None:
+    text = (
+        "An official told the Hanbit News Agency on condition of anonymity that the talks would resume in May.\n\n"
+        "The head of state stressed that the border would stay open.\n\n"
+        'In the words of the governor, the budget is "a disaster waiting to happen."\n\n'
+        "The ambassador expressed hope that the talks would succeed.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("the talks would resume in May", "official"),
+        ("the border would stay open", "head of state"),
+        ('the budget is "a disaster waiting to happen."', "governor"),
+        ("the talks would succeed", "ambassador"),
+    ]
