@@ -25,8 +25,8 @@ def _words(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
-OPEN_QUOTES = '"“'
-CLOSE_QUOTES = '"”'
+OPEN_QUOTES = '"“„«'  # „ and « open a quotation in translated press: „...” – the minister said
+CLOSE_QUOTES = '"”»'
 
 # The reporting-verb lexicon, by what follows the verb. Each lemma gets its forms (`_forms`):
 # "warn" -> warn, warns, warned, warning; a multi-word cue inflects its first word ("point out").
@@ -37,7 +37,7 @@ CLAUSE_VERBS = _words(
     reveal disclose report write warn caution vow promise pledge reiterate remark comment complain lament allege
     conclude find recall repeat testify rule predict forecast boast joke quip propose recommend
     tweet signal hint underline underscore concede object protest retort answer proclaim affirm
-    guarantee indicate acknowledge specify clarify"""
+    guarantee indicate acknowledge specify clarify assess hold demand agree post shout exclaim yell"""
 )
 # Verbs whose complement without "that" is nearly always the reported clause ("said the plan lay idle").
 BARE_CLAUSE_VERBS = _words(
@@ -49,6 +49,9 @@ TO_VERBS = _words("vow pledge promise threaten")
 CLAUSE_PHRASES = (
     "issue a warning",
     "express concern",
+    "express hope",
+    "express confidence",
+    "express regret",
     "voice concern",
     "shoot back",
     "fire back",
@@ -62,19 +65,22 @@ CLAUSE_PHRASES = (
 ADDRESSEE_VERBS = _words("tell inform assure remind urge ask caution warn promise communicate notify implore")
 ADDRESSEE_PHRASES = ("call on", "call upon", "appeal to")
 # "called X "Y"": the object and the quoted label it is given (only with a quotation: "called a meeting" is none).
-LABEL_VERBS = _words("call dub brand")
+LABEL_VERBS = _words("call dub brand label term")
 # Verbs that carry the evaluation; their object is the claim: "deplored the closure of the shelter".
 OBJECT_VERBS = _words(
     """criticise criticize slam commend praise condemn denounce deplore welcome thank blame accuse question
-    decry hail applaud lambast describe"""
+    decry hail applaud lambast describe dismiss reject highlight"""
 )
+# Object verbs that carry a claim only with "as": "dismissed the report as "fiction"" (not "rejected the offer").
+AS_ONLY = _words("dismiss reject")
 OBJECT_PHRASES = ("point to", "call for", "raise concerns about", "raise concern about", "express concern about",
                   "express concern over", "raise concerns over")  # fmt: skip
 # Lemmas whose base and -s forms are mostly nouns ("the state", "a comment"): only "stated", "commenting" cue.
-NOUN_LEMMAS = _words("state rule post note comment answer question estimate forecast counter brand")
+NOUN_LEMMAS = _words("state rule post note comment answer question estimate forecast counter brand demand label term")
 IRREGULAR = {
     "say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"), "write": ("wrote", "writes", "writing"),
-    "find": ("found", "finds", "finding"), "shoot": ("shot", "shoots", "shooting"),
+    "find": ("found", "finds", "finding"), "hold": ("held", "holds", "holding"),
+    "shoot": ("shot", "shoots", "shooting"),
     "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
     "be": ("was", "is", "being"), "slam": ("slammed", "slams", "slamming"),
     "admit": ("admitted", "admits", "admitting"),
@@ -97,7 +103,9 @@ def _forms(lemma: str) -> tuple[str, ...]:
             past = stem + "ed"
             third = first + ("es" if first.endswith(("s", "sh", "ch", "x", "o")) else "s")
         ing = (first if first.endswith(("ee", "ye", "oe")) else stem) + "ing"
-    extra = ("were quoted as saying",) if first == "be" else ()
+    extra: tuple[str, ...] = ("were quoted as saying",) if first == "be" else ()
+    if len(first) > 4 and first[-1] == "l" and first[-2] in "aeiou" and first[-3] not in "aeiou":
+        extra += (f"{first}led{tail}", f"{first}ling{tail}")  # British "signalled", "labelling"
     return tuple(f + tail for f in (first, past, third, ing)) + extra
 
 
@@ -118,7 +126,9 @@ def _lexicon() -> dict[str, tuple[str, str]]:
 
 LEXICON = _lexicon()
 # Base and -s forms of mostly-noun lemmas ("the state", "a comment") cue only before "that" ("estimates that").
-NOUNISH_FORMS = frozenset(f for lemma in NOUN_LEMMAS for f in (_forms(lemma)[0], _forms(lemma)[2]))
+NOUNISH_FORMS = frozenset(f for lemma in NOUN_LEMMAS for f in (_forms(lemma)[0], _forms(lemma)[2])) | frozenset(
+    f for lemma in ("hold", "agree") for f in _forms(lemma)
+)  # "the appeals court held that ...", never "held talks"; "agreed that ...", not "agreed to pay"
 # Longest first, so "was quoted as saying" wins over "said" and "called for" over "called".
 CUES = (*sorted(LEXICON, key=lambda c: (-len(c), c)), "according to")
 CUE_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in CUES) + r"|According to)\b")
@@ -143,8 +153,33 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r"|,\s+and\s+(?:[a-z]+ed|kept|made|took|gave|left|held|sent|went)\b"  # the subject goes on to act
     r"|,\s+(?:a|an)\s+(?:charge|claim|move|accusation|allegation|assertion|step|decision|view)\b"  # a remark on it
     r"|,\s+one\s+of\s+the\b"  # "..., one of the many issues ...": the journalist's aside
+    r"|,\s+with\s+(?:the|a|an|its|his|her|their)\s+[a-z]+\s+[a-z]+ing\b"  # ", with the meeting taking place ..."
     r"|[–—](?=but\b|and\b)"
 )
+NEGATIVE_SUBJECT_RE = re.compile(r"\b(?:[Nn]either|[Nn]o|[Nn]one\s+of\s+the)\s+$")
+AS_OBJECT_RE = re.compile(r"(?:[^\s,.]+\s+){1,8}?as\s")
+# A speaker and its verb inside a relative clause: "a trip [that] Washington says will come in weeks".
+RELATIVE_SAYS_RE = re.compile(
+    r"(?:\b(?:which|that)|\b(?!(?:what|how|as|where|when|why|whatever|the|its|his|her|their|our|this|these|those)\b)"
+    r"[a-z]{3,})\s+$"
+)
+WHAT_IS_RE = re.compile(r"(?:is|was)\s+(?:that\s+)?")
+# "calls China its main strategic rival": a short object (a name, "the decision", a pronoun), a determiner,
+# the label up to "and"/"but", a comma or the end.
+BARE_LABEL_RE = re.compile(
+    r"(?:the\s+)?(?!(?:a|an|on|for|off|up|out|in|at|to|back)\b)(?:[\w’'\-]+\s+){1,2}?"
+    r"(?:a|an|its|his|her|their|our)\s+(?:(?!(?:and|but|as|because|while|after|before|of|for|to|in|on|at)\b)"
+    r"[\w’'\-]+\s*){1,5}?(?=\s+(?:and|but|as|because|while)\b|\s*[,.;]|\s*$)"
+)
+WHAT_CALLED_RE = re.compile(r"what\s+(?:he|she|it|they|we)\s+(?:called|calls|described\s+as|termed|dubbed)\s")
+# A verb right after "that" makes it the clause's subject, not its conjunction: "say that is the problem".
+DEMONSTRATIVE_THAT_RE = re.compile(r"(?:is|was|'s|’s|has|had|will|would|seems|means|remains|could|can|should|must)\b")
+# A modal or an infinitive in a clause, whose verbs a base form after "and" continues.
+VERB_CHAIN_RE = re.compile(r"\b(?:to|would|will|could|should|can|may|might|must)\s")
+# The end of a "to" claim: the main subject's next verb, in the past ("urged X to ... and offered ...").
+TO_CLAIM_END_RE = re.compile(r"\s+and\s+(?:[a-z]+ed|kept|made|took|gave|left|held|sent|went|said|told)\b")
+WORDS_OF_RE = re.compile(r"\s*In\s+the\s+(?:words|view|opinion)\s+of\s+([^,]{2,60}),\s+")
+OPINION_RE = re.compile(r"\s*In\s+(his|her|their)\s+(?:opinion|view|words),\s+")
 ANONYMITY_RE = re.compile(r"(?:not\s+to\s+be\s+(?:named|identified)|for\s+anonymity|anonymity)")
 RELATIVE_BEFORE_RE = re.compile(r",\s*(?:who|which)\s+(?:[a-z]+\s+)?$")
 SECOND_CLAUSE_RE = re.compile(r",?\s+but\s+that\s+")
@@ -156,10 +191,15 @@ NOUN_THAT_RE = re.compile(
 )
 # The end of the addressee: "that", "to" + verb or quotation (not "to his counterparts"), "of", "against".
 ADDRESSEE_END_RE = re.compile(
-    r"\bthat\b|\bto\b(?=\s+[\"“]?\w)(?!\s+(?:his|her|their|its|our|my|the|a|an|reporters)\b)|\b(?:of|against)\b"
+    r"\bthat\b|\bto\b(?=\s+[\"“]?\w)(?!\s+(?:his|her|their|its|our|my|the|a|an|reporters)\b)"
+    r"|(?<!condition\s)\b(?:of|against)\b"
 )
 # A time or place phrase before "that": "said before the talks that ...".
-PHRASE_THAT_RE = re.compile(r"\s*(?:before|after|during|at|in|on|ahead\s+of)\s+(?:[\w’'\-]+\s+){0,5}?that\s+")
+PHRASE_THAT_RE = re.compile(
+    r"\s*(?:before|after|during|at|in|on|ahead\s+of"
+    r"|(?:to|for)(?=\s+(?:the|a|an|his|her|their|its|him|them|us|me|reporters|journalists)\b|\s+[A-Z]))"
+    r"\s+(?:[\w’'\-]+\s+){0,8}?that\s+"
+)  # "said before the talks that ...", "explained to the Danube Herald that ...", "in a filing with the SEC that"
 # A reported clause without "that" has a finite verb early: an auxiliary, a modal, a past form.
 FINITE_WORDS = _words(
     """is are was were will would could should can cannot can't may might must has have had did does do won't
@@ -174,10 +214,10 @@ PRESENT_VERBS = _words(
 )
 CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
 MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
-ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&\-]{0,9}\)")  # "The Harbor Workers Alliance (HWA), which ..."
+ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&.\-]{0,12}\)")  # "The Harbor Workers Alliance (HWA)", "(R-Ky.)"
 NOUN_BEFORE_RE = re.compile(
     r"(?:\b(?:the|a|an|its|his|her|their|our|this|that|whose|been|be|being|was|were|is|are|two|three|four|five|six"
-    r"|seven|eight|nine|ten|several|many|of|in|for|from|with|by|state|\d+)|\w['’]s)\s+$",
+    r"|seven|eight|nine|ten|several|many|of|in|for|from|with|by|(?<!of\s)state|\d+)|\w['’]s)\s+$",
     re.IGNORECASE,
 )  # "the report", "the state", "had been found": a noun or a passive, not a speaker's verb
 # The schema's targets and the words that name them (countries, capitals, seats of government, adjectives).
@@ -192,13 +232,19 @@ TARGET_PATTERNS = {
 AGAINST_VERBS = _words("criticise criticize slam condemn denounce deplore blame accuse decry lambast fault")
 FAVOR_VERBS = _words("commend praise welcome thank hail applaud")
 FEW_TARGET_MENTIONS = 3
-CALLED_RE = re.compile(r"\s+((?:[\w’'\-]+\s+){0,5}?)([\"“])")
+CALLED_RE = re.compile(r"\s+((?:[\w’'\-]+\s+){0,5}?)([\"“„«])")
 CITING_RE = re.compile(r"(?:\s+[\w’']+){0,3},\s+(citing)\s+([^,]{3,80}?),\s*")
 PRONOUN_OBJECTS = _words("it them this that him her")
 BARE_ADDRESSEE_RE = re.compile(
-    r"\s+(?:him|her|them|us|me|reporters|journalists|lawmakers|supporters|members|staff|MPs|parliament"
+    r"\s+(?:him|her|them|us|me|reporters|journalists|lawmakers|supporters|members|staff|MPs|parliament|jurors"
+    r"|investors|analysts|residents|colleagues|delegates|employees|workers|listeners|viewers|readers|voters"
     r"|(?:the\s+)?(?:court|jury|committee|hearing|inquiry|panel|council|paper|newspaper|audience|crowd|meeting)"
     r"|(?:the\s+)?(?:[A-Z][\w’'\-]+\s+){1,3}?)\s*(?=[a-z\"“])"
+)
+SENTENCE_END = ".?!\"”’…)':;"  # how a body paragraph ends (a colon or semicolon: a quotation follows)
+# A short attribution after a quotation: "Ms. Dorsey asked", "the mayor said", "he asked".
+ATTRIBUTION_START_RE = re.compile(
+    r"(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w’'\-]*\.?|[a-z]+)\s+){0,3}?(?:" + _CUE_ALTERNATION + r")[\s.,]"
 )
 MIN_QUOTE_CHARS = 10
 MAX_ADDRESSEE_WORDS = 4  # "warned the bank board against ...": an addressee is short
@@ -227,7 +273,8 @@ TITLE_LINK_WORDS = frozenset({"of", "top", "senior", "chief", "former"})
 ROLE_CONTEXT_CHARS = 60  # how far before a name its title is looked for
 
 PRONOUNS = ("he", "she", "they", "it", "we", "i")
-PERSON_PRONOUNS = ("he", "she")
+PERSON_PRONOUNS = ("he", "she", "him", "her")
+OBJECT_PRONOUNS = ("him", "her", "them")  # "according to him", "in her opinion"
 
 # Words of a title, office or nationality that precede a name and are not part of it ("CEO Dana Whitfield").
 TITLE_WORDS = _words(
@@ -244,10 +291,16 @@ TITLE_WORDS = _words(
     Constable PC DC DI DS Cllr Cllr. Admiral Adm. Rev. Reverend Father Bishop Archbishop Rabbi Imam Pastor Coach
     Manager Director Chairman
     Chairwoman Chair Chairperson CEO CFO COO CTO Founder Co-founder President-elect Leader Ambassador Envoy
-    Spokesman Spokeswoman Spokesperson Economist Analyst Dean Provost Principal Headteacher Treasurer Auditor
-    Controller Comptroller Ombudsman Registrar Clerk Dep. Sec. Pres. Amb. Atty. Supt. Insp. Chmn. Hon.
+    Spokesman Spokeswoman Spokesperson Economist Analyst Provost Principal Headteacher Treasurer Auditor
+    Controller Comptroller Ombudsman Registrar Clerk Dep. Sec. Pres. Amb. Atty. Supt. Insp. Chmn. Hon. MP MEP MSP
+    MPP MLA King Queen Prince Princess Crown Emir Sheikh Sultan Pope Cardinal Patriarch Ayatollah Grand
+    Prosecutor Barrister Counsel Coroner Lawyer Organiser Organizer Historian Researcher Hydrologist Engineer
     The A An"""
 )
+HONORIFICS = _words("Mr Mrs Ms Mx Dr Prof Sir Dame")
+# Honours and offices written after a name, not part of it: "Harriet Quayle KC", "Ann Bell MP".
+POST_NOMINALS = _words("KC QC SC MP MEP MSP MPP MLA OBE CBE MBE DBE KBE")
+PARTICLE_NAME_RE = re.compile(r"(?:al|el|ad|as|ash|an|at|az|bin|ibn|abu|abd)-[A-Z]")  # "al-Sudani", "bin-Zayed"
 NAME_PARTICLES = _words("von van der den de del della da di du le la bin ibn al el ter ten dos das")
 TITLE_SUFFIXES = frozenset({"general", "elect", "chief", "in", "designate", "at", "large"})
 # Words of a capitalised name that make it an organisation, not a person with titles to strip.
@@ -280,7 +333,8 @@ AGENT_HEADS = _words(
     kremlin embassy mission envoy ambassador negotiators coach player captain manager club fan fans people
     clinician epidemiologist virologist professor lecturer academic historian strategist pollster poll data
     figures estimate estimates forecast study studies paper data draft guild platform manifesto indictment
-    records filings paramedic teacher"""
+    records filings paramedic teacher motion petition resolution amendment strategy guidance guideline framework
+    directive decree legislation charter treaty agreement communique declaration budget"""
 )
 # A carrier names the source after "from": "a statement from the ministry said" -> the ministry.
 DOCUMENT_HEADS = _words(
@@ -298,7 +352,7 @@ NP_STOP = _words(
 )
 POSSESSIVES = _words("its his her their our")
 DETERMINERS = _words("the a an one two three several many some its his her their our")
-NP_LINKS = frozenset({"of", "for", "in", "from", "at"})  # inside a noun phrase: "Diplomats in Geneva"
+NP_LINKS = frozenset({"of", "for", "in", "from", "at", "on"})  # inside a noun phrase: "Diplomats in Geneva"
 NP_FORWARD_LINKS = frozenset({"of", "for"})  # after an inverted verb: "said a spokesman for the council"
 NUMBER_WORDS = _words("two three four five six seven eight nine ten both all most")
 # Unnamed sources described by what they know: "a person familiar with the matter", "sources close to the talks".
@@ -308,7 +362,7 @@ _INFORMED = (
     r"involved\s+in|knowledgeable\s+about|with\s+direct\s+knowledge\s+of)\s+(?:the\s+)?[\w’'\- ]{1,50}?)"
 )
 INFORMED_SOURCE_RE = re.compile(
-    r"(?:^|\b(?:a|an|the|two|three|several|some|according\s+to)\s+)" + _INFORMED + r"\s*$", re.IGNORECASE
+    r"(?:\b(?:a|an|the|according\s+to)\s+|^|\b(?:two|three|several|some)\s+)" + _INFORMED + r"\s*$", re.IGNORECASE
 )
 INFORMED_SOURCE_AFTER_RE = re.compile(
     r"\s+(?:a|an|the|two|three|several|some)\s+" + _INFORMED + r"(?=\s*[,.;]|\s*$)", re.IGNORECASE
@@ -317,7 +371,20 @@ REDUCED_RELATIVE_RE = re.compile(
     r"\s+(?:[a-z]+ed|seen|shown|written|given|taken|made|held|known|drawn)\s+(?:[A-Z]?[a-z]+\s+)?by\s+[^,]{1,60}$"
 )
 PARTY_STATE_RE = re.compile(r"[A-Z]{1,3}-[A-Z][\w.]*$")
-MAX_NP_TOKENS = 9
+# What a body's name may hold before its "X and Y" part, after "the": "the U.S. Food and Drug Administration",
+# "the Bakers, Food and Allied Workers' Union".
+ORG_LEAD_RE = re.compile(r"\b(?:[Tt]he)\s+((?:(?:[A-Z]\.){2,}\s+|[A-Z][\w’'\-]*,\s+)+)$")
+# An apposition that is a name after its title words: "former Uruguayan foreign minister Gustavo Ferrer".
+TITLED_NAME_RE = re.compile(
+    r"(?!(?:the|a|an|its|his|her|their|who|which)\b)(?:(?!(?:of|at|in|for|from|with|by|the|a|an|who|which)\b)"
+    r"[\w’'\-.]+\s+){1,5}[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)+"
+)
+# A name set after a description: ", Marge Ruiz" at the end of the sentence or before a comma.
+APPOSED_NAME_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){0,3}[A-Z][\w’'\-]+)\s*(?=[,;]|$)")
+# An age and an address after a name, as local and court reports give them: ", 34, of Mill Road, Leyland,".
+_PLACE = r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*"
+ADDRESS_TAIL_RE = re.compile(rf"(?<=[\w’'])(?:,\s*(?:aged\s+)?\d{{1,3}})?,\s*of\s+{_PLACE}(?:,\s*{_PLACE})*,$")
+MAX_NP_TOKENS = 12
 MAX_DESCRIPTION_WORDS = 4  # "said a senior hospital manager"
 MAX_NAME_TOKENS = 7  # "Deputy Foreign Minister Arkady Belousov" in an apposition
 # Abbreviations that keep their full stop inside a name or title ("Gov. Tim Olsen", "U.S. officials").
@@ -327,7 +394,7 @@ ABBREVIATIONS = (
 )
 # Where a sentence may end, and a stop that surely ends one: after a lowercase word of three letters or more
 # (or a closing bracket or digit), possibly inside a closing quotation mark.
-CANDIDATE_STOP_RE = re.compile(r"[.?!][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+CANDIDATE_STOP_RE = re.compile(r"[.?!][\"”’»)]*\s+(?=[\"“„«‘(]?[A-Z0-9])")
 PLAIN_STOP_RE = re.compile(r"(?:\b[a-z]{3,}|[a-z]{3,}[\"”’)]|[?!]|\d{2,})[.?!]?[\"”’)]*$")
 PLAIN_WORD_CHARS = 12
 # A full stop that only ends an abbreviation before a name: "St. Brendan's", "No. 10" (pysbd splits some).
@@ -379,6 +446,23 @@ POSTPOSED_RE = re.compile(
 # A short apposition after a name: ", a container-tracking service," / ", the union's president,".
 APPOSITION_RE = re.compile(r"\s*(?:a|an|the|its|his|her|their)\s+[^,.;:\"“”]{1,60}?,\s")
 DATELINE_RE = re.compile(r"[A-Z][A-Z .,'’\-]{2,40}\s+[—–-]+\s+")
+# A wire dateline with its date and agency: "SAN JOSE, April 6 (Meridian Wire) - ", "HOUSTON, Jan. 14 (TAP) - ".
+WIRE_DATELINE_RE = re.compile(
+    r"[A-Z][A-Z .'’\-]{2,40}(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)??(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"\s*\([^)]{1,40}\)\s+[—–-]{1,2}\s+"
+)
+# What follows "CLAIM, according to X," when it is the journalist's own continuation.
+JOURNALIST_TAIL_RE = re.compile(r"\s*(?:so|and|but|which|while|whereas|although|though|[a-z]+ing)\b")
+# A carrier stands for its source: "according to a statement from the company" -> the company.
+CARRIER_FROM_RE = re.compile(
+    r"\s*(?:a|an|the)\s+(?:[\w’'\-]+\s+){0,2}?(?:statement|letter|message|notice|release|email)\s+"
+    r"(?:(?:issued|sent|released|published)\s+)?(?:from|by)\s+(?=\S)"
+)
+# Published figures stand for the body that published them: "preliminary results from the electoral tribunal".
+RESULTS_FROM_RE = re.compile(
+    r"\s*(?:the\s+)?(?:[\w’'\-]+\s+){0,2}?(?:results|figures|data|numbers|statistics|tallies|counts)\s+"
+    r"(?:(?:posted|published|released|compiled|issued|reported)\s+)?(?:from|by|of)\s+(?=\S)"
+)
 # The comma that ends a claim before its postposed speaker: ", owner", ", their", '," (after a quotation).
 POSTPOSED_HEAD_RE = re.compile(r"(,[\"”])?(?(1)|,)\s+(?:[^\s,\"“”]+\s+){0,3}$")
 # A reporting verb right after the claim's comma, its subject after it.
@@ -418,16 +502,35 @@ def predict(text: str) -> Annotation:
     last_any: _Mention | None = None
     previous_direct: _Found | None = None
     pending: tuple[_Found, _Found | None] | None = None  # an unclosed quotation paragraph, and the quote before it
+    intro: _Found | None = None  # 'X said:' ending a paragraph, the quotation in the next one
+    carried: tuple[int, int] | None = None  # the last sentence of a paragraph that quoted nobody
     for p_start, p_end in _paragraphs(text):
+        if _headline_like(text, p_start, p_end):
+            continue  # a headline, a "Read more" line, a label: no sentence of the body ends so
         # A paragraph that is only a quotation continues the quote of the paragraph before.
         previous_direct = previous_direct if found and previous_direct is found[-1] else None
         before_paragraph = len(found)
         open_span = _unclosed_quotation(text, p_start, p_end)
+        introduced = _introduced_quote(text, p_start, p_end, intro) if intro is not None else None
+        intro = None
+        last_sentence: tuple[int, int] | None = carried
+        previous_items: list[_Found] = []
         for s_start, s_end in _sentences(text, p_start, p_end):
+            previous_sentence, last_sentence = last_sentence, (s_start, s_end)
             direct = _direct(text, s_start, s_end)
             items = direct + _reported(text, s_start, s_end, direct)
+            if introduced is not None and s_start <= introduced.claim[0] < s_end and not items:
+                items = [introduced]
+                if open_span is not None and open_span[0] == introduced.claim[0]:
+                    open_span = None  # the quotation runs on: the paragraphs after continue it
             if not items and previous_direct is not None:
                 items = _continuation(text, s_start, s_end, previous_direct)
+            elif not items and len({(m.start, m.end) for f in previous_items for m in f.speakers}) == 1:
+                # 'Janelle Brooks says the tutor has freed her. "I used to ..."': the same speaker goes on.
+                items = _continuation(text, s_start, s_end, previous_items[-1])
+            elif not items and previous_sentence is not None:
+                # 'Mayor Rita Olsen was defiant. "I will not resign."': the sentence before names the speaker.
+                items = _quote_after_subject(text, s_start, s_end, *previous_sentence, names)
             for item in items:
                 for m in item.speakers:
                     if m.is_pronoun:
@@ -445,12 +548,22 @@ def predict(text: str) -> Annotation:
             previous_direct = next((i for i in items if i.quote_type == "direct"), None) or (
                 previous_direct if not items else None
             )
+            previous_items = items
+        carried = last_sentence if len(found) == before_paragraph else None
+        if open_span is None and last_sentence and text[p_start:p_end].rstrip().endswith(":"):
+            intro = _colon_intro(text, *last_sentence)
         if open_span is not None:
             # A quotation running on into the next paragraph (no closing mark, by convention): its speaker is
             # the one quoted just before in this paragraph, else the one named when it closes.
             here = [f for f in found[before_paragraph:] if f.quote_type == "direct" and f.claim[1] < open_span[0]]
             source_here = here[-1] if here else (previous_direct if before_paragraph == len(found) else None)
             item = _Found(open_span, "direct", [], None)
+            opened = [f for f in found[before_paragraph:] if f.claim[0] == open_span[0] - 1]
+            if opened:
+                # 'Kerr said: "This is a good first step.' (the quotation closes in a later paragraph): the
+                # reported clause that opened with the quotation is that quotation, direct.
+                found.remove(opened[0])
+                source_here, item.cue = opened[0], opened[0].cue
             if source_here is not None:
                 item.speakers = [_Mention(m.start, m.end, m.name, m.is_pronoun) for m in source_here.speakers]
                 item.target, item.stance = _target_and_stance(text, item, *item.claim)
@@ -482,6 +595,53 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
         yield m.start(), m.end()
 
 
+def _quote_after_subject(
+    text: str, s_start: int, s_end: int, prev_start: int, prev_end: int, names: list[str]
+) -> list[_Found]:
+    """A sentence that is only a quotation, after a sentence whose subject is a named person."""
+    body = text[s_start:s_end].strip()
+    quotes = _quote_spans(text, s_start, s_end)
+    if len(quotes) != 1 or not body or body[0] not in OPEN_QUOTES or body[-1] not in CLOSE_QUOTES + ".":
+        return []
+    if _quote_spans(text, prev_start, prev_end) or CUE_RE.search(text, prev_start, prev_end):
+        return []  # the sentence before quotes or reports someone else
+    subject = _subject_at_start(text, prev_start, prev_end)
+    if len(subject) != 1 or subject[0].is_pronoun or not _is_person(_canonical(subject[0].name, names), names):
+        return []
+    o, c = quotes[0]
+    return [_Found(_trim_direct(text, o, c), "direct", subject, None)]
+
+
+def _colon_intro(text: str, start: int, end: int) -> _Found | None:
+    """'..., Ana Lobo said:' closing a paragraph: the speaker and cue of the quotation that follows."""
+    cues = list(CUE_RE.finditer(text, start, end))
+    if not cues or text[cues[-1].end() : end].strip(" ,") != ":":
+        return None
+    speakers = _speaker_before(text, start, cues[-1].start())
+    return _Found((end, end), "direct", speakers, (cues[-1].start(), cues[-1].end())) if speakers else None
+
+
+def _introduced_quote(text: str, start: int, end: int, intro: _Found) -> _Found | None:
+    """The quotation opening a paragraph after 'X said:': a direct claim by X (closed, or running on)."""
+    if text[start] not in OPEN_QUOTES:
+        return None
+    quotes = _quote_spans(text, start, end)
+    if quotes and quotes[0][0] == start:
+        claim = _trim_direct(text, *quotes[0])
+    elif (span := _unclosed_quotation(text, start, end)) is not None and span[0] == start + 1:
+        claim = span
+    else:
+        return None
+    speakers = [_Mention(m.start, m.end, m.name, m.is_pronoun) for m in intro.speakers]
+    return _Found(claim, "direct", speakers, intro.cue)
+
+
+def _headline_like(text: str, start: int, end: int) -> bool:
+    """A line without final punctuation (headlines, related links, labels); bullet points are body text."""
+    line = text[start:end].strip()
+    return bool(line) and line[-1] not in SENTENCE_END and not line.startswith(("- ", "• ", "* ", "– "))
+
+
 def _unclosed_quotation(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The claim span of a quotation that opens in a paragraph and is not closed before its end."""
     spans = _quote_spans(text, start, end)
@@ -504,7 +664,12 @@ def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         ch = text[i]
         if open_at is None and ch in OPEN_QUOTES:
             open_at = i
-        elif open_at is not None and ch in CLOSE_QUOTES and (ch == "”" or text[open_at] == '"'):
+        elif open_at is not None and (
+            ch == "”"
+            or (ch == '"' and text[open_at] == '"')
+            or (ch == "“" and text[open_at] == "„")
+            or (ch == "»" and text[open_at] == "«")
+        ):
             spans.append((open_at, i))
             open_at = None
     return spans
@@ -522,6 +687,10 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     for cut in _boundaries(text, start, end):
         if _inside(cut - 1, quotes) or ABBREVIATION_END_RE.search(text, start, cut):
             continue
+        if text[cut : cut + 1] in ",;:" or text[cut : cut + 1].islower():
+            continue  # "Rep. Dana Ruiz, D-Calif., told": no sentence starts with a comma or in lowercase
+        if re.search(r"[?!][\"”»]\s+$", text[max(start, cut - 4) : cut]) and ATTRIBUTION_START_RE.match(text, cut, end):
+            continue  # '"What happens in January?" Ms. Dorsey asked.': the attribution belongs to the quotation
         yield s, cut
         s = cut
     if s < end:
@@ -571,6 +740,8 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
+    if address := ADDRESS_TAIL_RE.search(prefix):
+        prefix = prefix[: address.start()]  # "Dean Hale, 34, of Mill Road, Leyland, told": the address goes
     relative = re.search(r",\s*(?:who|which)$", prefix)
     if relative:
         # "Xi Jinping, who reiterated ...": the relative pronoun's antecedent is the speaker.
@@ -580,9 +751,11 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         inner_start = prefix.rfind(", ", 0, len(prefix) - 1)
         if inner_start >= 0:
             appos = prefix[inner_start + 1 : -1].strip()
-            if appos and _is_name(appos):
+            if appos and (_is_name(appos) or TITLED_NAME_RE.fullmatch(appos)):
+                # "An agency spokesperson, Marcus Lee, told": the name in the apposition, titles stripped
+                # ("The head of the mission, former Uruguayan foreign minister Gustavo Ferrer, told").
                 mentions = _np_at_end(text, lo + inner_start + 1, lo + len(prefix) - 1)
-                if mentions:
+                if len(mentions) == 1 and not mentions[0].is_pronoun and mentions[0].name[:1].isupper():
                     return mentions
             prefix = prefix[:inner_start].rstrip()
         else:
@@ -639,9 +812,16 @@ def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
         # A joint subject: "Biden and Vice President Kamala Harris said".
         first = _np_at_end(text, lo, tokens[k - 1][0])
         if len(first) == 1 and first[0].name[:1].isupper() and not first[0].is_pronoun:
+            if first[0].end < tokens[k - 2][0]:
+                # "Elena Marin of the Progress and Freedom Party said": the "and" is inside the modifier.
+                return first
             if _one_body(text, first[0], mentions[0]):
-                # "The Federal Mediation and Conciliation Service said": one organisation.
-                return [_Mention(first[0].start, mentions[0].end, text[first[0].start : mentions[0].end])]
+                # "The Federal Mediation and Conciliation Service said": one organisation, with what precedes
+                # its first word ("The U.S. Food and Drug Administration", "The Bakers, Food and Allied ...").
+                start = first[0].start
+                if lead := ORG_LEAD_RE.search(text, lo, start):
+                    start = lead.start(1)
+                return [_Mention(start, mentions[0].end, text[start : mentions[0].end])]
             mentions.insert(0, first[0])
     return mentions
 
@@ -649,8 +829,12 @@ def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
 def _one_body(text: str, first: _Mention, second: _Mention) -> bool:
     """Whether "X and Y" is one organisation's name: "the Health and Safety Executive", not "Kyiv and its allies"."""
     second_words = text[second.start : second.end].split()
-    determined = re.search(r"\b(?:the|a|an)\s+$", text[max(0, first.start - 5) : first.start], re.IGNORECASE)
-    return bool(determined and second_words[-1] in ORG_WORDS and not _targets_in(text[first.start : first.end]))
+    start = first.start
+    if lead := ORG_LEAD_RE.search(text, max(0, start - 60), start):
+        start = lead.start(1)
+    determined = re.search(r"\b(?:the|a|an)\s+$", text[max(0, start - 5) : start], re.IGNORECASE)
+    org = second_words[-1] in ORG_WORDS or _is_organisation(text[first.start : first.end].split())
+    return bool(determined and org and not _targets_in(text[first.start : first.end]))
 
 
 def _np_after(text: str, pos: int, hi: int, any_head: bool = False) -> list[_Mention]:
@@ -708,7 +892,8 @@ def _is_link(words: list[str], i: int) -> bool:
     w = words[i]
     if w not in NP_LINKS:
         return False
-    if w in ("of", "for") and i + 1 < len(words) and words[i + 1][:1].isupper() and words[i - 1][:1].isupper():
+    j = i + 2 if i + 2 < len(words) and words[i + 1] == "the" else i + 1  # "Speaker of the House Mike Johnson"
+    if w in ("of", "for") and j < len(words) and words[j][:1].isupper() and words[i - 1][:1].isupper():
         # Inside a name ("Bank of Chile", "Minister of Health"), unless a name comes first ("Lena Ruiz of Acme").
         before = words[:i]
         return not any(x in ORG_WORDS for x in before) and not all(x in TITLE_WORDS for x in before)
@@ -769,9 +954,14 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
             return _classify_np(text, rest)
         start, end = np[0][0], np[-1][1]
         if all(w[:1].isupper() or w.lower() in NP_LINKS for w in words) and not (head.islower()):
+            if _is_organisation(core):
+                # "the American Society of Infusion Nurses", "the League of Women Voters of Merrow County"
+                return _organisation(text, np[0][0], np[len(core) - 1][1])
             return [m for m in [_strip_titles(text, start, end)] if m]
+        if len(np) > 2 and words[0].rstrip(".") in HONORIFICS and words[1][:1].isupper():
+            start = np[1][0]  # "Ms Kemp's motion" -> "Kemp's motion"
         return [_Mention(start, end, text[start:end])]
-    if not head[:1].isupper():
+    if not (head[:1].isupper() or PARTICLE_NAME_RE.match(head)):
         return []
     np, words = np[:link], words[:link]
     # A capitalised run: the name is its trailing capitalised words (with "of"/"for" inside an organisation).
@@ -780,19 +970,25 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         w = words[first - 1]
         if w[:1].isupper() or (w.lower() in ("of", "for") and first > 1 and words[first - 2][:1].isupper()):
             first -= 1
+        elif w == "the" and first > 2 and words[first - 2] in ("of", "for") and words[first - 3][:1].isupper():
+            first -= 1  # "Speaker of the House Mike Johnson"
         elif w in NAME_PARTICLES and _particle_run_follows_name(words, first - 1):
             first -= 1  # "Ursula von der Leyen", "Luiz Inácio Lula da Silva"
         else:
             break
     if _is_organisation(words[first:]):
-        start, end = np[first][0], np[-1][1]
-        name = text[start:end]
-        while name.split()[0] in ("The", "A", "An") and len(name.split()) > 1:
-            start += len(name.split()[0]) + 1
-            name = text[start:end]
-        return [_Mention(start, end, name)]
+        return _organisation(text, np[first][0], np[-1][1])
     mention = _strip_titles(text, np[first][0], np[-1][1])
     return [mention] if mention else []
+
+
+def _organisation(text: str, start: int, end: int) -> list[_Mention]:
+    """An organisation's name without a leading article: "The Gulf Council" -> "Gulf Council"."""
+    name = text[start:end]
+    while name.split()[0] in ("The", "A", "An") and len(name.split()) > 1:
+        start += len(name.split()[0]) + 1
+        name = text[start:end]
+    return [_Mention(start, end, name)]
 
 
 def _is_title(word: str) -> bool:
@@ -807,11 +1003,19 @@ def _strip_titles(text: str, start: int, end: int) -> _Mention | None:
     tokens = list(re.finditer(r"\S+", text[start:end]))
     # The name follows the last title word: "United States Secretary of State Antony Blinken".
     titled = [i for i, t in enumerate(tokens) if _is_title(t.group()) or t.group() == "of"]
+    if len(titled) == len(tokens) > 1 and tokens[0].group() not in ("The", "A", "An"):
+        return _Mention(start, end, text[start:end])  # "Minister of Health": a title only, no name
     keep = tokens[titled[-1] + 1 :] if titled and titled[-1] < len(tokens) - 1 else tokens
+    if titled and tokens[titled[-1]].group() == "of" and keep[0].group() == "the" and len(keep) >= 4:
+        keep = keep[1:]  # "Speaker of the House Mike Johnson"
     if titled and tokens[titled[-1]].group() == "of" and len(keep) >= 3:
         keep = keep[1:]  # "Foreign Minister of Ukraine Dmytro Sahaidak": the place after "of" is the title's
     while len(keep) > 1 and (_is_title(keep[0].group()) or keep[0].group() == "of"):
         keep.pop(0)
+    while len(keep) > 1 and keep[-1].group() in POST_NOMINALS:
+        keep.pop()
+    if keep[0].group() == "the":
+        return _Mention(start, end, text[start:end])  # "Minister of the Interior": a title only, no name
     first, last = keep[0], keep[-1]
     s, e = start + first.start(), start + last.end()
     name = text[s:e]
@@ -889,6 +1093,8 @@ def _full_names(text: str) -> list[str]:
     for m in re.finditer(rf"{NAME_TOKEN}(?: +{NAME_TOKEN})+", text):
         tokens = [t.rstrip(".,’'") for t in m.group().split()]
         tokens = [t.removesuffix("’s").removesuffix("'s") for t in tokens]
+        while tokens and tokens[-1] in POST_NOMINALS:
+            tokens.pop()
         while tokens and (tokens[0] in TITLE_WORDS or tokens[0] in NOT_NAMES):
             tokens.pop(0)
         if 2 <= len(tokens) <= 3 and not any(t in TITLE_WORDS or t in NOT_NAMES for t in tokens):
@@ -932,7 +1138,12 @@ def _direct(text: str, s_start: int, s_end: int) -> list[_Found]:
         cue: tuple[int, int] | None = None
         after = text[c + 1 : s_end]
         before = text[s_start:o]
-        quote_ends_clause = inner.rstrip()[-1:] in ",.?!…" or re.match(r"(?:\s*\w+){0,2}\s*,", after) is not None
+        quote_ends_clause = (
+            inner.rstrip()[-1:] in ",.?!…"
+            or re.match(r"(?:\s*\w+){0,2}\s*,", after) is not None
+            or re.match(r"\s*[–—]\s", after) is not None  # '„Q” – the minister said' (translated press)
+            or re.match(r"\s+(?:he|she|they)\s+(?:said|says|told|added|asked)\b", after) is not None  # '"Q" she said'
+        )
         at_sentence_start = not before.strip()
         if quote_ends_clause and (at_sentence_start or before.rstrip().endswith(",")):
             speakers, cue = _attribution_after(text, c + 1, s_end)
@@ -950,7 +1161,7 @@ def _direct(text: str, s_start: int, s_end: int) -> list[_Found]:
 def _attribution_after(text: str, pos: int, s_end: int) -> tuple[list[_Mention], tuple[int, int] | None]:
     """'," Blinken told a news conference' or '," said the official' right after a closing quote."""
     tail = text[pos:s_end]
-    lead = len(tail) - len(tail.lstrip(" ,"))
+    lead = len(tail) - len(tail.lstrip(" ,–—"))
     m = CUE_RE.search(tail)
     if not m or len(tail[lead : m.start()].split(", ")[0].split()) > MAX_SPEAKER_TAIL_WORDS:
         return [], None
@@ -958,7 +1169,10 @@ def _attribution_after(text: str, pos: int, s_end: int) -> tuple[list[_Mention],
     speakers = _speaker_before(text, pos + lead, pos + m.start()) if m.start() > lead else []
     if not speakers and m.start() == lead:
         # '," said the spokeswoman': the subject follows the verb.
-        speakers = _np_after(text, cue[1], s_end)
+        source = cue[1]
+        if m.group(1).lower() == "according to" and (carrier := CARRIER_FROM_RE.match(text, source, s_end)):
+            source = carrier.end()  # '," according to a statement from the company': the company
+        speakers = _apposed_name(text, _np_after(text, source, s_end), _clause_end(text, pos, s_end))
     return speakers, cue
 
 
@@ -972,6 +1186,17 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
     end = _clause_end(text, s_start, s_end)
     used_cues = {f.cue for f in taken}
     found: list[_Found] = []
+    words_of = WORDS_OF_RE.match(text, s_start, end)
+    if (opinion := OPINION_RE.match(text, s_start, end) or words_of) and not taken:
+        # "In her opinion, CLAIM": the possessive names the speaker; "In the words of the governor, CLAIM".
+        if words_of:
+            owners = _np_after(text, words_of.start(1), words_of.end(1), any_head=True)
+        else:
+            owners = [_Mention(opinion.start(1), opinion.end(1), opinion.group(1), is_pronoun=True)]
+        claim_start = opinion.end()
+        claim_end = _clause_boundary(text, claim_start, end, quotes)
+        if owners:
+            found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), owners, None))
     for m in CUE_RE.finditer(text, s_start, s_end):
         cue = (m.start(), m.end())
         if _inside(m.start(), quotes) or cue in used_cues:
@@ -1025,6 +1250,10 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             speakers = _subject_at_start(text, s_start, m.start())
         if not speakers:
             continue
+        if NEGATIVE_SUBJECT_RE.search(text, s_start, speakers[0].start) or re.match(
+            r"(?:Neither|No|None)\s", text[speakers[0].start : speakers[0].end]
+        ):
+            continue  # "Neither campaign has said who ...": nothing was said
         lead_text = text[s_start : speakers[0].start]
         head = POSTPOSED_HEAD_RE.search(lead_text)  # "CLAIM, owner Walt Pell said", "CLAIM," their union said
         tail = text[m.end() : end]
@@ -1042,18 +1271,28 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             if head.group(1):
                 claim_end += 2  # 'Beijing supported "every effort ...," Liu said': the quote's comma stays in
             claim_start = s_start + len(lead_text) - len(lead_text.lstrip())
-            if dateline := DATELINE_RE.match(text, claim_start, claim_end):
-                claim_start = dateline.end()  # "MILLBROOK — After 71 years ...": the dateline is the paper's
+            if dateline := _dateline(text, claim_start, claim_end):
+                claim_start = dateline  # "MILLBROOK — After 71 years ...": the dateline is the paper's
             found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
             continue
         cue_end = end
         if RELATIVE_BEFORE_RE.search(text, s_start, m.start()) and (close := text.find(", ", m.end(), end)) > 0:
             cue_end = close  # ", who asked not to be named, said ...": the relative clause ends at its comma
         clause_start = _clause_start(text, m.end(), cue_end, verb)
-        if clause_start is None or cue_end - clause_start < 10 or NOT_A_CLAUSE_RE.match(text, clause_start):
+        if clause_start is None or cue_end - clause_start < 10:
             continue
+        before_speaker = re.sub(r"\b(?:the|a|an)\s+$", "", text[s_start : speakers[0].start], flags=re.IGNORECASE)
+        if re.search(r"\b[Ww]hat\s+$", before_speaker) and (is_ := WHAT_IS_RE.match(text, clause_start, cue_end)):
+            clause_start = is_.end()  # "denouncing what it says is China's support for Moscow": what follows "is"
+        elif NOT_A_CLAUSE_RE.match(text, clause_start) and not RELATIVE_SAYS_RE.search(before_speaker):
+            continue  # "what it wants is ...", but "a trip Washington says will come ...": the relative's verb on
+
         if cue_end < end and ANONYMITY_RE.search(text, m.end(), cue_end):
             continue  # "who asked not to be named": a condition of the interview, not a claim
+        if LEXICON.get(verb, ("", ""))[0] in AS_ONLY and not AS_OBJECT_RE.match(text, clause_start, end):
+            continue  # "rejected the offer": an act, not a claim
+        if verb in OBJECT_CUES and WHAT_CALLED_RE.match(text, clause_start, end):
+            continue  # "criticised what he called "bloc thinking"": the quoted label is the claim, by "called"
         if _nested_cue(text, clause_start, end):
             # "Blinken said he warned Wang against ...": the inner verb governs the claim.
             continue
@@ -1063,6 +1302,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             label = _quote_spans(text, claim_start, end)
             if label:  # the claim ends with the quoted label
                 claim_end = label[0][1] + 1
+            elif bare_label := BARE_LABEL_RE.match(text, claim_start, claim_end):
+                claim_end = bare_label.end()  # "calls China its main strategic rival and ...": the label's end
         quoted = _quote_spans(text, claim_start, claim_end)
         if len(quoted) == 1 and quoted[0][0] == claim_start and text[quoted[0][1] + 1 : claim_end].strip(" .,") == "":
             # 'said “neither side held back”': a whole quotation after the verb is direct speech.
@@ -1086,10 +1327,21 @@ def _inverted_subject(text: str, after: int, end: int) -> list[_Mention]:
     speakers = _np_after(text, after, end)
     if not speakers:
         return []
+    speakers = _apposed_name(text, speakers, end)
     rest = text[speakers[-1].end : end].lstrip(" ")
     if rest and not rest.startswith((",", ";")) and rest.split()[0].lower() not in ADVERBIAL_STARTS:
         return []  # "said the offer was too low": a clause, not a subject
     return speakers
+
+
+def _apposed_name(text: str, speakers: list[_Mention], end: int) -> list[_Mention]:
+    """'..., said one resident, Marge Ruiz.': a description followed by the name it stands for gives the name."""
+    if len(speakers) != 1 or speakers[0].is_pronoun or speakers[0].name[:1].isupper():
+        return speakers
+    named = APPOSED_NAME_RE.match(text, speakers[0].end, end)
+    if named is None or _is_organisation(named.group(1).split()):
+        return speakers
+    return [m for m in [_strip_titles(text, named.start(1), named.end(1))] if m] or speakers
 
 
 def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
@@ -1121,6 +1373,12 @@ def _nested_cue(text: str, start: int, end: int) -> bool:
         return False  # "he had called Alvarado to ...": no reporting verb
     subject = text[start : inner.start()]
     short = "," not in subject and len(subject.split()) <= MAX_NESTED_SUBJECT_WORDS
+    if LEXICON.get(inner.group(1), ("", ""))[1] == "clause" and _clause_start(text, inner.end(), end, inner.group(1)):
+        # "the FDA had added the product to its list": an inner verb with an object, not a clause, is no cue.
+        after = text[inner.end() : end].lstrip(" ,:")
+        clause = after[:1] not in OPEN_QUOTES and _looks_like_clause(text, end - len(after), end)
+        if not (after.startswith(("that ", "to ")) or clause):  # 'it had found "an excursion"': an object
+            return False
     return short and bool(_speaker_before(text, start, inner.start()))
 
 
@@ -1132,9 +1390,15 @@ def _clause_boundary(text: str, start: int, end: int, quotes: list[tuple[int, in
             continue
         if b.group().strip() in ("–", "—") and b.group() != b.group().strip() and len(dashes) % 2 == 0:
             continue  # "– probably used to build missiles –": a parenthesis inside the clause
+        words = b.group().replace(",", " ").split()
+        base = words[0] in ("and", "but") and LEXICON.get(words[-1], ("", ""))[0] == words[-1]
+        if base and VERB_CHAIN_RE.search(text, start, b.start()):
+            continue  # "would meet Friday to certify the results and rule on it": a base form goes on the chain
         if text[b.start() + 1 : b.start() + 2] in CLOSE_QUOTES and _open_quote_before(text, start, b.start() + 1):
             return b.start() + 2  # 'being "partners, not rivals," suggesting': the quotation closes inside
         return b.start()
+    if text.startswith("to ", start) and (then := TO_CLAIM_END_RE.search(text, start, end)):
+        return then.start()  # "urged both sides to accept a mediator and offered City Hall": the subject acts again
     return end
 
 
@@ -1149,23 +1413,38 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     rest = text[after:end]
     comma = rest.find(", ")
     name_end = after + (comma if comma >= 0 else len(rest))
-    speakers = _np_after(text, after, name_end, any_head=True)
+    results = RESULTS_FROM_RE.match(text, after, name_end) or CARRIER_FROM_RE.match(text, after, name_end)
+    # "according to preliminary results from the electoral tribunal": the body that published them speaks.
+    speakers = _np_after(text, results.end() if results else after, name_end, any_head=True)
     if not speakers:
         return []
+    if len(speakers) == 1 and text[speakers[0].start : speakers[0].end].lower() in OBJECT_PRONOUNS:
+        speakers[0].is_pronoun = True  # "According to him, ...": the person last quoted
     claim_from = name_end + 1
     appos = APPOSITION_RE.match(text, claim_from, end)
-    if appos and comma >= 0:
+    if appos and comma >= 0 and not re.match(r"\s*(?:which|who)\b", text[appos.end() : end]):
         claim_from = appos.end()  # "According to Boxtrak, a tracking service, CLAIM"
     parenthetical = text[s_start : cue[0]].strip() == "" or text[s_start : cue[0]].rstrip().endswith(",")
     relative = re.match(r"\s*(?:which|who)\b", text[claim_from:end])
-    forward_ok = not text[s_start : cue[0]].strip() or _looks_like_clause(text, claim_from + 1, end)
+    forward_ok = not text[s_start : cue[0]].strip() or (
+        _looks_like_clause(text, claim_from + 1, end) and not JOURNALIST_TAIL_RE.match(text, claim_from, end)
+    )  # "CLAIM, according to X, so the campaign may have to pay": the part after X is the journalist's
     if comma >= 0 and end - claim_from > 10 and parenthetical and not relative and forward_ok:
         claim_start = claim_from + len(text[claim_from:end]) - len(text[claim_from:end].lstrip())
         return [_Found((claim_start, end), _kind(text, claim_start, end), speakers, cue)]
     head_end = text.rfind(",", s_start, cue[0])
     if head_end <= s_start:
         return []
-    return [_Found((s_start, head_end), _kind(text, s_start, head_end), speakers, cue)]
+    head_start = s_start
+    if dateline := _dateline(text, s_start, head_end):
+        head_start = dateline  # "SAN JOSE, April 6 (Meridian Wire) - CLAIM, according to X"
+    return [_Found((head_start, head_end), _kind(text, head_start, head_end), speakers, cue)]
+
+
+def _dateline(text: str, start: int, end: int) -> int | None:
+    """Where the claim starts after a dateline ("MILLBROOK — ", "HARRISVALE, Pa., Nov 30 (Wire) - "), if any."""
+    m = DATELINE_RE.match(text, start, end) or WIRE_DATELINE_RE.match(text, start, end)
+    return m.end() if m else None
 
 
 def _before_postposed(text: str, start: int, end: int) -> int:
@@ -1185,7 +1464,9 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         # 'called the plan "a betrayal"': the object and its quoted label; 'called it "..."': the label.
         named = CALLED_RE.match(rest)
         if named is None:
-            return None
+            # "calls China its main strategic rival": an object, then its label after a determiner.
+            bare = BARE_LABEL_RE.match(text, after_verb + len(rest) - len(rest.lstrip()), end)
+            return None if bare is None else after_verb + len(rest) - len(rest.lstrip())
         pronoun = named.group(1).lower().strip() in PRONOUN_OBJECTS
         return after_verb + (named.start(2) if pronoun else named.start(1))  # 'called it "X"': the quoted words
     if verb in ADDRESSEE_CUES:
@@ -1205,6 +1486,9 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         return start + len(text[start:end]) - len(text[start:end].lstrip())
     lead = PHRASE_THAT_RE.match(rest) or CLAUSE_LEAD_RE.match(rest)
     start = after_verb + (lead.end() if lead else 0)
+    if lead and lead.group().rstrip().endswith("that") and DEMONSTRATIVE_THAT_RE.match(text, start):
+        start -= len(lead.group()) - len(lead.group().rstrip()[:-4])  # "say that is exactly the problem"
+        start += len(text[start:end]) - len(text[start:end].lstrip())
     if text[start : start + 1] == ":":
         start += 1
     start += len(text[start:end]) - len(text[start:end].lstrip())
@@ -1232,7 +1516,8 @@ def _has_finite_verb(span: str) -> bool:
 def _looks_like_clause(text: str, start: int, end: int) -> bool:
     """A complement without "that" is a reported clause if it opens with a quotation or a pronoun, or has a
     finite verb within its first words ("said prices had fallen"), before any comma."""
-    head = text[start:end].split(",", 1)[0]
+    # A relative clause set off by commas stays out: "the Russian document, which was sent last week, contains".
+    head = re.sub(r",\s+(?:which|who|whose)\b[^,]*,", "", text[start:end], count=1).split(",", 1)[0]
     if head[:1] in OPEN_QUOTES:
         return True
     words = re.findall(r"[\w’'\-]+", head)[:MAX_CLAUSE_SUBJECT_WORDS]
@@ -1251,7 +1536,7 @@ def _clause_end(text: str, s_start: int, s_end: int) -> int:
 
 
 def _kind(text: str, start: int, end: int) -> str:
-    return "mixed" if any(ch in text[start:end] for ch in '"“”') else "indirect"
+    return "mixed" if any(ch in text[start:end] for ch in '"“”„«»') else "indirect"
 
 
 def _continuation(text: str, s_start: int, s_end: int, previous: _Found) -> list[_Found]:

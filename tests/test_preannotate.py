@@ -520,3 +520,390 @@ def test_prefilled_choices_are_the_schemas_own_and_survive_the_label_studio_roun
     ]
     codes = {p.code for p in validate_annotation(task, back, schema)}
     assert not codes & {"unknown-choice", "unknown-attribute", "span-text-mismatch", "bad-relation"}
+
+
+def test_organisation_names_with_of_and_commas_are_one_speaker() -> None:
+    text = (
+        "The Guild of Allotment Holders of Wexley County said it would appeal the decision.\n\n"
+        "The U.S. Bureau of Weights and Measures said the new scales were accurate.\n\n"
+        "The Porters, Clerks and Allied Dockhands’ Union warned that a lockout would close the harbour.\n\n"
+        "The Royal Society of Beekeepers noted that hive losses had halved.\n"
+    )
+    assert [c[2] for c in claims(predict(text))] == [
+        [("Guild of Allotment Holders of Wexley County", "Guild of Allotment Holders of Wexley County")],
+        [("U.S. Bureau of Weights and Measures", "U.S. Bureau of Weights and Measures")],
+        [("Porters, Clerks and Allied Dockhands’ Union", "Porters, Clerks and Allied Dockhands’ Union")],
+        [("Royal Society of Beekeepers", "Royal Society of Beekeepers")],
+    ]
+
+
+def test_an_and_inside_a_speakers_modifier_is_no_joint_subject() -> None:
+    text = "Councillor Ines Radu of the Green and Social Party said the budget ignored the villages.\n"
+    assert claims(predict(text)) == [("the budget ignored the villages", "indirect", [("Ines Radu", "Ines Radu")])]
+
+
+def test_post_nominal_honours_and_mp_are_not_part_of_the_name() -> None:
+    text = (
+        "Prosecutor Alma Pike KC told jurors that the ledger had been altered twice.\n\n"
+        "The MP Oskar Lind wrote on his blog that the vote was rushed.\n"
+    )
+    assert claims(predict(text)) == [
+        ("the ledger had been altered twice", "indirect", [("Alma Pike", "Alma Pike")]),
+        ("the vote was rushed", "indirect", [("Oskar Lind", "Oskar Lind")]),
+    ]
+
+
+def test_told_jurors_then_a_bare_clause() -> None:
+    text = "Judge Petra Walsh told jurors they must ignore the newspaper reports.\n"
+    assert claims(predict(text)) == [
+        ("they must ignore the newspaper reports", "indirect", [("Petra Walsh", "Petra Walsh")])
+    ]
+
+
+def test_an_apposition_naming_the_speaker_after_a_description_or_a_title() -> None:
+    text = (
+        "A council spokeswoman, Rhea Moss, told the Evening Ledger that the bridge had failed its inspection.\n\n"
+        "The head of the panel, retired appeals judge Victor Hale, told Northgate Radio that the report was final.\n"
+    )
+    assert claims(predict(text)) == [
+        ("the bridge had failed its inspection", "indirect", [("Rhea Moss", "Rhea Moss")]),
+        ("the report was final", "indirect", [("Victor Hale", "Victor Hale")]),
+    ]
+
+
+def test_explained_to_an_outlet_that() -> None:
+    text = "The chemist Ilan Mor, a lecturer at the Teshel Institute, explained to the Courier that the dye was safe.\n"
+    assert claims(predict(text)) == [("the dye was safe", "indirect", [("Ilan Mor", "Ilan Mor")])]
+
+
+def test_a_long_modifier_after_a_name_and_assesses() -> None:
+    text = "Dr. Nora Vance from the Institute for Rural Studies in Lublin assesses that the grain deal will hold.\n"
+    assert claims(predict(text)) == [("the grain deal will hold", "indirect", [("Nora Vance", "Nora Vance")])]
+
+
+def test_a_verb_with_an_object_inside_a_reported_clause_is_no_inner_cue() -> None:
+    text = "Mira Olsen told the Gazette that the agency had added the drug to its shortage list.\n"
+    assert claims(predict(text)) == [
+        ("the agency had added the drug to its shortage list", "indirect", [("Mira Olsen", "Mira Olsen")])
+    ]
+
+
+def test_translated_press_low_quotes_and_a_dash_before_the_attribution() -> None:
+    text = (
+        "Minister of Finance Jan Wrona visited Gdańsk on Monday.\n\n"
+        "„We will not raise taxes this year” – the minister said.\n\n"
+        "„The ports need investment. The railways need it more” – Wrona emphasised.\n"
+    )
+    assert claims(predict(text)) == [
+        ("We will not raise taxes this year", "direct", [("minister", "Jan Wrona")]),
+        ("The ports need investment. The railways need it more", "direct", [("Wrona", "Jan Wrona")]),
+    ]
+
+
+def test_a_negative_subject_says_nothing() -> None:
+    text = "Neither party has said who would pay for the new fence.\n"
+    assert claims(predict(text)) == []
+
+
+def test_criticised_what_she_called_gives_the_quoted_label() -> None:
+    text = "She also criticised what she called “lazy thinking” in the ministry.\n"
+    assert claims(predict(text)) == [("lazy thinking", "direct", [("she", "she")])]
+
+
+def test_that_followed_by_a_verb_is_the_subject_of_the_claim() -> None:
+    text = "Farmers say that is why the harvest failed.\n"
+    assert claims(predict(text)) == [("that is why the harvest failed", "indirect", [("Farmers", "Farmers")])]
+
+
+def test_a_base_form_after_and_continues_the_verb_chain() -> None:
+    text = "Chair Ida Moen said the panel would meet to review the bids and rule on the appeal.\n"
+    assert claims(predict(text)) == [
+        ("the panel would meet to review the bids and rule on the appeal", "indirect", [("Ida Moen", "Ida Moen")])
+    ]
+
+
+def test_a_to_claim_ends_where_the_subject_acts_again() -> None:
+    text = "Mayor Tess Rowe urged both unions to accept arbitration and offered the town hall for the talks.\n"
+    assert claims(predict(text)) == [("to accept arbitration", "indirect", [("Tess Rowe", "Tess Rowe")])]
+
+
+def test_according_to_published_results_the_body_speaks_and_the_journalists_tail_stays_out() -> None:
+    text = (
+        "LINDGROVE, May 3 (Coastline Wire) - Ana Brix won the mayoral race on Sunday, according to provisional "
+        "results from the city election board, beating two rivals in a low-turnout vote.\n\n"
+        "The lead was 311 votes, according to the Dunmore County Clerk, so a recount is likely.\n"
+    )
+    assert claims(predict(text)) == [
+        ("Ana Brix won the mayoral race on Sunday", "indirect", [("city election board", "city election board")]),
+        ("The lead was 311 votes", "indirect", [("Dunmore County Clerk", "Dunmore County Clerk")]),
+    ]
+
+
+def test_according_to_a_statement_from_a_body_and_according_to_him() -> None:
+    text = (
+        "Minister Dorin Vlad spoke in Galați.\n\n"
+        "According to him, the port will get a new crane by June.\n\n"
+        '"The crane was never ordered," according to a statement from the port authority.\n'
+    )
+    assert claims(predict(text)) == [
+        ("the port will get a new crane by June", "indirect", [("him", "Dorin Vlad")]),
+        ("The crane was never ordered", "direct", [("port authority", "port authority")]),
+    ]
+
+
+def test_in_her_opinion_marks_a_claim_by_the_pronoun() -> None:
+    text = "Engineer Lucia Brandt inspected the dam. In her opinion, the spillway is too narrow for a spring flood.\n"
+    assert claims(predict(text)) == [
+        ("the spillway is too narrow for a spring flood", "indirect", [("her", "Lucia Brandt")])
+    ]
+
+
+def test_an_inner_verb_with_a_quoted_object_is_no_inner_cue() -> None:
+    text = 'Corvell said it had found "a labelling fault" in two batches and would recall them.\n'
+    assert claims(predict(text)) == [
+        ('it had found "a labelling fault" in two batches and would recall them', "mixed", [("Corvell", "Corvell")])
+    ]
+
+
+def test_a_description_then_the_name_after_an_inverted_verb() -> None:
+    text = '"The water came up in minutes," said one shopkeeper, Rosa Lindqvist.\n'
+    assert claims(predict(text)) == [("The water came up in minutes", "direct", [("Rosa Lindqvist", "Rosa Lindqvist")])]
+
+
+def test_held_that_and_wrote_for_the_majority_that_and_a_long_phrase_before_that() -> None:
+    text = (
+        "The appeals court held that the eviction had been lawful.\n\n"
+        "The council held a meeting that lasted three hours.\n\n"
+        "Justice Omar Reyes wrote for the majority that the fee was a tax.\n\n"
+        "The firm said in a filing with the Securities and Exchange Commission that it expected a loss.\n"
+    )
+    assert claims(predict(text)) == [
+        ("the eviction had been lawful", "indirect", [("appeals court", "appeals court")]),
+        ("the fee was a tax", "indirect", [("Omar Reyes", "Omar Reyes")]),
+        ("it expected a loss", "indirect", [("firm", "firm")]),
+    ]
+
+
+def test_party_and_state_after_a_name_in_brackets_or_commas() -> None:
+    text = (
+        "Sen. Orla Banks (R-Ky.) said the farm bill would pass.\n\n"
+        "Rep. Tom Vail, D-Calif., told reporters the vote would be close.\n"
+    )
+    assert [c[2] for c in claims(predict(text))] == [[("Orla Banks", "Orla Banks")], [("Tom Vail", "Tom Vail")]]
+
+
+def test_an_office_with_of_the_before_a_name_and_an_office_alone() -> None:
+    text = (
+        "Speaker of the Assembly Rosa Imrie said the session would close early.\n\n"
+        "The Minister of Health said the clinics would stay open.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["Rosa Imrie", "Minister of Health"]
+
+
+def test_an_unnamed_source_opening_the_sentence_loses_its_article() -> None:
+    text = 'A source close to the mayor said she was "livid" about the leak.\n'
+    assert claims(predict(text))[0][2] == [("source close to the mayor", "source close to the mayor")]
+
+
+def test_a_quotation_without_its_comma_before_a_pronoun_and_said() -> None:
+    text = '"We are staying right here" she said.\n'
+    assert claims(predict(text)) == [("We are staying right here", "direct", [("she", "she")])]
+
+
+def test_more_reporting_verbs_and_british_spellings() -> None:
+    text = (
+        "Councillor Mei Ward posted on Facebook that the library would close in May.\n\n"
+        "Ward dismissed the audit as “guesswork.”\n\n"
+        "The union rejected the offer.\n\n"
+        "The regulator demanded that the bank refund the fees.\n\n"
+        "The regulator agreed that the fees were too high.\n\n"
+        "The bank agreed to refund the fees.\n\n"
+        "Ward signalled she would vote against the budget.\n\n"
+        "Ward labelled the budget “a shambles.”\n"
+    )
+    assert [c[0] for c in claims(predict(text))] == [
+        "the library would close in May",
+        "the audit as “guesswork.”",
+        "the bank refund the fees",
+        "the fees were too high",
+        "she would vote against the budget",
+        "the budget “a shambles.”",
+    ]
+
+
+def test_a_noun_demands_is_no_cue() -> None:
+    text = "The mayor, after a week of talks with the union, accepted key staff demands of a shorter week.\n"
+    assert claims(predict(text)) == []
+
+
+def test_lines_without_final_punctuation_are_headlines_but_bullets_are_body() -> None:
+    text = (
+        "Mayor says the ferry will run all winter\n\n"
+        "READ MORE: Union says the strike will go ahead\n\n"
+        "- The union says the cabins were too cold to sleep in\n\n"
+        "The mayor said the ferry would run all winter.\n"
+    )
+    assert [c[0] for c in claims(predict(text))] == [
+        "the cabins were too cold to sleep in",
+        "the ferry would run all winter",
+    ]
+
+
+def test_a_paragraph_ending_said_colon_introduces_the_quotation_below() -> None:
+    text = (
+        "In a statement, Schools Minister Ada Rusk said:\n\n"
+        '"We have heard the parents. Every school will have a nurse by September."\n'
+    )
+    assert claims(predict(text)) == [
+        ("We have heard the parents. Every school will have a nurse by September", "direct", [("Ada Rusk", "Ada Rusk")])
+    ]
+
+
+def test_a_quotation_opened_after_said_colon_and_running_on_to_the_next_paragraph() -> None:
+    text = (
+        'Its chair, Leon Marr, said: "The report is a start.\n\n"But the board still owes the families an apology."\n'
+    )
+    assert claims(predict(text)) == [
+        ("The report is a start", "direct", [("Leon Marr", "Leon Marr")]),
+        ("But the board still owes the families an apology", "direct", [("Leon Marr", "Leon Marr")]),
+    ]
+
+
+def test_guillemets_are_quotation_marks() -> None:
+    text = (
+        "«We will answer every provocation,» Deputy Minister Ilya Sorokin said.\n\n"
+        "Sorokin called the new tariffs «economic warfare».\n"
+    )
+    assert claims(predict(text)) == [
+        ("We will answer every provocation", "direct", [("Ilya Sorokin", "Ilya Sorokin")]),
+        ("the new tariffs «economic warfare»", "mixed", [("Sorokin", "Ilya Sorokin")]),
+    ]
+
+
+def test_a_quotation_after_a_sentence_about_a_named_person_is_theirs() -> None:
+    text = 'Mayor Rita Olsen was defiant on Monday. "I will not resign over a parking scheme."\n'
+    assert claims(predict(text)) == [
+        ("I will not resign over a parking scheme", "direct", [("Rita Olsen", "Rita Olsen")])
+    ]
+
+
+def test_a_quotation_after_a_sentence_about_a_body_gets_no_speaker() -> None:
+    text = 'The council met behind closed doors on Monday. "Nobody knows what was agreed."\n'
+    assert claims(predict(text)) == []
+
+
+def test_motions_petitions_and_declarations_speak_and_an_honorific_before_a_possessive_goes() -> None:
+    text = (
+        "Ms Kemp's motion calls for an independent review of the parking contract.\n\n"
+        "The petition demands that the swimming pool stay open.\n\n"
+        "The joint declaration said both sides would respect the truce.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("an independent review of the parking contract", "Kemp's motion"),
+        ("the swimming pool stay open", "petition"),
+        ("both sides would respect the truce", "joint declaration"),
+    ]
+
+
+def test_a_speaker_and_verb_inside_a_relative_clause() -> None:
+    text = (
+        "The board approved the levy, which landlords say will push up rents.\n\n"
+        "What the audit says is that nobody checked the invoices.\n"
+    )
+    assert claims(predict(text)) == [
+        ("will push up rents", "indirect", [("landlords", "landlords")]),
+        ("nobody checked the invoices", "indirect", [("audit", "audit")]),
+    ]
+
+
+def test_calls_an_object_a_label_without_quotation_marks() -> None:
+    text = (
+        "The union calls the pay offer an insult and is balloting members.\n\n"
+        "The mayor called a meeting of the board.\n\n"
+        "The mayor called an election for May.\n"
+    )
+    assert claims(predict(text)) == [("the pay offer an insult", "indirect", [("union", "union")])]
+
+
+def test_a_with_clause_after_the_claim_is_the_journalists() -> None:
+    text = "Both leaders described the talks as “frank”, with the summit ending a day early.\n"
+    assert claims(predict(text))[0][0] == "the talks as “frank”"
+
+
+def test_an_age_and_an_address_after_a_name_are_skipped() -> None:
+    text = (
+        "Dean Hollis, 34, of Mill Road, Leyland, told the court he had acted in self-defence.\n\n"
+        "Martha Quill, of Station Lane, Chorley, said she had been at home.\n"
+    )
+    assert [c[2] for c in claims(predict(text))] == [
+        [("Dean Hollis", "Dean Hollis")],
+        [("Martha Quill", "Martha Quill")],
+    ]
+
+
+def test_shouted_and_exclaimed_attribute_a_quotation() -> None:
+    text = '"Give us back our library!" shouted one protester.\n'
+    assert claims(predict(text)) == [("Give us back our library!", "direct", [("protester", "protester")])]
+
+
+def test_hyphenated_particle_names_and_royal_titles() -> None:
+    text = (
+        "Prime Minister Yusuf Karim al-Hadi said the troops would leave by March.\n\n"
+        "Crown Prince Faisal bin Omar said the kingdom wanted a ceasefire.\n"
+    )
+    assert [c[2] for c in claims(predict(text))] == [
+        [("Yusuf Karim al-Hadi", "Yusuf Karim al-Hadi")],
+        [("Faisal bin Omar", "Faisal bin Omar")],
+    ]
+
+
+def test_a_quotation_paragraph_after_a_paragraph_about_a_named_person() -> None:
+    text = (
+        "Mayor Rita Olsen spoke to reporters outside City Hall on Monday.\n\n"
+        '"We will fight this order in every court in the state."\n'
+    )
+    assert claims(predict(text)) == [
+        ("We will fight this order in every court in the state", "direct", [("Rita Olsen", "Rita Olsen")])
+    ]
+
+
+def test_a_question_then_its_attribution_then_another_question() -> None:
+    text = '"Who will plough the snow in January?" Ms. Vance asked. "Does anyone in the county office know?"\n'
+    assert claims(predict(text)) == [
+        ("Who will plough the snow in January?", "direct", [("Vance", "Vance")]),
+        ("Does anyone in the county office know?", "direct", [("Vance", "Vance")]),
+    ]
+
+
+def test_a_quotation_after_a_reported_claim_continues_its_speaker() -> None:
+    text = (
+        "Gwen Tully, a farmer near Ely, says the new rules cost her a week of work. "
+        '"I spent six days on forms. Six days I was not in the fields."\n'
+    )
+    assert [c[2] for c in claims(predict(text))] == [[("Gwen Tully", "Gwen Tully")], [("Gwen Tully", "Gwen Tully")]]
+
+
+def test_according_to_a_name_then_a_subject_with_a_relative_clause() -> None:
+    text = "According to Vlad, the draft, which was sent to the embassies on Monday, contains no ceasefire date.\n"
+    assert claims(predict(text)) == [
+        (
+            "the draft, which was sent to the embassies on Monday, contains no ceasefire date",
+            "indirect",
+            [("Vlad", "Vlad")],
+        )
+    ]
+
+
+def test_translated_press_attributions() -> None:
+    text = (
+        "An official told the Hanbit News Agency on condition of anonymity that the talks would resume in May.\n\n"
+        "The head of state stressed that the border would stay open.\n\n"
+        'In the words of the governor, the budget is "a disaster waiting to happen."\n\n'
+        "The ambassador expressed hope that the talks would succeed.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("the talks would resume in May", "official"),
+        ("the border would stay open", "head of state"),
+        ('the budget is "a disaster waiting to happen."', "governor"),
+        ("the talks would succeed", "ambassador"),
+    ]
