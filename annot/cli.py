@@ -231,25 +231,99 @@ def push(
     ] = None,
     project: ProjectOpt = None,
     no_predictions: Annotated[bool, typer.Option("--no-predictions", help="Do not send pre-annotations.")] = False,
+    repredict: Annotated[
+        bool,
+        typer.Option(
+            "--repredict", help="Also replace the predictions of every task nobody has annotated yet (in bulk)."
+        ),
+    ] = False,
+    order: Annotated[
+        str,
+        typer.Option(
+            help="file: as the files list them; uncertain: the articles the model is least sure about first "
+            "(and Label Studio's uncertainty sampling for the tasks already there)."
+        ),
+    ] = "file",
 ) -> None:
     """Create or update the Label Studio project and import new articles (never one already there).
 
-    Example: annot push seeds/ --project news-stance
+    Predictions come from the newest model `annot train` saved for the schema, else from the rules.
+
+    Example: annot push seeds/ --project news-stance --order uncertain
     """
     from annot import sync
 
+    if order not in sync.ORDERS:
+        raise typer.BadParameter(f"unknown order {order!r}; choose file or uncertain", param_hint="--order")
+    if repredict and no_predictions:
+        raise typer.BadParameter("--repredict sends predictions; drop --no-predictions", param_hint="--repredict")
     cfg = config()
     proj = cfg.project(project)
     # two pushes at once would both see an article missing and both import it
     with sync.project_lock(cfg, proj), progress_bar() as progress:
-        result = sync.push(cfg, proj, paths or None, predictions=not no_predictions, progress=progress)
+        result = sync.push(cfg, proj, paths or None, predictions=not no_predictions, order=order, progress=progress)
+        refreshed = sync.repredict(cfg, proj, progress=progress) if repredict else None
     out.print(f"project {result.project_id}: {result.imported} imported, {result.already} already there")
+    if result.model_version:
+        out.print(f"predictions from {result.model_version}")
+    if result.reordered:
+        out.print("the project now serves tasks by uncertainty (lowest prediction score first)")
+    if refreshed is not None:
+        out.print(
+            f"repredicted with {refreshed.model_version}: {refreshed.replaced} unannotated tasks replaced, "
+            f"{refreshed.current} already current, {refreshed.annotated} annotated left alone"
+        )
     for origin, article_id in result.duplicates:
         err.print(f"{origin}: duplicate of article {article_id}, skipped", highlight=False, markup=False)
     for problem in result.problems:
         err.print(f"{problem.origin}: {problem.reason}", highlight=False, markup=False)
     if result.problems:  # the good articles are in; scripts still learn that some files were not
         raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def serve(
+    project: ProjectOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; loopback unless you mean otherwise.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 9090,
+    connect: Annotated[
+        bool, typer.Option("--connect", help="Register this backend with the project in Label Studio.")
+    ] = False,
+    url: Annotated[
+        str | None, typer.Option(help="The address Label Studio reaches this backend at; http://HOST:PORT if omitted.")
+    ] = None,
+    debounce: Annotated[float, typer.Option(help="Seconds of quiet after a submit before retraining.")] = 10.0,
+) -> None:
+    """Serve the project's current model to Label Studio as an ML backend; retrain as annotations arrive.
+
+    Annotators get predictions on any task they open, including tasks made in the UI; a submitted
+    annotation schedules retraining in the background. Stop with Ctrl-C.
+
+    Example: annot serve --connect
+    """
+    import logging
+
+    from annot import serve as backend_server
+
+    cfg = config()
+    proj = cfg.project(project)
+    backend = backend_server.Backend(cfg, proj, debounce=debounce)
+    address = url or f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request to Label Studio is noise
+    if not backend_server.is_loopback(host):
+        err.print(f"[yellow]warning:[/yellow] listening on {host}: anyone who reaches it can ask for predictions")
+    out.print(f"annot ML backend for project {proj.name} at {address}, model {backend.version}")
+
+    def register() -> None:
+        done = backend_server.connect(backend, address)
+        out.print(
+            f"connected to project {done.project_id} as ML backend {done.backend_id} ({done.state}); "
+            f"webhook {'in place' if done.webhook else 'MISSING'}; the labeling screen shows {done.model_version}"
+        )
+
+    backend_server.run(backend, host=host, port=port, on_started=register if connect else None)
 
 
 @app.command()
