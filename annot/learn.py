@@ -1,0 +1,818 @@
+"""The learning inside annot.model: a CRF for spans, classifiers for attribution and claim attributes, and
+cross-validation by article against the rules.
+
+- Spans (Speaker, Claim, Cue): a linear-chain CRF (python-crfsuite via sklearn-crfsuite) tags the tokens of
+  each paragraph B-/I-/O; its features include the rule-based pre-annotator's own tag of each token, so the
+  rules are a feature, not only a rival.
+- Attribution (`says`): logistic regression over (claim, nearby speaker) pairs: distance, side, order among
+  the candidates, cues between them, whether the rules join them.
+- Claim attributes with choices (stance, target): logistic regression over the claim's words, its sentence
+  and its speaker's name. `quote_type` is read off the quotation marks, as the rules do.
+- Fallback: per label (and for attribution) cross-validation chooses the CRF's regions or the rules';
+  scores are always measured side by side with the rules on the same folds (pooled over folds, through
+  annot.evaluate's span matching).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from annot.evaluate import OVERLAP_IOU, evaluate, iou, match_spans
+from annot.records import Annotation, Region, Relation
+
+if TYPE_CHECKING:
+    from annot.model import Example
+    from annot.schema import Schema
+
+TOKEN_RE = re.compile(r"\w+(?:[’'\-.]\w+)*|[^\w\s]")
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+QUOTE_CHARS = '"“”'
+CUE_WINDOW = 6  # tokens looked at on each side for a reporting verb
+MAX_SPEAKER_GAP = 400  # characters between a claim and a candidate speaker (the corpus' own limit)
+CRF_PARAMS = {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.05, "max_iterations": 120, "all_possible_transitions": True}
+INNER_FOLDS = 3  # cross-validation inside each training set, to choose model or rules per label
+NESTED_MAX = 150  # above this many training articles, one 80/20 hold-out chooses instead of inner folds
+MIN_PAIRS = 2  # positive and negative examples the attribution classifier needs
+RULE_ATTRIBUTES = frozenset({"quote_type"})  # read off the text, not learnt
+CHOICE_KEYS = ("Speaker", "Claim", "Cue", "attribution")
+
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class Parts:
+    """Everything a trained model needs at prediction time (pickled by annot.model.save)."""
+
+    speaker: str
+    claim: str
+    labels: list[str]
+    crf: Any
+    says: str | None
+    pairs: Any  # (DictVectorizer, LogisticRegression) or None
+    attributes: dict[str, Any] = field(default_factory=dict)  # name -> (vectorizer, classifier | constant)
+    choice: dict[str, str] = field(default_factory=dict)
+
+
+# -- tokens and features -----------------------------------------------------------------
+
+
+@dataclass
+class _Doc:
+    text: str
+    paragraphs: list[list[tuple[int, int]]]  # token spans per paragraph
+    rules: Annotation
+    features: list[list[dict[str, Any]]]
+
+
+@lru_cache(maxsize=4096)
+def _rules(text: str) -> Annotation:
+    from annot.preannotate import predict
+
+    return predict(text)
+
+
+@lru_cache(maxsize=1)
+def _cue_words() -> frozenset[str]:
+    from annot.preannotate import CUES
+
+    return frozenset(c for c in CUES if " " not in c)
+
+
+def _doc(text: str) -> _Doc:
+    from annot.dataset import paragraph_spans
+
+    rules = _rules(text)
+    paragraphs = []
+    for p_start, p_end in paragraph_spans(text):
+        toks = [(m.start(), m.end()) for m in TOKEN_RE.finditer(text, p_start, p_end)]
+        if toks:
+            paragraphs.append(toks)
+    tags = [_tags(toks, rules.regions) for toks in paragraphs]
+    features = [_features(text, toks, t) for toks, t in zip(paragraphs, tags, strict=True)]
+    return _Doc(text, paragraphs, rules, features)
+
+
+def _tags(toks: list[tuple[int, int]], regions: Sequence[Region], labels: Sequence[str] | None = None) -> list[str]:
+    """B-/I-/O tags of the tokens; a token belongs to a region lying over its first character."""
+    tags = ["O"] * len(toks)
+    # claims first, so a speaker or cue drawn inside a claim wins its tokens
+    ordered = sorted(regions, key=lambda r: (r.label != "Claim", r.start))
+    for r in ordered:
+        if labels is not None and r.label not in labels:
+            continue
+        inside = [i for i, (s, _) in enumerate(toks) if r.start <= s < r.end]
+        for n, i in enumerate(inside):
+            tags[i] = ("B-" if n == 0 else "I-") + r.label
+    return tags
+
+
+def _shape(word: str) -> str:
+    if word.isdigit():
+        return "d"
+    if not word[0].isalnum():
+        return "q" if word in QUOTE_CHARS else "p"
+    if word.isupper() and len(word) > 1:
+        return "X"
+    return "Xx" if word[0].isupper() else "x"
+
+
+def _features(text: str, toks: list[tuple[int, int]], rule_tags: list[str]) -> list[dict[str, Any]]:
+    words = [text[s:e] for s, e in toks]
+    lower = [w.lower() for w in words]
+    cues = _cue_words()
+    is_cue = [w in cues for w in lower]
+    inside = []
+    state = False
+    for w in words:
+        if w == "“":
+            state = True
+        elif w == "”":
+            state = False
+        elif w == '"':
+            state = not state
+        inside.append(state)
+    sentence_start = [i == 0 or words[i - 1] in ".?!" for i in range(len(words))]
+    out = []
+    n = len(words)
+    for i, w in enumerate(words):
+        f: dict[str, Any] = {
+            "b": 1.0,
+            "w": lower[i],
+            "s3": lower[i][-3:],
+            "sh": _shape(w),
+            "cue": is_cue[i],
+            "pron": lower[i] in PRONOUNS,
+            "inq": inside[i],
+            "ss": sentence_start[i],
+            "r": rule_tags[i],
+            "cueL": any(is_cue[max(0, i - CUE_WINDOW) : i]),
+            "cueR": any(is_cue[i + 1 : i + 1 + CUE_WINDOW]),
+        }
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                f[f"{d}w"] = lower[j]
+                f[f"{d}sh"] = _shape(words[j])
+                f[f"{d}r"] = rule_tags[j]
+            else:
+                f[f"{d}w"] = "<s>" if d < 0 else "</s>"
+        f["r|-1r"] = rule_tags[i] + "|" + (rule_tags[i - 1] if i else "^")
+        out.append(f)
+    return out
+
+
+# -- spans ---------------------------------------------------------------------------------
+
+
+def _decode(doc: _Doc, tags: list[list[str]], probs: list[list[float]]) -> list[Region]:
+    regions = []
+    for toks, seq, ps in zip(doc.paragraphs, tags, probs, strict=True):
+        i = 0
+        while i < len(seq):
+            if seq[i] == "O":
+                i += 1
+                continue
+            label = seq[i][2:]
+            j = i + 1
+            while j < len(seq) and seq[j] == "I-" + label:
+                j += 1
+            start, end = toks[i][0], toks[j - 1][1]
+            score = sum(ps[i:j]) / (j - i)
+            regions.append(_region(doc.text, label, start, end, score))
+            i = j
+    return regions
+
+
+def _region(text: str, label: str, start: int, end: int, score: float | None, **attributes: Any) -> Region:
+    rid = "m" + hashlib.sha1(f"{label}:{start}:{end}".encode()).hexdigest()[:9]
+    return Region(rid, label, start, end, text[start:end], dict(attributes), score=score)
+
+
+def _tag(crf: Any, doc: _Doc) -> tuple[list[list[str]], list[list[float]], list[Any]]:
+    """The CRF's tags per paragraph, the probability of each chosen tag, and the taggers' marginals."""
+    tagger = crf.tagger_
+    tags, probs, marginals = [], [], []
+    for feats in doc.features:
+        tagger.set(feats)
+        seq = tagger.tag()
+        tags.append(seq)
+        probs.append([tagger.marginal(y, t) for t, y in enumerate(seq)])
+        marginals.append({lab: [tagger.marginal(lab, t) for t in range(len(seq))] for lab in crf.classes_})
+    return tags, probs, marginals
+
+
+def _rule_score(doc: _Doc, marginals: list[Any], region: Region) -> float:
+    """The CRF's belief in a rule region: its tags' mean marginal probability over the region's tokens."""
+    probs = []
+    for toks, marg in zip(doc.paragraphs, marginals, strict=True):
+        inside = [t for t, (s, _) in enumerate(toks) if region.start <= s < region.end]
+        for n, t in enumerate(inside):
+            tag = ("B-" if n == 0 else "I-") + region.label
+            probs.append(marg[tag][t] if tag in marg else 0.0)
+    return round(sum(probs) / len(probs), 4) if probs else 0.0
+
+
+# -- attribution -----------------------------------------------------------------------------
+
+
+def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> int:
+    for i, (s, e) in enumerate(sentences):
+        if s <= pos < e:
+            return i
+    return -1
+
+
+def _gap(a: Region, b: Region) -> int:
+    return max(0, max(a.start, b.start) - min(a.end, b.end))
+
+
+def _candidates(claim: Region, speakers: list[Region]) -> list[Region]:
+    return [s for s in speakers if _gap(claim, s) <= MAX_SPEAKER_GAP and not (claim.start <= s.start < claim.end)]
+
+
+def _rule_links(rules: Annotation, says: str | None) -> list[tuple[Region, Region]]:
+    by_id = {r.id: r for r in rules.regions}
+    links = []
+    for rel in rules.relations:
+        if rel.label != says:
+            continue
+        a, b = by_id.get(rel.from_id), by_id.get(rel.to_id)
+        if a and b:
+            links.append((a, b) if a.label == "Claim" else (b, a))
+    return links
+
+
+def _pair_features(
+    text: str,
+    claim: Region,
+    speaker: Region,
+    candidates: list[Region],
+    cues: list[Region],
+    claims: list[Region],
+    rule_links: list[tuple[Region, Region]],
+    sentences: list[tuple[int, int]],
+) -> dict[str, Any]:
+    gap = _gap(claim, speaker)
+    after = speaker.start >= claim.end
+    ranked = sorted(candidates, key=lambda s: _gap(claim, s))
+    side = [s for s in ranked if (s.start >= claim.end) == after]
+    lo, hi = (claim.end, speaker.start) if after else (speaker.end, claim.start)
+    between_speakers = sum(1 for s in candidates if s is not speaker and lo <= s.start < hi)
+    cue_near = any(_gap(c, speaker) <= 25 for c in cues)
+    cue_between = any(lo <= c.start < hi for c in cues)
+    claim_between = any(c is not claim and lo <= c.start < hi for c in claims)
+    ruled = any(
+        iou(rc, claim) >= OVERLAP_IOU and iou(rs, speaker) >= OVERLAP_IOU for rc, rs in rule_links
+    )
+    same_sentence = _sentence_of(sentences, claim.start) == _sentence_of(sentences, speaker.start)
+    quoted = claim.start > 0 and text[claim.start - 1] in QUOTE_CHARS
+    return {
+        "after": after,
+        "gap": min(gap, MAX_SPEAKER_GAP) / MAX_SPEAKER_GAP,
+        "gapbin": str(min(int(math.log2(gap + 1)), 9)),
+        "rank": str(min(ranked.index(speaker), 3)),
+        "siderank": str(min(side.index(speaker), 3)),
+        "between": str(min(between_speakers, 2)),
+        "cue_near": cue_near,
+        "cue_between": cue_between,
+        "claim_between": claim_between,
+        "rules": ruled,
+        "same_sentence": same_sentence,
+        "newline": "\n" in text[lo:hi],
+        "pron": speaker.text.lower() in PRONOUNS,
+        "quoted": quoted,
+        "after&quoted": f"{after}&{quoted}",
+        "rules&rank": f"{ruled}&{min(ranked.index(speaker), 2)}",
+    }
+
+
+def _pairs_of(
+    text: str, regions: list[Region], rules: Annotation, parts_speaker: str, parts_claim: str, says: str | None
+) -> list[tuple[Region, Region, dict[str, Any]]]:
+    from annot.dataset import sentence_spans
+
+    speakers = [r for r in regions if r.label == parts_speaker]
+    claims = [r for r in regions if r.label == parts_claim]
+    cues = [r for r in regions if r.label == "Cue"]
+    links = _rule_links(rules, says)
+    sentences = sentence_spans(text)
+    out = []
+    for claim in claims:
+        cands = _candidates(claim, speakers)
+        for s in cands:
+            out.append((claim, s, _pair_features(text, claim, s, cands, cues, claims, links, sentences)))
+    return out
+
+
+def _linked(annotation: Annotation, says: str | None) -> set[tuple[str, str]]:
+    pairs = set()
+    for rel in annotation.relations:
+        if rel.label == says:
+            pairs.add((rel.from_id, rel.to_id))
+            pairs.add((rel.to_id, rel.from_id))
+    return pairs
+
+
+def _fit_pairs(examples: Sequence[Example], parts: Parts) -> Any:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = [], []
+    for ex in examples:
+        linked = _linked(ex.gold, parts.says)
+        for claim, speaker, f in _pairs_of(
+            ex.text, ex.gold.regions, _rules(ex.text), parts.speaker, parts.claim, parts.says
+        ):
+            X.append(f)
+            y.append(int((claim.id, speaker.id) in linked))
+    if sum(y) < MIN_PAIRS or len(y) - sum(y) < MIN_PAIRS:
+        return None
+    vec = DictVectorizer()
+    clf = LogisticRegression(max_iter=2000, C=1.0)
+    clf.fit(vec.fit_transform(X), y)
+    return vec, clf
+
+
+def _attribute(parts: Parts, text: str, regions: list[Region], rules: Annotation, use_rules: bool) -> list[Relation]:
+    claims = [r for r in regions if r.label == parts.claim]
+    relations: list[Relation] = []
+    linked_claims: set[str] = set()
+    if use_rules or parts.pairs is None:
+        for rc, rs in _rule_links(rules, parts.says):
+            claim = _best_overlap(rc, claims)
+            speaker = _best_overlap(rs, [r for r in regions if r.label == parts.speaker])
+            if claim and speaker:
+                relations.append(Relation(speaker.id, claim.id, parts.says or "says"))
+                linked_claims.add(claim.id)
+    if parts.pairs is None:
+        return relations
+    vec, clf = parts.pairs
+    pairs = [p for p in _pairs_of(text, regions, rules, parts.speaker, parts.claim, parts.says)]
+    if not pairs:
+        return relations
+    probs = clf.predict_proba(vec.transform([f for _, _, f in pairs]))[:, 1]
+    by_claim: dict[str, list[tuple[float, Region]]] = {}
+    for (claim, speaker, _), p in zip(pairs, probs, strict=True):
+        by_claim.setdefault(claim.id, []).append((float(p), speaker))
+    for claim_id, scored in by_claim.items():
+        if claim_id in linked_claims:
+            continue
+        scored.sort(key=lambda x: -x[0])
+        for n, (p, speaker) in enumerate(scored):
+            if n == 0 or p >= 0.5:
+                relations.append(Relation(speaker.id, claim_id, parts.says or "says"))
+    return relations
+
+
+def _best_overlap(target: Region, regions: list[Region]) -> Region | None:
+    best = max(regions, key=lambda r: iou(r, target), default=None)
+    return best if best is not None and iou(best, target) >= OVERLAP_IOU else None
+
+
+# -- claim attributes --------------------------------------------------------------------------
+
+
+def claim_analyzer(doc: str) -> list[str]:
+    """Features of 'claim \\x1f sentence \\x1f speaker name': claim words and bigrams, sentence words, name."""
+    claim, context, name = (doc.split("\x1f") + ["", ""])[:3]
+    words = re.findall(r"\w+", claim.lower())
+    feats = words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    feats += ["c:" + w for w in re.findall(r"\w+", context.lower())]
+    feats += ["s:" + name.lower().strip()] if name.strip() else []
+    return feats
+
+
+def _claim_doc(text: str, claim: Region, name: str) -> str:
+    from annot.dataset import context_of
+
+    return f"{claim.text}\x1f{context_of(text, claim.start, claim.end)}\x1f{name}"
+
+
+def _speaker_names(annotation: Annotation, parts: Parts) -> dict[str, str]:
+    regions = {r.id: r for r in annotation.regions}
+    names: dict[str, str] = {}
+    for rel in annotation.relations:
+        if rel.label != parts.says:
+            continue
+        a, b = regions.get(rel.from_id), regions.get(rel.to_id)
+        if a is None or b is None:
+            continue
+        claim, speaker = (a, b) if a.label == parts.claim else (b, a)
+        value = speaker.attributes.get("speaker_name") or speaker.text
+        names.setdefault(claim.id, value[0] if isinstance(value, list) else str(value))
+    return names
+
+
+@dataclass
+class _Constant:
+    value: str
+
+    def predict_proba(self, X: Any) -> Any:
+        import numpy as np
+
+        return np.ones((X.shape[0], 1))
+
+    @property
+    def classes_(self) -> list[str]:
+        return [self.value]
+
+
+def _claim_table(examples: Sequence[Example], parts: Parts, attr: str) -> tuple[list[str], list[str]]:
+    docs, values = [], []
+    for ex in examples:
+        names = _speaker_names(ex.gold, parts)
+        for r in ex.gold.regions:
+            value = r.attributes.get(attr)
+            if r.label == parts.claim and isinstance(value, str) and value:
+                docs.append(_claim_doc(ex.text, r, names.get(r.id, "")))
+                values.append(value)
+    return docs, values
+
+
+def _fit_attributes(examples: Sequence[Example], schema: Schema, parts: Parts) -> dict[str, Any]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    span = schema.spans.get(parts.claim)
+    out: dict[str, Any] = {}
+    for attr, spec in (span.attributes.items() if span else []):
+        if spec.type != "choice" or attr in RULE_ATTRIBUTES:
+            continue
+        docs, values = _claim_table(examples, parts, attr)
+        if not values:
+            continue
+        vec = TfidfVectorizer(analyzer=claim_analyzer, sublinear_tf=True, min_df=1)
+        X = vec.fit_transform(docs)
+        if len(set(values)) < 2:
+            out[attr] = (vec, _Constant(values[0]))
+            continue
+        clf = LogisticRegression(max_iter=2000, C=4.0, class_weight="balanced")
+        clf.fit(X, values)
+        out[attr] = (vec, clf)
+    return out
+
+
+def _classify(parts: Parts, docs: list[str], attr: str) -> list[tuple[str, float]]:
+    vec, clf = parts.attributes[attr]
+    if not docs:
+        return []
+    probs = clf.predict_proba(vec.transform(docs))
+    classes = list(clf.classes_)
+    return [(str(classes[int(row.argmax())]), round(float(row.max()), 4)) for row in probs]
+
+
+# -- fit and predict ------------------------------------------------------------------------------
+
+
+def fit(examples: Sequence[Example], schema: Schema, *, choice: dict[str, str] | None = None) -> Parts:
+    """Train the CRF, the attribution classifier and the attribute classifiers on every example."""
+    import sklearn_crfsuite
+
+    attribution = schema.attribution
+    speaker = attribution.speaker if attribution else "Speaker"
+    claim = attribution.claim if attribution else "Claim"
+    says = attribution.relation if attribution else None
+    labels = list(schema.spans)
+    X, y = [], []
+    for ex in examples:
+        doc = _doc(ex.text)
+        for toks, feats in zip(doc.paragraphs, doc.features, strict=True):
+            X.append(feats)
+            y.append(_tags(toks, ex.gold.regions, labels))
+    crf = sklearn_crfsuite.CRF(**CRF_PARAMS)
+    crf.fit(X, y)
+    parts = Parts(speaker, claim, labels, crf, says, None, choice=dict(choice or {}))
+    parts.pairs = _fit_pairs(examples, parts) if says else None
+    parts.attributes = _fit_attributes(examples, schema, parts)
+    return parts
+
+
+def predict_with(parts: Parts, text: str, version: str, choice: dict[str, str] | None = None) -> Annotation:
+    """One article's regions, relations and attributes, with the choice of model or rules per label."""
+    choice = parts.choice if choice is None else choice
+    if not text.strip():
+        return Annotation(id=None, task_id=None, annotator=version)
+    doc = _doc(text)
+    tags, probs, marginals = _tag(parts.crf, doc)
+    learnt = _decode(doc, tags, probs)
+    regions: list[Region] = []
+    for label in parts.labels:
+        if choice.get(label, "model") == "rules":
+            for r in doc.rules.regions:
+                if r.label == label:
+                    regions.append(_region(text, label, r.start, r.end, _rule_score(doc, marginals, r)))
+        else:
+            regions += [r for r in learnt if r.label == label]
+    regions.sort(key=lambda r: (r.start, r.end, r.label))
+    relations = _attribute(parts, text, regions, doc.rules, choice.get("attribution", "model") == "rules")
+    _fill_attributes(parts, text, regions, relations, doc.rules)
+    scores = [r.score for r in regions if r.score is not None]
+    return Annotation(
+        id=None,
+        task_id=None,
+        regions=regions,
+        relations=relations,
+        annotator=version,
+        score=round(sum(scores) / len(scores), 4) if scores else None,
+    )
+
+
+def _fill_attributes(
+    parts: Parts, text: str, regions: list[Region], relations: list[Relation], rules: Annotation
+) -> None:
+    """speaker_name and quote_type (from the rules where they overlap), and the learnt claim attributes."""
+    rule_speakers = [r for r in rules.regions if r.label == parts.speaker]
+    rule_claims = [r for r in rules.regions if r.label == parts.claim]
+    for r in regions:
+        if r.label == parts.speaker:
+            same = _best_overlap(r, rule_speakers)
+            r.attributes["speaker_name"] = (same.attributes.get("speaker_name") if same else None) or _full_name(
+                text, r
+            )
+        elif r.label == parts.claim:
+            same = _best_overlap(r, rule_claims)
+            r.attributes["quote_type"] = (same.attributes.get("quote_type") if same else None) or _quote_type(text, r)
+    annotation = Annotation(id=None, task_id=None, regions=regions, relations=relations)
+    names = _speaker_names(annotation, parts)
+    claims = [r for r in regions if r.label == parts.claim]
+    docs = [_claim_doc(text, c, names.get(c.id, "")) for c in claims]
+    for attr in parts.attributes:
+        for claim, (value, p) in zip(claims, _classify(parts, docs, attr), strict=True):
+            claim.attributes[attr] = value
+            claim.attribute_scores[attr] = p
+
+
+def _full_name(text: str, speaker: Region) -> str:
+    """'Okafor' -> 'Ngozi Okafor' when the fuller name appears in the text; else the mention itself."""
+    mention = " ".join(speaker.text.split())
+    if mention.lower() in PRONOUNS or not mention[:1].isupper():
+        return mention
+    m = re.search(rf"((?:[A-Z][\w’'\-]+ )+){re.escape(mention)}\b", text)
+    return (m.group(1) + mention) if m else mention
+
+
+def _quote_type(text: str, claim: Region) -> str:
+    before = text[claim.start - 1] if claim.start else ""
+    after = text[claim.end] if claim.end < len(text) else ""
+    if before in QUOTE_CHARS or after in QUOTE_CHARS + ",":
+        if before in QUOTE_CHARS:
+            return "direct"
+    return "mixed" if any(q in claim.text for q in QUOTE_CHARS) else "indirect"
+
+
+def uncertainty_of(parts: Parts, text: str) -> float:
+    """Mean over the tokens of 1 - the probability of the tag the CRF chose (0 when there is no token)."""
+    if not text.strip():
+        return 0.0
+    doc = _doc(text)
+    _, probs, _ = _tag(parts.crf, doc)
+    flat = [p for ps in probs for p in ps]
+    return round(1 - sum(flat) / len(flat), 6) if flat else 0.0
+
+
+# -- cross-validation -----------------------------------------------------------------------------------
+
+
+def folds_of(examples: Sequence[Example], k: int) -> list[list[int]]:
+    """k folds of example indices by article: an article's id fixes its fold (its SHA-256), never split."""
+    order = sorted(range(len(examples)), key=lambda i: hashlib.sha256(examples[i].article_id.encode()).hexdigest())
+    return [order[f::k] for f in range(k)]
+
+
+def _cue_scores(predicted: list[Annotation], gold: list[Annotation]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for mode, threshold in (("exact", None), ("overlap", OVERLAP_IOU)):
+        matched = n_pred = n_gold = 0
+        for p, g in zip(predicted, gold, strict=True):
+            pc = [r for r in p.regions if r.label == "Cue"]
+            gc = [r for r in g.regions if r.label == "Cue"]
+            matched += len(match_spans(pc, gc, threshold))
+            n_pred += len(pc)
+            n_gold += len(gc)
+        precision = matched / n_pred if n_pred else 0.0
+        recall = matched / n_gold if n_gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[mode] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "matched": matched,
+            "predicted": n_pred,
+            "gold": n_gold,
+        }
+    return out
+
+
+def span_report(predicted: list[Annotation], gold: list[Annotation]) -> dict[str, Any]:
+    """annot.evaluate's report (Speaker, Claim, attribution) plus the same figures for Cue."""
+    report = evaluate(predicted, gold)
+    report["Cue"] = _cue_scores(predicted, gold)
+    return report
+
+
+def _label_score(report: dict[str, Any], key: str) -> float:
+    if key == "attribution":
+        return float(report["attribution"]["correct"])
+    return (report[key]["exact"]["f1"] + report[key]["overlap"]["f1"]) / 2
+
+
+def choose(model_report: dict[str, Any], rules_report: dict[str, Any]) -> dict[str, str]:
+    """Per label: the model where it scored higher than the rules on held-out articles, else the rules."""
+    return {
+        key: "model" if _label_score(model_report, key) > _label_score(rules_report, key) else "rules"
+        for key in CHOICE_KEYS
+    }
+
+
+ALL_MODEL = dict.fromkeys(CHOICE_KEYS, "model")
+
+
+def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
+    """Model or rules per label, decided on `examples` alone (inner folds, or one hold-out when many)."""
+    if len(examples) < INNER_FOLDS * 2:
+        return dict.fromkeys(CHOICE_KEYS, "rules")
+    if len(examples) > NESTED_MAX:
+        cut = len(examples) * 4 // 5
+        splits = [list(range(cut, len(examples)))]
+    else:
+        splits = folds_of(examples, INNER_FOLDS)
+    predicted, gold = [], []
+    rules = []
+    for test in splits:
+        held = set(test)
+        parts = fit([ex for i, ex in enumerate(examples) if i not in held], schema)
+        for i in test:
+            predicted.append(predict_with(parts, examples[i].text, "inner", ALL_MODEL))
+            rules.append(_rules(examples[i].text))
+            gold.append(examples[i].gold)
+    return choose(span_report(predicted, gold), span_report(rules, gold))
+
+
+def _macro_f1(gold: list[str], predicted: list[str]) -> float:
+    from sklearn.metrics import f1_score
+
+    labels = sorted(set(gold) | set(predicted))
+    return round(float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)), 4)
+
+
+def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, progress: Progress) -> dict[str, Any]:
+    """k-fold by article: spans and attribution for the rules, the model alone and model+rules; the claim
+    attributes (on the gold claims) against the majority class of the training folds."""
+    k = max(2, folds)
+    splits = folds_of(examples, k)
+    gold: list[Annotation] = []
+    by: dict[str, list[Annotation]] = {"rules": [], "model": [], "model+rules": []}
+    attr_gold: dict[str, list[str]] = {}
+    attr_pred: dict[str, list[str]] = {}
+    attr_major: dict[str, list[str]] = {}
+    progress("cross-validation", 0, k)
+    for n, test in enumerate(splits):
+        held = set(test)
+        train = [ex for i, ex in enumerate(examples) if i not in held]
+        picked = inner_choice(train, schema)
+        parts = fit(train, schema, choice=picked)
+        for i in test:
+            ex = examples[i]
+            gold.append(ex.gold)
+            by["rules"].append(_rules(ex.text))
+            by["model"].append(predict_with(parts, ex.text, "cv", ALL_MODEL))
+            by["model+rules"].append(predict_with(parts, ex.text, "cv", picked))
+        for attr in parts.attributes:
+            docs, values = _claim_table([examples[i] for i in test], parts, attr)
+            _, train_values = _claim_table(train, parts, attr)
+            majority = Counter(train_values).most_common(1)[0][0]
+            attr_gold.setdefault(attr, []).extend(values)
+            attr_pred.setdefault(attr, []).extend(v for v, _ in _classify(parts, docs, attr))
+            attr_major.setdefault(attr, []).extend([majority] * len(values))
+        progress("cross-validation", n + 1, k)
+    spans = {name: span_report(preds, gold) for name, preds in by.items()}
+    attributes = {}
+    for attr, values in attr_gold.items():
+        pred, major = attr_pred[attr], attr_major[attr]
+        attributes[attr] = {
+            "claims": len(values),
+            "macro_f1": _macro_f1(values, pred),
+            "accuracy": round(sum(a == b for a, b in zip(values, pred, strict=True)) / len(values), 4)
+            if values
+            else None,
+            "majority_macro_f1": _macro_f1(values, major),
+            "majority_accuracy": round(sum(a == b for a, b in zip(values, major, strict=True)) / len(values), 4)
+            if values
+            else None,
+        }
+    return {
+        "folds": k,
+        "articles": len(examples),
+        "spans": spans,
+        "attributes": attributes,
+        "choice": choose(spans["model"], spans["rules"]),
+    }
+
+
+# -- learning curve --------------------------------------------------------------------------------------
+
+
+def learning_curve(
+    pool: Sequence[Example],
+    test: Sequence[Example],
+    schema: Schema,
+    sizes: Sequence[int],
+    *,
+    repeats: int = 1,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Train on the first n articles of `pool` (shuffled `repeats` times) for each n, score on `test`.
+
+    Each row: size, repeat, and the span/attribution reports of the rules and of model+rules (the choice made
+    by inner cross-validation on the n training articles only), plus stance/target macro-F1 on the test gold
+    claims with their majority-class baseline.
+    """
+    rows = []
+    rng = random.Random(seed)
+    orders = []
+    for _ in range(repeats):
+        order = list(pool)
+        rng.shuffle(order)
+        orders.append(order)
+    rules = [_rules(ex.text) for ex in test]
+    gold = [ex.gold for ex in test]
+    rules_report = span_report(rules, gold)
+    total = len(sizes) * repeats
+    done = 0
+    for size in sizes:
+        for r, order in enumerate(orders):
+            train = order[:size]
+            picked = inner_choice(train, schema)
+            parts = fit(train, schema, choice=picked)
+            predicted = [predict_with(parts, ex.text, "curve", picked) for ex in test]
+            model_only = [predict_with(parts, ex.text, "curve", ALL_MODEL) for ex in test]
+            row: dict[str, Any] = {
+                "size": size,
+                "repeat": r,
+                "choice": picked,
+                "rules": rules_report,
+                "model+rules": span_report(predicted, gold),
+                "model": span_report(model_only, gold),
+                "attributes": {},
+            }
+            for attr in parts.attributes:
+                docs, values = _claim_table(test, parts, attr)
+                _, train_values = _claim_table(train, parts, attr)
+                majority = Counter(train_values).most_common(1)[0][0]
+                pred = [v for v, _ in _classify(parts, docs, attr)]
+                row["attributes"][attr] = {
+                    "macro_f1": _macro_f1(values, pred),
+                    "majority_macro_f1": _macro_f1(values, [majority] * len(values)),
+                }
+            rows.append(row)
+            done += 1
+            if progress:
+                progress("learning curve", done, total)
+    return rows
+
+
+def plot_learning_curve(rows: list[dict[str, Any]], path: Any, title: str) -> None:
+    """Claim overlap F1, Speaker exact F1 and stance macro-F1 against training articles, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = sorted({r["size"] for r in rows})
+
+    def mean(key: Callable[[dict[str, Any]], float]) -> list[float]:
+        return [sum(key(r) for r in rows if r["size"] == s) / sum(1 for r in rows if r["size"] == s) for s in sizes]
+
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    series = [
+        ("Claim overlap F1", "Claim", "overlap", "tab:red"),
+        ("Speaker exact F1", "Speaker", "exact", "tab:blue"),
+    ]
+    for name, label, mode, color in series:
+        ax.plot(sizes, mean(lambda r, lb=label, m=mode: r["model+rules"][lb][m]["f1"]), "o-", color=color,
+                label=f"{name}, model+rules")
+        ax.plot(sizes, mean(lambda r, lb=label, m=mode: r["rules"][lb][m]["f1"]), "--", color=color,
+                label=f"{name}, rules alone")
+    if any("stance" in r["attributes"] for r in rows):
+        ax.plot(sizes, mean(lambda r: r["attributes"].get("stance", {}).get("macro_f1", 0.0)), "s-",
+                color="tab:green", label="stance macro-F1 (gold claims)")
+        ax.plot(sizes, mean(lambda r: r["attributes"].get("stance", {}).get("majority_macro_f1", 0.0)), ":",
+                color="tab:green", label="stance, majority class")
+    ax.set_xlabel("training articles")
+    ax.set_ylabel("score on held-out articles")
+    ax.set_ylim(0, 1)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
