@@ -226,10 +226,19 @@ def task_payload(article: Article, schema: Schema, predictor: Predictor | None) 
 
 def show_model_version(server: Server, project_id: int, version: str) -> bool:
     """Make the labeling screen show this model version's predictions (Label Studio shows only those of the
-    project's `model_version`); True if it changed."""
+    project's `model_version`); True if it changed.
+
+    Label Studio accepts only a version some prediction of the project has: with none yet, the setting
+    stays as it was (False).
+    """
     if server.project_settings(project_id).get("model_version") == version:
         return False
-    server.update_project(project_id, model_version=version)
+    try:
+        server.update_project(project_id, model_version=version)
+    except LabelStudioError as e:
+        if "Model version doesn't exist" in str(e):
+            return False
+        raise
     return True
 
 
