@@ -53,6 +53,13 @@ def _is_personal_access_token(key: str) -> bool:
     return key.startswith("eyJ") and key.count(".") == 2
 
 
+def _json_or_text(body: Any) -> Any:
+    try:
+        return json.loads(body) if isinstance(body, str) else body
+    except ValueError:
+        return body
+
+
 def _detail(body: Any) -> str:
     if isinstance(body, dict):
         for key in ("detail", "validation_errors", "message", "error"):
@@ -138,6 +145,11 @@ class Server:
             raise
 
     def _translate(self, what: str, status: int | None, body: Any) -> LabelStudioError:
+        if status == 403 and "reserved network address" in str(body):  # its SSRF guard, not the key
+            return LabelStudioError(
+                f"Label Studio at {self.url} refused to reach a private or loopback address while trying to "
+                f"{what}: {_detail(_json_or_text(body))}"
+            )
         if status in (401, 403):
             return AuthError(
                 f"Label Studio at {self.url} refused the API key ({status}) while trying to {what}: "
@@ -388,11 +400,11 @@ class Server:
                     return self._raw("PATCH", f"/api/ml/{backend['id']}", json={"project": project_id, **fields}).json()
             return self._raw("POST", "/api/ml", json={"project": project_id, **fields}).json()
         except LabelStudioError as e:
-            if "reserved network address" in str(e):
+            if "private or loopback address" in str(e):
                 raise LabelStudioError(
                     f"Label Studio at {self.url} refuses ML backends on private or loopback addresses ({url}); "
                     "restart the local one with `annot studio down && annot studio up`, which allows loopback, "
-                    "or start your server with ML_BLOCK_LOCAL_IP=false"
+                    "or ask the server's administrator to allow the backend's address (README: annot serve)"
                 ) from None
             raise
 

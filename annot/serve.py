@@ -11,6 +11,7 @@ Nothing here logs a request body: `/setup` carries the project owner's API token
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from collections import Counter
@@ -327,6 +328,19 @@ def is_loopback(host: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
+def _check_port(host: str, port: int) -> None:
+    """One clear line for a port in use, before uvicorn logs its own."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as e:
+            raise AnnotError(
+                f"annot serve cannot listen on {host}:{port} ({e.strerror}); choose another port with --port"
+            ) from None
+
+
 @contextmanager
 def serving(backend: Backend, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> Iterator[str]:
     """Serve in a background thread for the duration of the block (a notebook, a test); yields the URL."""
@@ -360,6 +374,7 @@ def run(
     """Serve until interrupted; `on_started` runs in a thread once the port answers (e.g. `connect`)."""
     import uvicorn
 
+    _check_port(host, port)
     server = uvicorn.Server(
         uvicorn.Config(make_app(backend), host=host, port=port, log_level="warning", access_log=False)
     )
@@ -380,6 +395,8 @@ def run(
         threading.Thread(target=when_started, name="annot-connect", daemon=True).start()
     try:
         server.run()
+    except SystemExit:  # uvicorn's way of saying it could not start
+        pass
     finally:
         backend.stop()
     if failed:
