@@ -335,8 +335,8 @@ def _fit_pairs(examples: Sequence[Example], parts: Parts) -> Any:
             y.append(int((claim.id, speaker.id) in linked))
     if sum(y) < MIN_PAIRS or len(y) - sum(y) < MIN_PAIRS:
         return None
-    vec = DictVectorizer()
-    clf = LogisticRegression(max_iter=2000, C=1.0)
+    vec = DictVectorizer(sparse=False)  # a few dozen features
+    clf = LogisticRegression(solver="liblinear", C=1.0)
     clf.fit(vec.fit_transform(X), y)
     return vec, clf
 
@@ -440,6 +440,7 @@ def _claim_table(examples: Sequence[Example], parts: Parts, attr: str) -> tuple[
 def _fit_attributes(examples: Sequence[Example], schema: Schema, parts: Parts) -> dict[str, Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
 
     span = schema.spans.get(parts.claim)
     out: dict[str, Any] = {}
@@ -454,7 +455,8 @@ def _fit_attributes(examples: Sequence[Example], schema: Schema, parts: Parts) -
         if len(set(values)) < 2:
             out[attr] = (vec, _Constant(values[0]))
             continue
-        clf = LogisticRegression(max_iter=2000, C=4.0, class_weight="balanced")
+        # liblinear, one class against the rest: lbfgs took seconds per fit on these sparse features
+        clf = OneVsRestClassifier(LogisticRegression(solver="liblinear", C=4.0, class_weight="balanced"))
         clf.fit(X, values)
         out[attr] = (vec, clf)
     return out
