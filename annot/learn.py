@@ -43,6 +43,7 @@ NESTED_MAX = 150  # above this many training articles, one 80/20 hold-out choose
 MIN_PAIRS = 2  # positive and negative examples the attribution classifier needs
 RULE_ATTRIBUTES = frozenset({"quote_type"})  # read off the text, not learnt
 CHOICE_KEYS = ("Speaker", "Claim", "Cue", "attribution")
+MIN_CURVE_SIZE = 5
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -269,9 +270,7 @@ def _pair_features(
     cue_near = any(_gap(c, speaker) <= 25 for c in cues)
     cue_between = any(lo <= c.start < hi for c in cues)
     claim_between = any(c is not claim and lo <= c.start < hi for c in claims)
-    ruled = any(
-        iou(rc, claim) >= OVERLAP_IOU and iou(rs, speaker) >= OVERLAP_IOU for rc, rs in rule_links
-    )
+    ruled = any(iou(rc, claim) >= OVERLAP_IOU and iou(rs, speaker) >= OVERLAP_IOU for rc, rs in rule_links)
     same_sentence = _sentence_of(sentences, claim.start) == _sentence_of(sentences, speaker.start)
     quoted = claim.start > 0 and text[claim.start - 1] in QUOTE_CHARS
     return {
@@ -444,7 +443,7 @@ def _fit_attributes(examples: Sequence[Example], schema: Schema, parts: Parts) -
 
     span = schema.spans.get(parts.claim)
     out: dict[str, Any] = {}
-    for attr, spec in (span.attributes.items() if span else []):
+    for attr, spec in span.attributes.items() if span else []:
         if spec.type != "choice" or attr in RULE_ATTRIBUTES:
             continue
         docs, values = _claim_table(examples, parts, attr)
@@ -562,11 +561,8 @@ def _full_name(text: str, speaker: Region) -> str:
 
 
 def _quote_type(text: str, claim: Region) -> str:
-    before = text[claim.start - 1] if claim.start else ""
-    after = text[claim.end] if claim.end < len(text) else ""
-    if before in QUOTE_CHARS or after in QUOTE_CHARS + ",":
-        if before in QUOTE_CHARS:
-            return "direct"
+    if claim.start and text[claim.start - 1] in QUOTE_CHARS:
+        return "direct"
     return "mixed" if any(q in claim.text for q in QUOTE_CHARS) else "indirect"
 
 
@@ -782,6 +778,33 @@ def learning_curve(
     return rows
 
 
+def curve_sizes(pool: int) -> list[int]:
+    """Training sizes for a curve: 5, 10, 20, 40, ... below the pool, and the whole pool."""
+    sizes, n = [], MIN_CURVE_SIZE
+    while n < pool:
+        sizes.append(n)
+        n *= 2
+    return [*sizes, pool]
+
+
+def cv_learning_curve(
+    examples: Sequence[Example], schema: Schema, *, folds: int, progress: Progress | None = None
+) -> list[dict[str, Any]]:
+    """learning_curve on each fold (pool: the other folds); one row per (size, fold), `repeat` is the fold."""
+    splits = folds_of(examples, max(2, folds))
+    rows = []
+    for n, test in enumerate(splits):
+        held = set(test)
+        pool = [ex for i, ex in enumerate(examples) if i not in held]
+        sizes = curve_sizes(len(pool))
+        for row in learning_curve(pool, [examples[i] for i in test], schema, sizes, seed=n):
+            row["repeat"] = n
+            rows.append(row)
+        if progress:
+            progress("learning curve", n + 1, len(splits))
+    return rows
+
+
 def plot_learning_curve(rows: list[dict[str, Any]], path: Any, title: str) -> None:
     """Claim overlap F1, Speaker exact F1 and stance macro-F1 against training articles, as a PNG."""
     import matplotlib
@@ -791,8 +814,14 @@ def plot_learning_curve(rows: list[dict[str, Any]], path: Any, title: str) -> No
 
     sizes = sorted({r["size"] for r in rows})
 
-    def mean(key: Callable[[dict[str, Any]], float]) -> list[float]:
-        return [sum(key(r) for r in rows if r["size"] == s) / sum(1 for r in rows if r["size"] == s) for s in sizes]
+    def mean(path: tuple[str, ...]) -> list[float]:
+        def value(row: dict[str, Any]) -> float:
+            node: Any = row
+            for key in path:
+                node = node.get(key, {}) if isinstance(node, dict) else {}
+            return float(node) if isinstance(node, int | float) else 0.0
+
+        return [sum(value(r) for r in rows if r["size"] == s) / sum(1 for r in rows if r["size"] == s) for s in sizes]
 
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
     series = [
@@ -800,15 +829,17 @@ def plot_learning_curve(rows: list[dict[str, Any]], path: Any, title: str) -> No
         ("Speaker exact F1", "Speaker", "exact", "tab:blue"),
     ]
     for name, label, mode, color in series:
-        ax.plot(sizes, mean(lambda r, lb=label, m=mode: r["model+rules"][lb][m]["f1"]), "o-", color=color,
-                label=f"{name}, model+rules")
-        ax.plot(sizes, mean(lambda r, lb=label, m=mode: r["rules"][lb][m]["f1"]), "--", color=color,
-                label=f"{name}, rules alone")
+        ax.plot(sizes, mean(("model+rules", label, mode, "f1")), "o-", color=color, label=f"{name}, model+rules")
+        ax.plot(sizes, mean(("rules", label, mode, "f1")), "--", color=color, label=f"{name}, rules alone")
     if any("stance" in r["attributes"] for r in rows):
-        ax.plot(sizes, mean(lambda r: r["attributes"].get("stance", {}).get("macro_f1", 0.0)), "s-",
-                color="tab:green", label="stance macro-F1 (gold claims)")
-        ax.plot(sizes, mean(lambda r: r["attributes"].get("stance", {}).get("majority_macro_f1", 0.0)), ":",
-                color="tab:green", label="stance, majority class")
+        ax.plot(sizes, mean(("attributes", "stance", "macro_f1")), "s-", color="tab:green", label="stance macro-F1")
+        ax.plot(
+            sizes,
+            mean(("attributes", "stance", "majority_macro_f1")),
+            ":",
+            color="tab:green",
+            label="stance macro-F1, majority class",
+        )
     ax.set_xlabel("training articles")
     ax.set_ylabel("score on held-out articles")
     ax.set_ylim(0, 1)

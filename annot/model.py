@@ -51,6 +51,8 @@ DEFAULT_FOLDS = 5
 MODEL_FILE = "model.pkl"
 META_FILE = "meta.json"
 MODEL_PREFIX = "annot-model-"
+CURVE_FILE = "learning_curve.png"
+CURVE_DATA = "learning_curve.json"
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -171,9 +173,7 @@ def data_hash(examples: Sequence[Example]) -> str:
     """SHA-256 of the training data (texts, regions, relations and attributes), independent of order."""
     digests = []
     for ex in examples:
-        regions = sorted(
-            (r.label, r.start, r.end, json.dumps(r.attributes, sort_keys=True)) for r in ex.gold.regions
-        )
+        regions = sorted((r.label, r.start, r.end, json.dumps(r.attributes, sort_keys=True)) for r in ex.gold.regions)
         by_id = {r.id: (r.label, r.start, r.end) for r in ex.gold.regions}
         relations = sorted((str(by_id.get(x.from_id)), str(by_id.get(x.to_id)), x.label) for x in ex.gold.relations)
         blob = json.dumps([ex.article_id, ex.text, regions, relations], ensure_ascii=False)
@@ -338,6 +338,7 @@ def train_project(
     gold: Path | None = None,
     offline: bool = False,
     folds: int = DEFAULT_FOLDS,
+    curve: bool = False,
     progress: Progress = _no_progress,
 ) -> TrainedModel:
     """Train on the project's valid, adjudicated annotations (pulled first unless offline or from `export`),
@@ -362,8 +363,31 @@ def train_project(
         known = {ex.article_id for ex in examples}
         examples += [ex for ex in examples_from_gold(gold, schema) if ex.article_id not in known]
     model = train(examples, schema, folds=folds, progress=progress)
-    save(model, config.root, project.name)
+    folder = save(model, config.root, project.name)
+    if curve:
+        save_learning_curve(
+            examples, schema, folder, folds=folds, title=f"{project.name}: {model.version}", progress=progress
+        )
     return model
+
+
+def save_learning_curve(
+    examples: Sequence[Example],
+    schema: Schema,
+    folder: Path,
+    *,
+    folds: int = DEFAULT_FOLDS,
+    title: str = "learning curve",
+    progress: Progress = _no_progress,
+) -> Path:
+    """Cross-validated learning curve (CURVE_FILE and CURVE_DATA in `folder`): for each fold, train on the
+    first n articles of the other folds, score on the fold; figures averaged over folds."""
+    from annot.learn import cv_learning_curve, plot_learning_curve
+
+    rows = cv_learning_curve(examples, schema, folds=min(folds, len(examples)), progress=progress)
+    (folder / CURVE_DATA).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    plot_learning_curve(rows, folder / CURVE_FILE, title)
+    return folder / CURVE_FILE
 
 
 __all__ = [
@@ -378,6 +402,7 @@ __all__ = [
     "load_predictor",
     "rules_predictor",
     "save",
+    "save_learning_curve",
     "saved_models",
     "train",
     "train_project",
