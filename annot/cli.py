@@ -387,7 +387,7 @@ def publish(
     from annot import sync
     from annot.schema import load_schema
 
-    tasks, report, proj, _ = _load_tasks(from_export, project)
+    tasks, report, proj, cfg = _load_tasks(from_export, project)
     schema = load_schema(proj.schema)
     target = out_dir or proj.export
     result = sync.publish_tasks(
@@ -399,6 +399,7 @@ def publish(
         source=str(from_export) if from_export else None,
         strict=strict,
         hub_repo=push_to_hub,
+        baseline_root=cfg.root,
     )
     _print_published(result, target)
 

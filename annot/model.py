@@ -330,6 +330,15 @@ def load_predictor(root: Path, project: str, schema: Schema, version: str | None
     return rules_predictor()
 
 
+def current_baseline(root: Path, project: str, schema: Schema) -> tuple[dict[str, Any], Path | None] | None:
+    """The newest model of this schema version: its meta.json and its learning curve (if drawn), for the card."""
+    for meta in reversed(saved_models(root, project)):
+        if (meta.schema_name, meta.schema_version) == (schema.name, schema.version):
+            image = models_dir(root, project) / meta.version / CURVE_FILE
+            return meta.to_json(), image if image.exists() else None
+    return None
+
+
 def train_project(
     config: Config,
     project: ProjectConfig,
@@ -396,6 +405,7 @@ __all__ = [
     "Predictor",
     "RulesPredictor",
     "TrainedModel",
+    "current_baseline",
     "examples_from_gold",
     "examples_from_tasks",
     "load_model",

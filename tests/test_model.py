@@ -142,3 +142,32 @@ def test_cli_train_offline_from_gold(tmp_path: Path, monkeypatch: pytest.MonkeyP
     meta = json.loads(result.stdout)
     assert (ws.root / ".annot/models/learn" / meta["version"] / "model.pkl").exists()
     assert meta["scores"]["folds"] == 2
+
+
+def test_card_shows_the_baseline_and_its_learning_curve(
+    trained: TrainedModel, examples: list[Example], tmp_path: Path
+) -> None:
+    from annot import dataset
+    from annot.convert import task_from_export
+    from annot.model import CURVE_FILE, current_baseline, models_dir
+    from annot.validate import validate
+
+    schema = load_schema(SCHEMA)
+    folder = save(trained, tmp_path, "p")
+    rows = learn.learning_curve(examples[:6], examples[6:9], schema, [5, 6])
+    learn.plot_learning_curve(rows, folder / CURVE_FILE, "test")
+    assert (folder / CURVE_FILE).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert rows[0]["rules"]["Claim"]["overlap"]["gold"] == rows[1]["model+rules"]["Claim"]["overlap"]["gold"]
+
+    baseline = current_baseline(tmp_path, "p", schema)
+    assert baseline is not None and baseline[1] == models_dir(tmp_path, "p") / trained.version / CURVE_FILE
+    raw = json.loads(DEV.read_text(encoding="utf-8"))
+    tasks = [task_from_export({"id": i, **t}, schema) for i, t in enumerate(raw, 1)]
+    built = dataset.build(tasks, schema, invalid=validate(tasks, schema).invalid_annotations())
+    meta = dataset.PublishMeta(project="p", baseline=baseline[0], baseline_image=baseline[1])
+    result = dataset.write(built, tmp_path / "out", meta=meta)
+    card = (tmp_path / "out/README.md").read_text(encoding="utf-8")
+    stance = trained.scores["attributes"]["stance"]
+    assert "## Baseline" in card and f"Stance macro-F1 on `claims`: {stance['macro_f1']:.3f}" in card
+    assert f"({dataset.BASELINE_IMAGE})" in card and (tmp_path / "out" / dataset.BASELINE_IMAGE).exists()
+    assert dataset.BASELINE_IMAGE in result.files
