@@ -461,7 +461,7 @@ def publish(
     from annot import sync
     from annot.schema import load_schema
 
-    tasks, report, proj, _ = _load_tasks(from_export, project)
+    tasks, report, proj, cfg = _load_tasks(from_export, project)
     schema = load_schema(proj.schema)
     target = out_dir or proj.export
     result = sync.publish_tasks(
@@ -473,6 +473,7 @@ def publish(
         source=str(from_export) if from_export else None,
         strict=strict,
         hub_repo=push_to_hub,
+        baseline_root=cfg.root,
     )
     _print_published(result, target)
 
@@ -578,6 +579,74 @@ def evaluate(
     for key, value in _flatten(scores):
         table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
     out.print(table)
+
+
+@app.command()
+@friendly
+def train(
+    project: ProjectOpt = None,
+    gold: Annotated[
+        Path | None, typer.Option(help="Also learn from this gold file (Label Studio import JSON).")
+    ] = None,
+    from_export: Annotated[
+        Path | None, typer.Option("--from-export", help="Learn from this export file instead of the project.")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option(help="Learn from the local copy as last pulled; do not contact Label Studio.")
+    ] = False,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds (by article).")] = 5,
+    curve: Annotated[bool, typer.Option(help="Also draw the learning curve (slower): learning_curve.png.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The model's meta.json on stdout.")] = False,
+) -> None:
+    """Learn a pre-annotator from the project's valid annotations; cross-validate it against the rules; save it.
+
+    The model goes to .annot/models/<project>/<version>/; `annot push` and `annot serve` use the newest one.
+
+    Example: annot train --gold tests/corpus/dev.json --offline
+    """
+    from annot import model as learn
+
+    cfg = config()
+    proj = cfg.project(project)
+    with progress_bar() as progress:
+        trained = learn.train_project(
+            cfg, proj, export=from_export, gold=gold, offline=offline, folds=folds, curve=curve, progress=progress
+        )
+    folder = learn.models_dir(cfg.root, proj.name) / trained.version
+    if as_json:
+        print(json.dumps(trained.meta.to_json(), indent=2))
+        return
+    _print_training(trained, folder)
+
+
+def _print_training(trained: Any, folder: Path) -> None:
+    meta = trained.meta
+    out.print(f"model {meta.version} saved in {shown(folder)}")
+    out.print(
+        f"  trained on {meta.articles} articles ({meta.claims} claims), schema {meta.schema_name} "
+        f"version {meta.schema_version}, data sha256 {meta.data_hash[:16]}"
+    )
+    spans = meta.scores["spans"]
+    out.print(f"  {meta.scores['folds']}-fold cross-validation by article, side by side with the rules:")
+    table = Table("measure", "rules", "model", "model+rules", "uses")
+    for label in ("Speaker", "Claim", "Cue"):
+        for mode in ("exact", "overlap"):
+            for m in ("precision", "recall", "f1"):
+                cells = [f"{spans[k][label][mode][m]:.3f}" for k in ("rules", "model", "model+rules")]
+                table.add_row(f"{label} {mode} {m}", *cells, meta.choice.get(label, "") if m == "f1" else "")
+    cells = [str(spans[k]["attribution"]["accuracy"]) for k in ("rules", "model", "model+rules")]
+    table.add_row("attribution accuracy", *cells, meta.choice.get("attribution", ""))
+    for attr, s in meta.scores["attributes"].items():
+        table.add_row(
+            f"{attr} macro-F1 (gold claims)",
+            f"{s['majority_macro_f1']:.3f} (majority)",
+            "",
+            f"{s['macro_f1']:.3f}",
+            "model",
+        )
+    out.print(table)
+    if (folder / "learning_curve.png").exists():
+        out.print(f"  learning curve: {shown(folder / 'learning_curve.png')}")
 
 
 def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:

@@ -19,6 +19,7 @@ import hashlib
 import math
 import random
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,9 +41,11 @@ MAX_SPEAKER_GAP = 400  # characters between a claim and a candidate speaker (the
 CRF_PARAMS = {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.05, "max_iterations": 120, "all_possible_transitions": True}
 INNER_FOLDS = 3  # cross-validation inside each training set, to choose model or rules per label
 NESTED_MAX = 150  # above this many training articles, one 80/20 hold-out chooses instead of inner folds
+LARGE_FOLDS = 3  # cross-validation folds above NESTED_MAX articles, where the choice is not nested
 MIN_PAIRS = 2  # positive and negative examples the attribution classifier needs
 RULE_ATTRIBUTES = frozenset({"quote_type"})  # read off the text, not learnt
 CHOICE_KEYS = ("Speaker", "Claim", "Cue", "attribution")
+MIN_CURVE_SIZE = 5
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -103,13 +106,13 @@ def _doc(text: str) -> _Doc:
 def _tags(toks: list[tuple[int, int]], regions: Sequence[Region], labels: Sequence[str] | None = None) -> list[str]:
     """B-/I-/O tags of the tokens; a token belongs to a region lying over its first character."""
     tags = ["O"] * len(toks)
+    starts = [s for s, _ in toks]
     # claims first, so a speaker or cue drawn inside a claim wins its tokens
     ordered = sorted(regions, key=lambda r: (r.label != "Claim", r.start))
     for r in ordered:
         if labels is not None and r.label not in labels:
             continue
-        inside = [i for i, (s, _) in enumerate(toks) if r.start <= s < r.end]
-        for n, i in enumerate(inside):
+        for n, i in enumerate(range(bisect_left(starts, r.start), bisect_left(starts, r.end))):
             tags[i] = ("B-" if n == 0 else "I-") + r.label
     return tags
 
@@ -213,7 +216,10 @@ def _rule_score(doc: _Doc, marginals: list[Any], region: Region) -> float:
     """The CRF's belief in a rule region: its tags' mean marginal probability over the region's tokens."""
     probs = []
     for toks, marg in zip(doc.paragraphs, marginals, strict=True):
-        inside = [t for t, (s, _) in enumerate(toks) if region.start <= s < region.end]
+        if toks[-1][0] < region.start or toks[0][0] >= region.end:
+            continue
+        starts = [s for s, _ in toks]
+        inside = range(bisect_left(starts, region.start), bisect_left(starts, region.end))
         for n, t in enumerate(inside):
             tag = ("B-" if n == 0 else "I-") + region.label
             probs.append(marg[tag][t] if tag in marg else 0.0)
@@ -269,9 +275,7 @@ def _pair_features(
     cue_near = any(_gap(c, speaker) <= 25 for c in cues)
     cue_between = any(lo <= c.start < hi for c in cues)
     claim_between = any(c is not claim and lo <= c.start < hi for c in claims)
-    ruled = any(
-        iou(rc, claim) >= OVERLAP_IOU and iou(rs, speaker) >= OVERLAP_IOU for rc, rs in rule_links
-    )
+    ruled = any(iou(rc, claim) >= OVERLAP_IOU and iou(rs, speaker) >= OVERLAP_IOU for rc, rs in rule_links)
     same_sentence = _sentence_of(sentences, claim.start) == _sentence_of(sentences, speaker.start)
     quoted = claim.start > 0 and text[claim.start - 1] in QUOTE_CHARS
     return {
@@ -297,13 +301,11 @@ def _pair_features(
 def _pairs_of(
     text: str, regions: list[Region], rules: Annotation, parts_speaker: str, parts_claim: str, says: str | None
 ) -> list[tuple[Region, Region, dict[str, Any]]]:
-    from annot.dataset import sentence_spans
-
     speakers = [r for r in regions if r.label == parts_speaker]
     claims = [r for r in regions if r.label == parts_claim]
     cues = [r for r in regions if r.label == "Cue"]
     links = _rule_links(rules, says)
-    sentences = sentence_spans(text)
+    sentences = _sentences(text)
     out = []
     for claim in claims:
         cands = _candidates(claim, speakers)
@@ -335,8 +337,8 @@ def _fit_pairs(examples: Sequence[Example], parts: Parts) -> Any:
             y.append(int((claim.id, speaker.id) in linked))
     if sum(y) < MIN_PAIRS or len(y) - sum(y) < MIN_PAIRS:
         return None
-    vec = DictVectorizer()
-    clf = LogisticRegression(max_iter=2000, C=1.0)
+    vec = DictVectorizer(sparse=False)  # a few dozen features
+    clf = LogisticRegression(solver="liblinear", C=1.0)
     clf.fit(vec.fit_transform(X), y)
     return vec, clf
 
@@ -344,15 +346,14 @@ def _fit_pairs(examples: Sequence[Example], parts: Parts) -> Any:
 def _attribute(parts: Parts, text: str, regions: list[Region], rules: Annotation, use_rules: bool) -> list[Relation]:
     claims = [r for r in regions if r.label == parts.claim]
     relations: list[Relation] = []
-    linked_claims: set[str] = set()
     if use_rules or parts.pairs is None:
+        # the rules' own links, carried over to the regions that overlap theirs; nothing else
+        speakers = [r for r in regions if r.label == parts.speaker]
         for rc, rs in _rule_links(rules, parts.says):
             claim = _best_overlap(rc, claims)
-            speaker = _best_overlap(rs, [r for r in regions if r.label == parts.speaker])
+            speaker = _best_overlap(rs, speakers)
             if claim and speaker:
                 relations.append(Relation(speaker.id, claim.id, parts.says or "says"))
-                linked_claims.add(claim.id)
-    if parts.pairs is None:
         return relations
     vec, clf = parts.pairs
     pairs = [p for p in _pairs_of(text, regions, rules, parts.speaker, parts.claim, parts.says)]
@@ -363,8 +364,6 @@ def _attribute(parts: Parts, text: str, regions: list[Region], rules: Annotation
     for (claim, speaker, _), p in zip(pairs, probs, strict=True):
         by_claim.setdefault(claim.id, []).append((float(p), speaker))
     for claim_id, scored in by_claim.items():
-        if claim_id in linked_claims:
-            continue
         scored.sort(key=lambda x: -x[0])
         for n, (p, speaker) in enumerate(scored):
             if n == 0 or p >= 0.5:
@@ -391,9 +390,21 @@ def claim_analyzer(doc: str) -> list[str]:
 
 
 def _claim_doc(text: str, claim: Region, name: str) -> str:
-    from annot.dataset import context_of
+    return f"{claim.text}\x1f{_context(text, claim.start, claim.end)}\x1f{name}"
 
-    return f"{claim.text}\x1f{context_of(text, claim.start, claim.end)}\x1f{name}"
+
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> list[tuple[int, int]]:
+    from annot.dataset import sentence_spans
+
+    return sentence_spans(text)
+
+
+def _context(text: str, start: int, end: int) -> str:
+    """The sentence(s) holding text[start:end], as annot.dataset.context_of gives the `claims` config."""
+    spans = _sentences(text)
+    hit = [(s, e) for s, e in spans if s < max(end, start + 1) and e > start]
+    return text[hit[0][0] : hit[-1][1]] if hit else text[start:end]
 
 
 def _speaker_names(annotation: Annotation, parts: Parts) -> dict[str, str]:
@@ -440,10 +451,11 @@ def _claim_table(examples: Sequence[Example], parts: Parts, attr: str) -> tuple[
 def _fit_attributes(examples: Sequence[Example], schema: Schema, parts: Parts) -> dict[str, Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
 
     span = schema.spans.get(parts.claim)
     out: dict[str, Any] = {}
-    for attr, spec in (span.attributes.items() if span else []):
+    for attr, spec in span.attributes.items() if span else []:
         if spec.type != "choice" or attr in RULE_ATTRIBUTES:
             continue
         docs, values = _claim_table(examples, parts, attr)
@@ -454,7 +466,8 @@ def _fit_attributes(examples: Sequence[Example], schema: Schema, parts: Parts) -
         if len(set(values)) < 2:
             out[attr] = (vec, _Constant(values[0]))
             continue
-        clf = LogisticRegression(max_iter=2000, C=4.0, class_weight="balanced")
+        # liblinear, one class against the rest: lbfgs took seconds per fit on these sparse features
+        clf = OneVsRestClassifier(LogisticRegression(solver="liblinear", C=4.0, class_weight="balanced"))
         clf.fit(X, values)
         out[attr] = (vec, clf)
     return out
@@ -497,32 +510,43 @@ def fit(examples: Sequence[Example], schema: Schema, *, choice: dict[str, str] |
 
 def predict_with(parts: Parts, text: str, version: str, choice: dict[str, str] | None = None) -> Annotation:
     """One article's regions, relations and attributes, with the choice of model or rules per label."""
-    choice = parts.choice if choice is None else choice
+    return predict_variants(parts, text, version, [parts.choice if choice is None else choice])[0]
+
+
+def predict_variants(parts: Parts, text: str, version: str, choices: list[dict[str, str]]) -> list[Annotation]:
+    """predict_with for several choices at the cost of one tagging (cross-validation compares them)."""
     if not text.strip():
-        return Annotation(id=None, task_id=None, annotator=version)
+        return [Annotation(id=None, task_id=None, annotator=version) for _ in choices]
     doc = _doc(text)
     tags, probs, marginals = _tag(parts.crf, doc)
     learnt = _decode(doc, tags, probs)
-    regions: list[Region] = []
-    for label in parts.labels:
-        if choice.get(label, "model") == "rules":
-            for r in doc.rules.regions:
-                if r.label == label:
-                    regions.append(_region(text, label, r.start, r.end, _rule_score(doc, marginals, r)))
-        else:
-            regions += [r for r in learnt if r.label == label]
-    regions.sort(key=lambda r: (r.start, r.end, r.label))
-    relations = _attribute(parts, text, regions, doc.rules, choice.get("attribution", "model") == "rules")
-    _fill_attributes(parts, text, regions, relations, doc.rules)
-    scores = [r.score for r in regions if r.score is not None]
-    return Annotation(
-        id=None,
-        task_id=None,
-        regions=regions,
-        relations=relations,
-        annotator=version,
-        score=round(sum(scores) / len(scores), 4) if scores else None,
-    )
+    out = []
+    for choice in choices:
+        regions: list[Region] = []
+        for label in parts.labels:
+            if choice.get(label, "model") == "rules":
+                for r in doc.rules.regions:
+                    if r.label == label:
+                        regions.append(_region(text, label, r.start, r.end, _rule_score(doc, marginals, r)))
+            else:
+                regions += [
+                    Region(r.id, r.label, r.start, r.end, r.text, {}, score=r.score) for r in learnt if r.label == label
+                ]
+        regions.sort(key=lambda r: (r.start, r.end, r.label))
+        relations = _attribute(parts, text, regions, doc.rules, choice.get("attribution", "model") == "rules")
+        _fill_attributes(parts, text, regions, relations, doc.rules)
+        scores = [r.score for r in regions if r.score is not None]
+        out.append(
+            Annotation(
+                id=None,
+                task_id=None,
+                regions=regions,
+                relations=relations,
+                annotator=version,
+                score=round(sum(scores) / len(scores), 4) if scores else None,
+            )
+        )
+    return out
 
 
 def _fill_attributes(
@@ -560,11 +584,8 @@ def _full_name(text: str, speaker: Region) -> str:
 
 
 def _quote_type(text: str, claim: Region) -> str:
-    before = text[claim.start - 1] if claim.start else ""
-    after = text[claim.end] if claim.end < len(text) else ""
-    if before in QUOTE_CHARS or after in QUOTE_CHARS + ",":
-        if before in QUOTE_CHARS:
-            return "direct"
+    if claim.start and text[claim.start - 1] in QUOTE_CHARS:
+        return "direct"
     return "mixed" if any(q in claim.text for q in QUOTE_CHARS) else "indirect"
 
 
@@ -624,15 +645,24 @@ def _label_score(report: dict[str, Any], key: str) -> float:
     return (report[key]["exact"]["f1"] + report[key]["overlap"]["f1"]) / 2
 
 
-def choose(model_report: dict[str, Any], rules_report: dict[str, Any]) -> dict[str, str]:
-    """Per label: the model where it scored higher than the rules on held-out articles, else the rules."""
-    return {
-        key: "model" if _label_score(model_report, key) > _label_score(rules_report, key) else "rules"
+def choose(model: dict[str, Any], rules: dict[str, Any], rule_links: dict[str, Any]) -> dict[str, str]:
+    """Per label: the model where it scored higher than the rules on held-out articles, else the rules.
+
+    Spans compare the model's regions with the rules'; attribution compares, on the model's regions, the
+    learnt `says` with the rules' own links (`rule_links`: predictions with attribution by the rules).
+    """
+    picked = {
+        key: "model" if _label_score(model, key) > _label_score(rules, key) else "rules"
         for key in CHOICE_KEYS
+        if key != "attribution"
     }
+    learnt, ruled = _label_score(model, "attribution"), _label_score(rule_links, "attribution")
+    picked["attribution"] = "model" if learnt > ruled else "rules"
+    return picked
 
 
 ALL_MODEL = dict.fromkeys(CHOICE_KEYS, "model")
+RULE_LINKS = {**ALL_MODEL, "attribution": "rules"}
 
 
 def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
@@ -644,16 +674,17 @@ def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
         splits = [list(range(cut, len(examples)))]
     else:
         splits = folds_of(examples, INNER_FOLDS)
-    predicted, gold = [], []
-    rules = []
+    predicted, linked, rules, gold = [], [], [], []
     for test in splits:
         held = set(test)
         parts = fit([ex for i, ex in enumerate(examples) if i not in held], schema)
         for i in test:
-            predicted.append(predict_with(parts, examples[i].text, "inner", ALL_MODEL))
+            model, with_links = predict_variants(parts, examples[i].text, "inner", [ALL_MODEL, RULE_LINKS])
+            predicted.append(model)
+            linked.append(with_links)
             rules.append(_rules(examples[i].text))
             gold.append(examples[i].gold)
-    return choose(span_report(predicted, gold), span_report(rules, gold))
+    return choose(span_report(predicted, gold), span_report(rules, gold), span_report(linked, gold))
 
 
 def _macro_f1(gold: list[str], predicted: list[str]) -> float:
@@ -666,25 +697,32 @@ def _macro_f1(gold: list[str], predicted: list[str]) -> float:
 def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, progress: Progress) -> dict[str, Any]:
     """k-fold by article: spans and attribution for the rules, the model alone and model+rules; the claim
     attributes (on the gold claims) against the majority class of the training folds."""
-    k = max(2, folds)
+    nested = len(examples) <= NESTED_MAX
+    k = max(2, folds if nested else min(folds, LARGE_FOLDS))
     splits = folds_of(examples, k)
     gold: list[Annotation] = []
-    by: dict[str, list[Annotation]] = {"rules": [], "model": [], "model+rules": []}
+    by: dict[str, list[Annotation]] = {"rules": [], "model": [], "model+rules": [], "model, rules' links": []}
     attr_gold: dict[str, list[str]] = {}
     attr_pred: dict[str, list[str]] = {}
     attr_major: dict[str, list[str]] = {}
+    kept: list[tuple[Parts, list[int]]] = []
     progress("cross-validation", 0, k)
     for n, test in enumerate(splits):
         held = set(test)
         train = [ex for i, ex in enumerate(examples) if i not in held]
-        picked = inner_choice(train, schema)
+        picked = inner_choice(train, schema) if nested else None
         parts = fit(train, schema, choice=picked)
         for i in test:
             ex = examples[i]
             gold.append(ex.gold)
             by["rules"].append(_rules(ex.text))
-            by["model"].append(predict_with(parts, ex.text, "cv", ALL_MODEL))
-            by["model+rules"].append(predict_with(parts, ex.text, "cv", picked))
+            variants = predict_variants(parts, ex.text, "cv", [ALL_MODEL, RULE_LINKS, *([picked] if picked else [])])
+            by["model"].append(variants[0])
+            by["model, rules' links"].append(variants[1])
+            if picked:
+                by["model+rules"].append(variants[2])
+        if not nested:
+            kept.append((parts, test))
         for attr in parts.attributes:
             docs, values = _claim_table([examples[i] for i in test], parts, attr)
             _, train_values = _claim_table(train, parts, attr)
@@ -693,6 +731,10 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
             attr_pred.setdefault(attr, []).extend(v for v, _ in _classify(parts, docs, attr))
             attr_major.setdefault(attr, []).extend([majority] * len(values))
         progress("cross-validation", n + 1, k)
+    links = span_report(by.pop("model, rules' links"), gold)
+    choice = choose(span_report(by["model"], gold), span_report(by["rules"], gold), links)
+    for parts, test in kept:  # many articles: the choice comes from these same folds (not nested)
+        by["model+rules"] += [predict_with(parts, examples[i].text, "cv", choice) for i in test]
     spans = {name: span_report(preds, gold) for name, preds in by.items()}
     attributes = {}
     for attr, values in attr_gold.items():
@@ -713,7 +755,8 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
         "articles": len(examples),
         "spans": spans,
         "attributes": attributes,
-        "choice": choose(spans["model"], spans["rules"]),
+        "choice": choice,
+        "nested": nested,
     }
 
 
@@ -780,6 +823,33 @@ def learning_curve(
     return rows
 
 
+def curve_sizes(pool: int) -> list[int]:
+    """Training sizes for a curve: 5, 10, 20, 40, ... below the pool, and the whole pool."""
+    sizes, n = [], MIN_CURVE_SIZE
+    while n < pool:
+        sizes.append(n)
+        n *= 2
+    return [*sizes, pool]
+
+
+def cv_learning_curve(
+    examples: Sequence[Example], schema: Schema, *, folds: int, progress: Progress | None = None
+) -> list[dict[str, Any]]:
+    """learning_curve on each fold (pool: the other folds); one row per (size, fold), `repeat` is the fold."""
+    splits = folds_of(examples, max(2, folds))
+    rows = []
+    for n, test in enumerate(splits):
+        held = set(test)
+        pool = [ex for i, ex in enumerate(examples) if i not in held]
+        sizes = curve_sizes(len(pool))
+        for row in learning_curve(pool, [examples[i] for i in test], schema, sizes, seed=n):
+            row["repeat"] = n
+            rows.append(row)
+        if progress:
+            progress("learning curve", n + 1, len(splits))
+    return rows
+
+
 def plot_learning_curve(rows: list[dict[str, Any]], path: Any, title: str) -> None:
     """Claim overlap F1, Speaker exact F1 and stance macro-F1 against training articles, as a PNG."""
     import matplotlib
@@ -789,8 +859,14 @@ def plot_learning_curve(rows: list[dict[str, Any]], path: Any, title: str) -> No
 
     sizes = sorted({r["size"] for r in rows})
 
-    def mean(key: Callable[[dict[str, Any]], float]) -> list[float]:
-        return [sum(key(r) for r in rows if r["size"] == s) / sum(1 for r in rows if r["size"] == s) for s in sizes]
+    def mean(path: tuple[str, ...]) -> list[float]:
+        def value(row: dict[str, Any]) -> float:
+            node: Any = row
+            for key in path:
+                node = node.get(key, {}) if isinstance(node, dict) else {}
+            return float(node) if isinstance(node, int | float) else 0.0
+
+        return [sum(value(r) for r in rows if r["size"] == s) / sum(1 for r in rows if r["size"] == s) for s in sizes]
 
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
     series = [
@@ -798,15 +874,17 @@ def plot_learning_curve(rows: list[dict[str, Any]], path: Any, title: str) -> No
         ("Speaker exact F1", "Speaker", "exact", "tab:blue"),
     ]
     for name, label, mode, color in series:
-        ax.plot(sizes, mean(lambda r, lb=label, m=mode: r["model+rules"][lb][m]["f1"]), "o-", color=color,
-                label=f"{name}, model+rules")
-        ax.plot(sizes, mean(lambda r, lb=label, m=mode: r["rules"][lb][m]["f1"]), "--", color=color,
-                label=f"{name}, rules alone")
+        ax.plot(sizes, mean(("model+rules", label, mode, "f1")), "o-", color=color, label=f"{name}, model+rules")
+        ax.plot(sizes, mean(("rules", label, mode, "f1")), "--", color=color, label=f"{name}, rules alone")
     if any("stance" in r["attributes"] for r in rows):
-        ax.plot(sizes, mean(lambda r: r["attributes"].get("stance", {}).get("macro_f1", 0.0)), "s-",
-                color="tab:green", label="stance macro-F1 (gold claims)")
-        ax.plot(sizes, mean(lambda r: r["attributes"].get("stance", {}).get("majority_macro_f1", 0.0)), ":",
-                color="tab:green", label="stance, majority class")
+        ax.plot(sizes, mean(("attributes", "stance", "macro_f1")), "s-", color="tab:green", label="stance macro-F1")
+        ax.plot(
+            sizes,
+            mean(("attributes", "stance", "majority_macro_f1")),
+            ":",
+            color="tab:green",
+            label="stance macro-F1, majority class",
+        )
     ax.set_xlabel("training articles")
     ax.set_ylabel("score on held-out articles")
     ax.set_ylim(0, 1)

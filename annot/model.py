@@ -51,6 +51,8 @@ DEFAULT_FOLDS = 5
 MODEL_FILE = "model.pkl"
 META_FILE = "meta.json"
 MODEL_PREFIX = "annot-model-"
+CURVE_FILE = "learning_curve.png"
+CURVE_DATA = "learning_curve.json"
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -171,9 +173,7 @@ def data_hash(examples: Sequence[Example]) -> str:
     """SHA-256 of the training data (texts, regions, relations and attributes), independent of order."""
     digests = []
     for ex in examples:
-        regions = sorted(
-            (r.label, r.start, r.end, json.dumps(r.attributes, sort_keys=True)) for r in ex.gold.regions
-        )
+        regions = sorted((r.label, r.start, r.end, json.dumps(r.attributes, sort_keys=True)) for r in ex.gold.regions)
         by_id = {r.id: (r.label, r.start, r.end) for r in ex.gold.regions}
         relations = sorted((str(by_id.get(x.from_id)), str(by_id.get(x.to_id)), x.label) for x in ex.gold.relations)
         blob = json.dumps([ex.article_id, ex.text, regions, relations], ensure_ascii=False)
@@ -330,6 +330,15 @@ def load_predictor(root: Path, project: str, schema: Schema, version: str | None
     return rules_predictor()
 
 
+def current_baseline(root: Path, project: str, schema: Schema) -> tuple[dict[str, Any], Path | None] | None:
+    """The newest model of this schema version: its meta.json and its learning curve (if drawn), for the card."""
+    for meta in reversed(saved_models(root, project)):
+        if (meta.schema_name, meta.schema_version) == (schema.name, schema.version):
+            image = models_dir(root, project) / meta.version / CURVE_FILE
+            return meta.to_json(), image if image.exists() else None
+    return None
+
+
 def train_project(
     config: Config,
     project: ProjectConfig,
@@ -338,6 +347,7 @@ def train_project(
     gold: Path | None = None,
     offline: bool = False,
     folds: int = DEFAULT_FOLDS,
+    curve: bool = False,
     progress: Progress = _no_progress,
 ) -> TrainedModel:
     """Train on the project's valid, adjudicated annotations (pulled first unless offline or from `export`),
@@ -362,8 +372,31 @@ def train_project(
         known = {ex.article_id for ex in examples}
         examples += [ex for ex in examples_from_gold(gold, schema) if ex.article_id not in known]
     model = train(examples, schema, folds=folds, progress=progress)
-    save(model, config.root, project.name)
+    folder = save(model, config.root, project.name)
+    if curve:
+        save_learning_curve(
+            examples, schema, folder, folds=folds, title=f"{project.name}: {model.version}", progress=progress
+        )
     return model
+
+
+def save_learning_curve(
+    examples: Sequence[Example],
+    schema: Schema,
+    folder: Path,
+    *,
+    folds: int = DEFAULT_FOLDS,
+    title: str = "learning curve",
+    progress: Progress = _no_progress,
+) -> Path:
+    """Cross-validated learning curve (CURVE_FILE and CURVE_DATA in `folder`): for each fold, train on the
+    first n articles of the other folds, score on the fold; figures averaged over folds."""
+    from annot.learn import cv_learning_curve, plot_learning_curve
+
+    rows = cv_learning_curve(examples, schema, folds=min(folds, len(examples)), progress=progress)
+    (folder / CURVE_DATA).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    plot_learning_curve(rows, folder / CURVE_FILE, title)
+    return folder / CURVE_FILE
 
 
 __all__ = [
@@ -372,12 +405,14 @@ __all__ = [
     "Predictor",
     "RulesPredictor",
     "TrainedModel",
+    "current_baseline",
     "examples_from_gold",
     "examples_from_tasks",
     "load_model",
     "load_predictor",
     "rules_predictor",
     "save",
+    "save_learning_curve",
     "saved_models",
     "train",
     "train_project",

@@ -551,15 +551,26 @@ def publish_tasks(
     source: str | None = None,
     strict: bool = False,
     hub_repo: str | None = None,
+    baseline_root: Path | None = None,
 ) -> Any:
-    """Build the dataset from validated tasks and write it (and push it, if asked)."""
+    """Build the dataset from validated tasks and write it (and push it, if asked).
+
+    With `baseline_root` (the folder of annot.toml), the card shows the newest model's cross-validated scores.
+    """
     from annot import dataset
     from annot.agreement import measure
+    from annot.model import current_baseline
 
     invalid = report.invalid_annotations()
     agreement = measure(tasks, schema, invalid=invalid.keys()).to_json()
     built = dataset.build(tasks, schema, invalid=invalid, agreement=agreement)
-    meta = dataset.PublishMeta(project=project_name, source=source)
+    baseline = current_baseline(baseline_root, project_name, schema) if baseline_root and project_name else None
+    meta = dataset.PublishMeta(
+        project=project_name,
+        source=source,
+        baseline=baseline[0] if baseline else None,
+        baseline_image=baseline[1] if baseline else None,
+    )
     result = dataset.write(built, out, meta=meta, strict=strict)
     if hub_repo:
         dataset.push_to_hub(out, hub_repo)
@@ -605,6 +616,7 @@ def sync(
                 project_name=project.name,
                 source=server.url,
                 hub_repo=project.hub_repo,
+                baseline_root=config.root,
             )
             state = load_state(config, project)
             state.published_key = key
