@@ -50,6 +50,7 @@ RETRAIN_ON = frozenset(
 )
 TASKS_CREATED = "TASKS_CREATED"
 START_TIMEOUT_S = 10.0
+LOCK_WAIT_S = 60.0  # a retrain waits this long for an `annot sync` of the same project to finish
 
 
 @dataclass
@@ -200,8 +201,11 @@ class Backend:
         self.training.runs += 1
         started = time.monotonic()
         try:
-            with sync.project_lock(self.config, self.project, wait=60.0):
-                model = train_project(self.config, self.project)
+            # the lock only while the local copy is brought up to date: an `annot sync` meanwhile waits
+            # seconds, not the whole training
+            with sync.project_lock(self.config, self.project, wait=LOCK_WAIT_S):
+                sync.pull(self.config, self.project, server=self.server())
+            model = train_project(self.config, self.project, offline=True)
             with self._swap:
                 self.predictor = model
             self.training.versions.append(model.version)
