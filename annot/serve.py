@@ -165,8 +165,11 @@ class Backend:
         self.events[action] += 1
         project = payload.get("project")
         project_id = project.get("id") if isinstance(project, dict) else None
+        title = project.get("title") if isinstance(project, dict) else None
         if self.project_id is not None and project_id is not None and project_id != self.project_id:
             return "ignored: another project"
+        if self.project_id is None and title is not None and title != self.project.name:
+            return "ignored: another project"  # connected by hand in the UI to a project of another name
         if action in RETRAIN_ON:
             self.training.scheduled += 1
             self._debouncer.poke()
