@@ -117,7 +117,49 @@ def bench_backend(name: str, predictor: Predictor, text: str, calls: int) -> dic
     }
 
 
-def bench_studio(text: str, calls: int) -> dict[str, Any]:
+def bench_repredict(server: Any, cfg: Any, tasks: int) -> dict[str, Any]:
+    """`repredict` of `tasks` unannotated tasks (short articles, the rules under a new version) against the
+    baseline of computing the same predictions in-process and bulk-importing them into fresh tasks."""
+    from annot.model import RulesPredictor
+    from annot.records import Article
+
+    class Renamed(RulesPredictor):
+        def __init__(self, version: str) -> None:
+            super().__init__()
+            self.version = version
+
+    project = cfg.project()
+    schema = load_schema(SCHEMA)
+    texts = [a.text for a in read_articles([REPO / "seeds"]).articles]
+    shorts = [f"{texts[i % len(texts)][:1500]} ({i})" for i in range(tasks)]
+    remote = sync.ensure_project(server, project, schema)
+    for t in server.task_overview(remote.id):  # the tasks of the latency part leave
+        server._raw("DELETE", f"/api/tasks/{t.id}")
+    first = Renamed("bench-1")
+    ids = server.import_tasks(
+        remote.id,
+        [
+            sync.task_payload(Article(id=str(i), title="b", text=t, origin="b"), schema, first)
+            for i, t in enumerate(shorts)
+        ],
+    )
+    started = time.perf_counter()
+    done = sync.repredict(cfg, project, predictor=Renamed("bench-2"), server=server)
+    repredict_s = time.perf_counter() - started
+    assert done.replaced == len(ids), done
+    started = time.perf_counter()
+    fresh = server.import_tasks(remote.id, [{"data": {"text": t}} for t in shorts])
+    created_s = time.perf_counter() - started
+    started = time.perf_counter()
+    again = Renamed("bench-3")
+    server.import_predictions(
+        remote.id, [{"task": i, **sync.prediction(again, t, schema)} for i, t in zip(fresh, shorts, strict=True)]
+    )
+    baseline_s = time.perf_counter() - started
+    return {"tasks": tasks, "repredict_s": repredict_s, "predict_and_import_s": baseline_s, "tasks_import_s": created_s}
+
+
+def bench_studio(text: str, calls: int, repredict_tasks: int) -> dict[str, Any]:
     """Opening a task in Label Studio with and without a prediction already there (backend: the rules)."""
     from annot import studio
     from annot.config import load_config, read_connection
@@ -157,9 +199,11 @@ def bench_studio(text: str, calls: int) -> dict[str, Any]:
                     calls,
                 )
                 made = sum(bool(server._raw("GET", f"/api/tasks/{i}").json()["predictions"]) for i in without)
+            repredicted = bench_repredict(server, cfg, repredict_tasks)
         finally:
             studio.down(root)
     return {
+        "repredict": repredicted,
         "open_with_prediction_ms": summary(have),
         "open_without_prediction_ms": summary(ask),
         "predictions_made_by_label_studio": made,
@@ -171,6 +215,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=CALLS)
     parser.add_argument("--no-studio", action="store_true", help="skip the Label Studio part")
+    parser.add_argument("--repredict-tasks", type=int, default=1000)
     parser.add_argument("--quick", action="store_true", help="20 calls")
     args = parser.parse_args()
     calls = 20 if args.quick else args.calls
@@ -181,7 +226,7 @@ def main() -> None:
     model = train(examples_from_gold(GOLD, load_schema(SCHEMA)), load_schema(SCHEMA))
     trained_s = time.perf_counter() - started
     rows = [bench_backend("rules", rules_predictor(), text, calls), bench_backend("trained", model, text, calls)]
-    studio_row = None if args.no_studio else bench_studio(text, calls)
+    studio_row = None if args.no_studio else bench_studio(text, calls, 200 if args.quick else args.repredict_tasks)
     figures = {"words": words, "calls": calls, "train_s": trained_s, "backend": rows, "studio": studio_row}
     results = Path(__file__).resolve().parent / "results"
     results.mkdir(exist_ok=True)
@@ -216,6 +261,17 @@ def main() -> None:
         print(
             f"\n{studio_row['predictions_made_by_label_studio']} of {studio_row['tasks_opened_without']} tasks opened "
             "without a prediction got one from the backend"
+        )
+        r = studio_row["repredict"]
+        print(f"\n`repredict` of {r['tasks']} unannotated tasks (about 1,500 characters each, the rules):\n")
+        print("| | seconds | ratio |")
+        print("|---|---|---|")
+        print(
+            f"| baseline: the same predictions computed and bulk-imported | {r['predict_and_import_s']:.2f} | 1.00x |"
+        )
+        print(
+            f"| `annot.sync.repredict` (list, delete, predict, import) | {r['repredict_s']:.2f} | "
+            f"{r['repredict_s'] / r['predict_and_import_s']:.2f}x |"
         )
 
 
