@@ -780,7 +780,8 @@ def learning_curve(
     seed: int = 0,
     progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
-    """Train on the first n articles of `pool` (shuffled `repeats` times) for each n, score on `test`.
+    """Train on the first n articles of `pool` for each n, score on `test`; `repeats` orders of the pool,
+    the first as given, the others shuffled.
 
     Each row: size, repeat, and the span/attribution reports of the rules and of model+rules (the choice made
     by inner cross-validation on the n training articles only), plus stance/target macro-F1 on the test gold
@@ -789,9 +790,10 @@ def learning_curve(
     rows = []
     rng = random.Random(seed)
     orders = []
-    for _ in range(repeats):
+    for r in range(repeats):
         order = list(pool)
-        rng.shuffle(order)
+        if r:  # the first order is the pool's own
+            rng.shuffle(order)
         orders.append(order)
     rules = [_rules(ex.text) for ex in test]
     gold = [ex.gold for ex in test]
