@@ -45,6 +45,7 @@ MAX_SPEAKER_GAP = 400  # characters between a claim and a candidate speaker (the
 SGD_PARAMS = {"alpha": 1e-4, "max_iter": 50, "tol": 1e-3, "average": True, "random_state": 0}
 CRF_PARAMS = {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.05, "max_iterations": 80, "all_possible_transitions": True}
 INNER_FOLDS = 3  # cross-validation inside each training set, to choose model or rules per label
+MIN_CHOICE_ARTICLES = 4  # fewer training articles than this: the rules, untried (two folds of two at least)
 NESTED_MAX = 150  # above this many training articles, one 80/20 hold-out chooses instead of inner folds
 LARGE_FOLDS = 3  # cross-validation folds above NESTED_MAX articles, where the choice is not nested
 MIN_PAIRS = 2  # positive and negative examples the attribution classifier needs
@@ -443,39 +444,69 @@ class _Constant:
         return [self.value]
 
 
-def _claim_table(examples: Sequence[Example], parts: Parts, attr: str) -> tuple[list[str], list[str]]:
-    docs, values = [], []
-    for ex in examples:
+def _claim_table(examples: Sequence[Example], parts: Parts, attr: str) -> tuple[list[str], list[str], list[int]]:
+    """(documents, values, article index) of the gold claims that have a value for `attr`."""
+    docs, values, groups = [], [], []
+    for n, ex in enumerate(examples):
         names = _speaker_names(ex.gold, parts)
         for r in ex.gold.regions:
             value = r.attributes.get(attr)
             if r.label == parts.claim and isinstance(value, str) and value:
                 docs.append(_claim_doc(ex.text, r, names.get(r.id, "")))
                 values.append(value)
-    return docs, values
+                groups.append(n)
+    return docs, values, groups
+
+
+def _attribute_classifier() -> Any:
+    from sklearn.linear_model import SGDClassifier
+
+    # logistic loss by SGD: lbfgs and liblinear took seconds per fit on these sparse features
+    return SGDClassifier(loss="log_loss", class_weight="balanced", **SGD_PARAMS)
+
+
+def _beats_majority(X: Any, values: list[str], groups: list[int]) -> bool:
+    """Whether the classifier's macro-F1 beats always answering the majority class, by folds of articles."""
+    from sklearn.model_selection import GroupKFold
+
+    k = min(INNER_FOLDS, len(set(groups)))
+    if k < 2:
+        return False
+    predicted: list[str] = []
+    majority: list[str] = []
+    truth: list[str] = []
+    for train, test in GroupKFold(n_splits=k).split(X, values, groups):
+        train_values = [values[i] for i in train]
+        common = Counter(train_values).most_common(1)[0][0]
+        if len(set(train_values)) < 2:
+            predicted += [common] * len(test)
+        else:
+            clf = _attribute_classifier().fit(X[train], train_values)
+            predicted += [str(v) for v in clf.predict(X[test])]
+        majority += [common] * len(test)
+        truth += [values[i] for i in test]
+    return _macro_f1(truth, predicted) > _macro_f1(truth, majority)
 
 
 def _fit_attributes(examples: Sequence[Example], schema: Schema, parts: Parts) -> dict[str, Any]:
+    """A classifier per choice attribute of the claim, or the majority class where the classifier did not
+    beat it on held-out articles of the training data."""
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import SGDClassifier
 
     span = schema.spans.get(parts.claim)
     out: dict[str, Any] = {}
     for attr, spec in span.attributes.items() if span else []:
         if spec.type != "choice" or attr in RULE_ATTRIBUTES:
             continue
-        docs, values = _claim_table(examples, parts, attr)
+        docs, values, groups = _claim_table(examples, parts, attr)
         if not values:
             continue
         vec = TfidfVectorizer(analyzer=claim_analyzer, sublinear_tf=True, min_df=1)
         X = vec.fit_transform(docs)
-        if len(set(values)) < 2:
-            out[attr] = (vec, _Constant(values[0]))
+        if len(set(values)) < 2 or not _beats_majority(X, values, groups):
+            out[attr] = (vec, _Constant(Counter(values).most_common(1)[0][0]))
             continue
-        # logistic loss by SGD: lbfgs and liblinear took seconds per fit on these sparse features
-        clf = SGDClassifier(loss="log_loss", class_weight="balanced", **SGD_PARAMS)
-        clf.fit(X, values)
-        out[attr] = (vec, clf)
+        out[attr] = (vec, _attribute_classifier().fit(X, values))
     return out
 
 
@@ -674,13 +705,13 @@ RULE_LINKS = {**ALL_MODEL, "attribution": "rules"}
 
 def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
     """Model or rules per label, decided on `examples` alone (inner folds, or one hold-out when many)."""
-    if len(examples) < INNER_FOLDS * 2:
+    if len(examples) < MIN_CHOICE_ARTICLES:
         return dict.fromkeys(CHOICE_KEYS, "rules")
     if len(examples) > NESTED_MAX:
         cut = len(examples) * 4 // 5
         splits = [list(range(cut, len(examples)))]
     else:
-        splits = folds_of(examples, INNER_FOLDS)
+        splits = folds_of(examples, min(INNER_FOLDS, len(examples) // 2))
     predicted, linked, rules, gold = [], [], [], []
     for test in splits:
         held = set(test)
@@ -731,8 +762,8 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
         if not nested:
             kept.append((parts, test))
         for attr in parts.attributes:
-            docs, values = _claim_table([examples[i] for i in test], parts, attr)
-            _, train_values = _claim_table(train, parts, attr)
+            docs, values, _ = _claim_table([examples[i] for i in test], parts, attr)
+            _, train_values, _ = _claim_table(train, parts, attr)
             majority = Counter(train_values).most_common(1)[0][0]
             attr_gold.setdefault(attr, []).extend(values)
             attr_pred.setdefault(attr, []).extend(v for v, _ in _classify(parts, docs, attr))
@@ -817,8 +848,8 @@ def learning_curve(
                 "attributes": {},
             }
             for attr in parts.attributes:
-                docs, values = _claim_table(test, parts, attr)
-                _, train_values = _claim_table(train, parts, attr)
+                docs, values, _ = _claim_table(test, parts, attr)
+                _, train_values, _ = _claim_table(train, parts, attr)
                 majority = Counter(train_values).most_common(1)[0][0]
                 pred = [v for v, _ in _classify(parts, docs, attr)]
                 row["attributes"][attr] = {
@@ -877,7 +908,7 @@ def plot_learning_curve(rows: list[dict[str, Any]], path: Any, title: str) -> No
 
         return [sum(value(r) for r in rows if r["size"] == s) / sum(1 for r in rows if r["size"] == s) for s in sizes]
 
-    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    fig, ax = plt.subplots(figsize=(9, 4.2), dpi=110)
     series = [
         ("Claim overlap F1", "Claim", "overlap", "tab:red"),
         ("Speaker exact F1", "Speaker", "exact", "tab:blue"),
@@ -899,7 +930,8 @@ def plot_learning_curve(rows: list[dict[str, Any]], path: Any, title: str) -> No
     ax.set_ylim(0, 1)
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.set_xticks(sizes)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

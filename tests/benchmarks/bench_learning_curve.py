@@ -74,7 +74,8 @@ def main() -> None:
     print(f"pool: {args.pool.name} ({len(pool)} articles), held out: {args.heldout.name} ({len(heldout)} articles)")
     print(f"mean over {args.repeats} orders of the pool (its own, then shuffled); {seconds:.0f} s\n")
     head = "| articles | Claim overlap F1 rules / model+rules | Speaker exact F1 rules / model+rules | "
-    head += "Cue F1 | attribution acc. | stance macro-F1 (majority) | target macro-F1 (majority) | uses |"
+    head += "Cue overlap F1 | attribution accuracy (gold claims correctly attributed) | "
+    head += "stance macro-F1 (majority) | target macro-F1 (majority) | uses |"
     print(head)
     print("|---|---|---|---|---|---|---|---|")
     summary = []
@@ -87,13 +88,16 @@ def main() -> None:
             mean([r for r in at if r[k]["attribution"]["accuracy"] is not None], k, "attribution", "accuracy")
             for k in ("rules", "model+rules")
         ]
+        attr_ok = [mean(at, k, "attribution", "correct") for k in ("rules", "model+rules")]
+        n_claims = at[0]["rules"]["Claim"]["overlap"]["gold"]
         stance = [mean(at, "attributes", "stance", k) for k in ("macro_f1", "majority_macro_f1")]
         target = [mean(at, "attributes", "target", k) for k in ("macro_f1", "majority_macro_f1")]
         uses = {k: sum(1 for r in at if r["choice"][k] == "model") for k in learn.CHOICE_KEYS}
         used = ", ".join(f"{k} {v}/{len(at)}" for k, v in uses.items())
         print(
             f"| {size} | {claim[0]:.3f} / {claim[1]:.3f} | {speaker[0]:.3f} / {speaker[1]:.3f} | "
-            f"{cue[0]:.3f} / {cue[1]:.3f} | {attr_acc[0]:.3f} / {attr_acc[1]:.3f} | "
+            f"{cue[0]:.3f} / {cue[1]:.3f} | {attr_acc[0]:.3f} ({attr_ok[0]:.0f}) / {attr_acc[1]:.3f} "
+            f"({attr_ok[1]:.0f} of {n_claims}) | "
             f"{stance[0]:.3f} ({stance[1]:.3f}) | "
             f"{target[0]:.3f} ({target[1]:.3f}) | model for {used} |"
         )
