@@ -8,8 +8,12 @@ cross-validation by article against the rules.
   the candidates, cues between them, whether the rules join them.
 - Claim attributes with choices (stance, target): logistic regression over the claim's words, its sentence
   and its speaker's name. `quote_type` is read off the quotation marks, as the rules do.
-- Fallback: per label (and for attribution) cross-validation chooses the CRF's regions or the rules';
-  scores are always measured side by side with the rules on the same folds (pooled over folds, through
+- Fallback: per label (and for attribution) cross-validation chooses the CRF's regions or the rules'.
+  Up to NESTED_MAX articles the choice inside each outer fold comes from inner folds of that fold's
+  training articles only (nested, so the reported model+rules scores are not picked on their own test
+  articles); above it, LARGE_FOLDS folds and the choice from those same folds (the selection bias of one
+  choice between two is small with that many articles, and the model and rules columns stay unbiased).
+  Scores are always measured side by side with the rules on the same folds (pooled over folds, through
   annot.evaluate's span matching).
 """
 
@@ -19,11 +23,11 @@ import hashlib
 import math
 import random
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 from annot.evaluate import OVERLAP_IOU, evaluate, iou, match_spans
@@ -38,8 +42,10 @@ PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 QUOTE_CHARS = '"“”'
 CUE_WINDOW = 6  # tokens looked at on each side for a reporting verb
 MAX_SPEAKER_GAP = 400  # characters between a claim and a candidate speaker (the corpus' own limit)
-CRF_PARAMS = {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.05, "max_iterations": 120, "all_possible_transitions": True}
+SGD_PARAMS = {"alpha": 1e-4, "max_iter": 50, "tol": 1e-3, "average": True, "random_state": 0}
+CRF_PARAMS = {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.05, "max_iterations": 80, "all_possible_transitions": True}
 INNER_FOLDS = 3  # cross-validation inside each training set, to choose model or rules per label
+MIN_CHOICE_ARTICLES = 4  # fewer training articles than this: the rules, untried (two folds of two at least)
 NESTED_MAX = 150  # above this many training articles, one 80/20 hold-out chooses instead of inner folds
 LARGE_FOLDS = 3  # cross-validation folds above NESTED_MAX articles, where the choice is not nested
 MIN_PAIRS = 2  # positive and negative examples the attribution classifier needs
@@ -199,16 +205,20 @@ def _region(text: str, label: str, start: int, end: int, score: float | None, **
     return Region(rid, label, start, end, text[start:end], dict(attributes), score=score)
 
 
-def _tag(crf: Any, doc: _Doc) -> tuple[list[list[str]], list[list[float]], list[Any]]:
-    """The CRF's tags per paragraph, the probability of each chosen tag, and the taggers' marginals."""
+def _tag(
+    crf: Any, doc: _Doc, marginal_labels: Sequence[str] = ()
+) -> tuple[list[list[str]], list[list[float]], list[Any]]:
+    """The CRF's tags per paragraph, the probability of each chosen tag, and the marginals of the B-/I- tags
+    of `marginal_labels` (to score the rules' regions of those labels)."""
     tagger = crf.tagger_
+    wanted = [t for t in crf.classes_ if t[2:] in marginal_labels]
     tags, probs, marginals = [], [], []
     for feats in doc.features:
         tagger.set(feats)
         seq = tagger.tag()
         tags.append(seq)
         probs.append([tagger.marginal(y, t) for t, y in enumerate(seq)])
-        marginals.append({lab: [tagger.marginal(lab, t) for t in range(len(seq))] for lab in crf.classes_})
+        marginals.append({lab: [tagger.marginal(lab, t) for t in range(len(seq))] for lab in wanted})
     return tags, probs, marginals
 
 
@@ -227,13 +237,6 @@ def _rule_score(doc: _Doc, marginals: list[Any], region: Region) -> float:
 
 
 # -- attribution -----------------------------------------------------------------------------
-
-
-def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> int:
-    for i, (s, e) in enumerate(sentences):
-        if s <= pos < e:
-            return i
-    return -1
 
 
 def _gap(a: Region, b: Region) -> int:
@@ -256,45 +259,47 @@ def _rule_links(rules: Annotation, says: str | None) -> list[tuple[Region, Regio
     return links
 
 
-def _pair_features(
-    text: str,
-    claim: Region,
-    speaker: Region,
-    candidates: list[Region],
-    cues: list[Region],
-    claims: list[Region],
-    rule_links: list[tuple[Region, Region]],
-    sentences: list[tuple[int, int]],
-) -> dict[str, Any]:
+@dataclass
+class _PairContext:
+    """What the pair features of one claim share: its candidates ranked, the document's cues and claims."""
+
+    text: str
+    claim: Region
+    ranked: list[Region]  # candidates, nearest first
+    cues: list[Region]
+    claims: list[Region]
+    ruled: list[Region]  # speakers the rules join to a claim overlapping this one
+    sentence_starts: list[int]
+
+
+def _pair_features(ctx: _PairContext, speaker: Region) -> dict[str, Any]:
+    claim, text = ctx.claim, ctx.text
     gap = _gap(claim, speaker)
     after = speaker.start >= claim.end
-    ranked = sorted(candidates, key=lambda s: _gap(claim, s))
-    side = [s for s in ranked if (s.start >= claim.end) == after]
+    rank = ctx.ranked.index(speaker)
+    side = [s for s in ctx.ranked if (s.start >= claim.end) == after]
     lo, hi = (claim.end, speaker.start) if after else (speaker.end, claim.start)
-    between_speakers = sum(1 for s in candidates if s is not speaker and lo <= s.start < hi)
-    cue_near = any(_gap(c, speaker) <= 25 for c in cues)
-    cue_between = any(lo <= c.start < hi for c in cues)
-    claim_between = any(c is not claim and lo <= c.start < hi for c in claims)
-    ruled = any(iou(rc, claim) >= OVERLAP_IOU and iou(rs, speaker) >= OVERLAP_IOU for rc, rs in rule_links)
-    same_sentence = _sentence_of(sentences, claim.start) == _sentence_of(sentences, speaker.start)
+    between_speakers = sum(1 for s in ctx.ranked if s is not speaker and lo <= s.start < hi)
+    ruled = any(iou(rs, speaker) >= OVERLAP_IOU for rs in ctx.ruled)
+    same_sentence = bisect_right(ctx.sentence_starts, claim.start) == bisect_right(ctx.sentence_starts, speaker.start)
     quoted = claim.start > 0 and text[claim.start - 1] in QUOTE_CHARS
     return {
         "after": after,
         "gap": min(gap, MAX_SPEAKER_GAP) / MAX_SPEAKER_GAP,
         "gapbin": str(min(int(math.log2(gap + 1)), 9)),
-        "rank": str(min(ranked.index(speaker), 3)),
+        "rank": str(min(rank, 3)),
         "siderank": str(min(side.index(speaker), 3)),
         "between": str(min(between_speakers, 2)),
-        "cue_near": cue_near,
-        "cue_between": cue_between,
-        "claim_between": claim_between,
+        "cue_near": any(_gap(c, speaker) <= 25 for c in ctx.cues),
+        "cue_between": any(lo <= c.start < hi for c in ctx.cues),
+        "claim_between": any(c is not claim and lo <= c.start < hi for c in ctx.claims),
         "rules": ruled,
         "same_sentence": same_sentence,
         "newline": "\n" in text[lo:hi],
         "pron": speaker.text.lower() in PRONOUNS,
         "quoted": quoted,
         "after&quoted": f"{after}&{quoted}",
-        "rules&rank": f"{ruled}&{min(ranked.index(speaker), 2)}",
+        "rules&rank": f"{ruled}&{min(rank, 2)}",
     }
 
 
@@ -305,12 +310,15 @@ def _pairs_of(
     claims = [r for r in regions if r.label == parts_claim]
     cues = [r for r in regions if r.label == "Cue"]
     links = _rule_links(rules, says)
-    sentences = _sentences(text)
+    starts = [s for s, _ in _sentences(text)]
     out = []
     for claim in claims:
-        cands = _candidates(claim, speakers)
-        for s in cands:
-            out.append((claim, s, _pair_features(text, claim, s, cands, cues, claims, links, sentences)))
+        near = [c for c in cues if _gap(c, claim) <= MAX_SPEAKER_GAP]
+        others = [c for c in claims if _gap(c, claim) <= MAX_SPEAKER_GAP]
+        ruled = [rs for rc, rs in links if iou(rc, claim) >= OVERLAP_IOU]
+        ranked = sorted(_candidates(claim, speakers), key=partial(_gap, claim))
+        ctx = _PairContext(text, claim, ranked, near, others, ruled, starts)
+        out += [(claim, s, _pair_features(ctx, s)) for s in ranked]
     return out
 
 
@@ -436,40 +444,69 @@ class _Constant:
         return [self.value]
 
 
-def _claim_table(examples: Sequence[Example], parts: Parts, attr: str) -> tuple[list[str], list[str]]:
-    docs, values = [], []
-    for ex in examples:
+def _claim_table(examples: Sequence[Example], parts: Parts, attr: str) -> tuple[list[str], list[str], list[int]]:
+    """(documents, values, article index) of the gold claims that have a value for `attr`."""
+    docs, values, groups = [], [], []
+    for n, ex in enumerate(examples):
         names = _speaker_names(ex.gold, parts)
         for r in ex.gold.regions:
             value = r.attributes.get(attr)
             if r.label == parts.claim and isinstance(value, str) and value:
                 docs.append(_claim_doc(ex.text, r, names.get(r.id, "")))
                 values.append(value)
-    return docs, values
+                groups.append(n)
+    return docs, values, groups
+
+
+def _attribute_classifier() -> Any:
+    from sklearn.linear_model import SGDClassifier
+
+    # logistic loss by SGD: lbfgs and liblinear took seconds per fit on these sparse features
+    return SGDClassifier(loss="log_loss", class_weight="balanced", **SGD_PARAMS)
+
+
+def _beats_majority(X: Any, values: list[str], groups: list[int]) -> bool:
+    """Whether the classifier's macro-F1 beats always answering the majority class, by folds of articles."""
+    from sklearn.model_selection import GroupKFold
+
+    k = min(INNER_FOLDS, len(set(groups)))
+    if k < 2:
+        return False
+    predicted: list[str] = []
+    majority: list[str] = []
+    truth: list[str] = []
+    for train, test in GroupKFold(n_splits=k).split(X, values, groups):
+        train_values = [values[i] for i in train]
+        common = Counter(train_values).most_common(1)[0][0]
+        if len(set(train_values)) < 2:
+            predicted += [common] * len(test)
+        else:
+            clf = _attribute_classifier().fit(X[train], train_values)
+            predicted += [str(v) for v in clf.predict(X[test])]
+        majority += [common] * len(test)
+        truth += [values[i] for i in test]
+    return _macro_f1(truth, predicted) > _macro_f1(truth, majority)
 
 
 def _fit_attributes(examples: Sequence[Example], schema: Schema, parts: Parts) -> dict[str, Any]:
+    """A classifier per choice attribute of the claim, or the majority class where the classifier did not
+    beat it on held-out articles of the training data."""
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.multiclass import OneVsRestClassifier
 
     span = schema.spans.get(parts.claim)
     out: dict[str, Any] = {}
     for attr, spec in span.attributes.items() if span else []:
         if spec.type != "choice" or attr in RULE_ATTRIBUTES:
             continue
-        docs, values = _claim_table(examples, parts, attr)
+        docs, values, groups = _claim_table(examples, parts, attr)
         if not values:
             continue
         vec = TfidfVectorizer(analyzer=claim_analyzer, sublinear_tf=True, min_df=1)
         X = vec.fit_transform(docs)
-        if len(set(values)) < 2:
-            out[attr] = (vec, _Constant(values[0]))
+        if len(set(values)) < 2 or not _beats_majority(X, values, groups):
+            out[attr] = (vec, _Constant(Counter(values).most_common(1)[0][0]))
             continue
-        # liblinear, one class against the rest: lbfgs took seconds per fit on these sparse features
-        clf = OneVsRestClassifier(LogisticRegression(solver="liblinear", C=4.0, class_weight="balanced"))
-        clf.fit(X, values)
-        out[attr] = (vec, clf)
+        out[attr] = (vec, _attribute_classifier().fit(X, values))
     return out
 
 
@@ -518,7 +555,8 @@ def predict_variants(parts: Parts, text: str, version: str, choices: list[dict[s
     if not text.strip():
         return [Annotation(id=None, task_id=None, annotator=version) for _ in choices]
     doc = _doc(text)
-    tags, probs, marginals = _tag(parts.crf, doc)
+    from_rules = sorted({label for c in choices for label in parts.labels if c.get(label) == "rules"})
+    tags, probs, marginals = _tag(parts.crf, doc, from_rules)
     learnt = _decode(doc, tags, probs)
     out = []
     for choice in choices:
@@ -667,13 +705,13 @@ RULE_LINKS = {**ALL_MODEL, "attribution": "rules"}
 
 def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
     """Model or rules per label, decided on `examples` alone (inner folds, or one hold-out when many)."""
-    if len(examples) < INNER_FOLDS * 2:
+    if len(examples) < MIN_CHOICE_ARTICLES:
         return dict.fromkeys(CHOICE_KEYS, "rules")
     if len(examples) > NESTED_MAX:
         cut = len(examples) * 4 // 5
         splits = [list(range(cut, len(examples)))]
     else:
-        splits = folds_of(examples, INNER_FOLDS)
+        splits = folds_of(examples, min(INNER_FOLDS, len(examples) // 2))
     predicted, linked, rules, gold = [], [], [], []
     for test in splits:
         held = set(test)
@@ -724,8 +762,8 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
         if not nested:
             kept.append((parts, test))
         for attr in parts.attributes:
-            docs, values = _claim_table([examples[i] for i in test], parts, attr)
-            _, train_values = _claim_table(train, parts, attr)
+            docs, values, _ = _claim_table([examples[i] for i in test], parts, attr)
+            _, train_values, _ = _claim_table(train, parts, attr)
             majority = Counter(train_values).most_common(1)[0][0]
             attr_gold.setdefault(attr, []).extend(values)
             attr_pred.setdefault(attr, []).extend(v for v, _ in _classify(parts, docs, attr))
@@ -773,7 +811,8 @@ def learning_curve(
     seed: int = 0,
     progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
-    """Train on the first n articles of `pool` (shuffled `repeats` times) for each n, score on `test`.
+    """Train on the first n articles of `pool` for each n, score on `test`; `repeats` orders of the pool,
+    the first as given, the others shuffled.
 
     Each row: size, repeat, and the span/attribution reports of the rules and of model+rules (the choice made
     by inner cross-validation on the n training articles only), plus stance/target macro-F1 on the test gold
@@ -782,9 +821,10 @@ def learning_curve(
     rows = []
     rng = random.Random(seed)
     orders = []
-    for _ in range(repeats):
+    for r in range(repeats):
         order = list(pool)
-        rng.shuffle(order)
+        if r:  # the first order is the pool's own
+            rng.shuffle(order)
         orders.append(order)
     rules = [_rules(ex.text) for ex in test]
     gold = [ex.gold for ex in test]
@@ -808,8 +848,8 @@ def learning_curve(
                 "attributes": {},
             }
             for attr in parts.attributes:
-                docs, values = _claim_table(test, parts, attr)
-                _, train_values = _claim_table(train, parts, attr)
+                docs, values, _ = _claim_table(test, parts, attr)
+                _, train_values, _ = _claim_table(train, parts, attr)
                 majority = Counter(train_values).most_common(1)[0][0]
                 pred = [v for v, _ in _classify(parts, docs, attr)]
                 row["attributes"][attr] = {
@@ -868,7 +908,7 @@ def plot_learning_curve(rows: list[dict[str, Any]], path: Any, title: str) -> No
 
         return [sum(value(r) for r in rows if r["size"] == s) / sum(1 for r in rows if r["size"] == s) for s in sizes]
 
-    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    fig, ax = plt.subplots(figsize=(9, 4.2), dpi=110)
     series = [
         ("Claim overlap F1", "Claim", "overlap", "tab:red"),
         ("Speaker exact F1", "Speaker", "exact", "tab:blue"),
@@ -890,7 +930,8 @@ def plot_learning_curve(rows: list[dict[str, Any]], path: Any, title: str) -> No
     ax.set_ylim(0, 1)
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.set_xticks(sizes)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

@@ -1,14 +1,17 @@
-"""The development corpus (tests/corpus): its gold builds without errors, validates, and is what build.py makes.
+"""The development corpus (tests/corpus) and the courts set (tests/corpus/courts): their gold builds without
+errors, validates, and is what build.py makes.
 
 Rebuild after changing an article, its gold or the article cleaning:
 
     python tests/corpus/build.py
+    python tests/corpus/build.py --root tests/corpus/courts
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -24,6 +27,7 @@ from annot.validate import validate
 CORPUS = Path(__file__).resolve().parent / "corpus"
 MIN_ARTICLES = 30
 MIN_DOMAINS = 6
+COURTS_SPLIT = {"dev": 20, "test": 10}  # issue 15: a model that has seen 20 articles of a domain, tested on 10 more
 
 
 def _load_builder() -> ModuleType:
@@ -36,6 +40,7 @@ def _load_builder() -> ModuleType:
 
 
 build = _load_builder()
+SETS = {"corpus": build.HERE, "courts": build.COURTS}  # every set build.py makes, by its --root
 
 
 @pytest.fixture(scope="module")
@@ -43,24 +48,30 @@ def built() -> tuple[list[Any], list[Any]]:
     return build.load()
 
 
-@pytest.fixture(scope="module")
-def committed() -> dict[str, list[dict[str, Any]]]:
-    return {split: json.loads(path.read_text(encoding="utf-8")) for split, path in build.OUTPUT.items()}
+@pytest.fixture(scope="module", params=list(SETS))
+def any_set(request: pytest.FixtureRequest) -> tuple[Path, list[Any], list[Any]]:
+    root = SETS[request.param]
+    return (root, *build.load(None, root / "articles", root / "gold"))
 
 
-def test_every_gold_entry_anchors_without_errors(built: tuple[list[Any], list[Any]]) -> None:
-    _, reports = built
+@pytest.fixture(scope="module", params=list(SETS))
+def committed(request: pytest.FixtureRequest) -> dict[str, list[dict[str, Any]]]:
+    outputs = build.outputs(SETS[request.param])
+    return {split: json.loads(path.read_text(encoding="utf-8")) for split, path in outputs.items()}
+
+
+def test_every_gold_entry_anchors_without_errors(any_set: tuple[Path, list[Any], list[Any]]) -> None:
+    _, _, reports = any_set
     errors = [f"{r.stem} {e}" for r in reports for e in r.errors]
     assert errors == [], "\n".join(errors)
 
 
-def test_the_committed_json_is_what_build_py_makes(
-    built: tuple[list[Any], list[Any]], committed: dict[str, list[dict[str, Any]]]
-) -> None:
+def test_the_committed_json_is_what_build_py_makes(any_set: tuple[Path, list[Any], list[Any]]) -> None:
     # Drift: an article, its gold or the cleaning changed without rebuilding.
-    entries, _ = built
-    for split in build.SPLITS:
-        assert committed[split] == build.tasks(entries, split), "rebuild with: python tests/corpus/build.py"
+    root, entries, _ = any_set
+    for split, path in build.outputs(root).items():
+        committed = json.loads(path.read_text(encoding="utf-8"))
+        assert committed == build.tasks(entries, split), f"rebuild with: python tests/corpus/build.py --root {root}"
 
 
 def test_both_splits_validate_with_zero_errors(committed: dict[str, list[dict[str, Any]]]) -> None:
@@ -117,3 +128,36 @@ def test_article_and_gold_files_pair_up() -> None:
     articles = {p.stem for p in (CORPUS / "articles").glob("*.txt")}
     gold = {p.stem for p in (CORPUS / "gold").glob("*.yaml")}
     assert articles == gold, f"unpaired: {sorted(articles ^ gold)}"
+
+
+def test_the_courts_set_is_one_domain_with_20_dev_and_10_test_articles() -> None:
+    entries, _ = build.load(None, build.COURTS / "articles", build.COURTS / "gold")
+    assert {e.gold["domain"] for e in entries} == {"courts"}
+    splits = Counter(e.gold["split"] for e in entries)
+    assert dict(splits) == COURTS_SPLIT
+    # The training pool is c01-c20, the held-out articles c21-c30, so "the first n dev articles" is well defined.
+    assert [e.stem[:3] for e in entries if e.gold["split"] == "dev"] == [f"c{n:02d}" for n in range(1, 21)]
+    assert len({e.gold["style"] for e in entries}) >= 5
+    for e in entries:
+        assert 300 <= len(e.article.text.split()) <= 700, e.stem
+        assert sum(1 for r in e.annotation.regions if r.label == "Claim") >= 10, e.stem
+
+
+def test_build_py_root_writes_the_set_it_is_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for folder in ("articles", "gold"):
+        shutil.copytree(build.COURTS / folder, tmp_path / folder)
+    for stem in ("c05-courts-magazine", "c25-courts-magazine"):  # a smaller set: one dev and one test article left out
+        (tmp_path / "articles" / f"{stem}.txt").unlink()
+        (tmp_path / "gold" / f"{stem}.yaml").unlink()
+    assert build.main(["--root", str(tmp_path), "-q"]) == 0
+    written = {split: json.loads((tmp_path / f"{split}.json").read_text(encoding="utf-8")) for split in build.SPLITS}
+    assert (len(written["dev"]), len(written["test"])) == (19, 9)
+    full = {split: json.loads(path.read_text(encoding="utf-8")) for split, path in build.outputs(build.COURTS).items()}
+    titles = {t["data"]["title"] for t in written["dev"] + written["test"]}
+    assert [t for t in full["dev"] + full["test"] if t["data"]["title"] in titles] == written["dev"] + written["test"]
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_build_py_refuses_a_root_without_articles_and_gold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert build.main(["--root", str(tmp_path)]) == 2
+    assert "no articles/ and gold/" in capsys.readouterr().err

@@ -7,6 +7,7 @@ SEARCH_WINDOW characters, or inside its own unique `ctx`). Problems are printed 
     python tests/corpus/build.py              # check everything, write dev.json and test.json (exit 1 on errors)
     python tests/corpus/build.py --check 14   # check article 14 only (stem prefix), write nothing
     python tests/corpus/build.py --staged     # from git's index, not the work tree (what a commit of the JSON holds)
+    python tests/corpus/build.py --root tests/corpus/courts   # another set laid out the same way (articles/, gold/)
 
 A claim whose words are in the article file but not in the cleaned text (the cleaning dropped its line) is
 reported as LOST, left out of the JSON, and does not fail the build: it is a cleaning bug, the gold stays right.
@@ -41,6 +42,7 @@ from annot.schema import load_schema
 ARTICLES = HERE / "articles"
 GOLD = HERE / "gold"
 OUTPUT = {"dev": HERE / "dev.json", "test": HERE / "test.json"}
+COURTS = HERE / "courts"  # the single-domain set for issue 15 (learning on one domain), built with --root
 SCHEMA = ROOT / "schemas" / "news-stance.yaml"
 SEARCH_WINDOW = 400  # characters between a claim and its speaker or cue, as tests/test_gold.py allows
 SHOW = 40  # characters of text quoted in a message
@@ -298,10 +300,16 @@ def build_annotation(entry: Entry, report: Report, raw: str, cleaned_raw: tuple[
     entry.annotation = Annotation(id=None, task_id=None, regions=regions, relations=relations)
 
 
-def _staged_copy(into: Path) -> tuple[Path, Path]:
+def outputs(root: Path) -> dict[str, Path]:
+    """Where a set's two splits are written: ROOT/dev.json and ROOT/test.json."""
+    return {split: root / f"{split}.json" for split in SPLITS}
+
+
+def _staged_copy(into: Path, root: Path = HERE) -> tuple[Path, Path]:
     """The articles and gold as git's index has them (what a commit of the JSON will hold), copied under `into`."""
+    base = root.relative_to(ROOT).as_posix()
     listed = subprocess.run(
-        ["git", "ls-files", "--", "tests/corpus/articles", "tests/corpus/gold"],
+        ["git", "ls-files", "--", f"{base}/articles", f"{base}/gold"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -309,7 +317,7 @@ def _staged_copy(into: Path) -> tuple[Path, Path]:
     )
     for name in listed.stdout.splitlines():
         blob = subprocess.run(["git", "show", f":{name}"], cwd=ROOT, capture_output=True, check=True).stdout
-        target = into / Path(name).relative_to("tests/corpus")
+        target = into / Path(name).relative_to(base)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(blob)
     return into / "articles", into / "gold"
@@ -409,14 +417,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--staged", action="store_true", help="build from the files as git's index has them, not the work tree"
     )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=HERE,
+        help="the set to build: a folder with articles/ and gold/, written to ROOT/dev.json and ROOT/test.json "
+        "(default: tests/corpus; the courts set: --root tests/corpus/courts)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and lost claims")
     parser.add_argument("--show", action="store_true", help="print each claim with the speaker and cue it anchored")
     args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if not (root / "articles").is_dir() or not (root / "gold").is_dir():
+        print(f"build.py: {args.root} has no articles/ and gold/ folders; give a corpus folder", file=sys.stderr)
+        return 2
+    if args.staged and not root.is_relative_to(ROOT):
+        print(f"build.py: --staged reads git's index, so --root must be inside {ROOT}", file=sys.stderr)
+        return 2
     if args.staged:
         with tempfile.TemporaryDirectory() as tmp:
-            entries, reports = load(args.prefixes, *_staged_copy(Path(tmp)))
+            entries, reports = load(args.prefixes, *_staged_copy(Path(tmp), root))
     else:
-        entries, reports = load(args.prefixes)
+        entries, reports = load(args.prefixes, root / "articles", root / "gold")
     errors = 0
     for r in reports:
         print(f"{r.stem}: {r.claims} claims, {r.speakers} speakers" + (f", {len(r.errors)} ERRORS" if r.errors else ""))
@@ -440,10 +462,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.check or args.prefixes:
         return 0
-    for split, path in OUTPUT.items():
+    for split, path in outputs(root).items():
         task_list = tasks(entries, split)
         path.write_text(render(task_list), encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}: {len(task_list)} articles")
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        print(f"wrote {shown}: {len(task_list)} articles")
     return 0
 
 
