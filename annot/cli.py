@@ -410,25 +410,99 @@ def push(
     ] = None,
     project: ProjectOpt = None,
     no_predictions: Annotated[bool, typer.Option("--no-predictions", help="Do not send pre-annotations.")] = False,
+    repredict: Annotated[
+        bool,
+        typer.Option(
+            "--repredict", help="Also replace the predictions of every task nobody has annotated yet (in bulk)."
+        ),
+    ] = False,
+    order: Annotated[
+        str,
+        typer.Option(
+            help="file: as the files list them; uncertain: the articles the model is least sure about first "
+            "(and Label Studio's uncertainty sampling for the tasks already there)."
+        ),
+    ] = "file",
 ) -> None:
     """Create or update the Label Studio project and import new articles (never one already there).
 
-    Example: annot push seeds/ --project news-stance
+    Predictions come from the newest model `annot train` saved for the schema, else from the rules.
+
+    Example: annot push seeds/ --project news-stance --order uncertain
     """
     from annot import sync
 
+    if order not in sync.ORDERS:
+        raise typer.BadParameter(f"unknown order {order!r}; choose file or uncertain", param_hint="--order")
+    if repredict and no_predictions:
+        raise typer.BadParameter("--repredict sends predictions; drop --no-predictions", param_hint="--repredict")
     cfg = config()
     proj = cfg.project(project)
     # two pushes at once would both see an article missing and both import it
     with sync.project_lock(cfg, proj), progress_bar() as progress:
-        result = sync.push(cfg, proj, paths or None, predictions=not no_predictions, progress=progress)
+        result = sync.push(cfg, proj, paths or None, predictions=not no_predictions, order=order, progress=progress)
+        refreshed = sync.repredict(cfg, proj, progress=progress) if repredict else None
     out.print(f"project {result.project_id}: {result.imported} imported, {result.already} already there")
+    if result.model_version:
+        out.print(f"predictions from {result.model_version}")
+    if result.reordered:
+        out.print("the project now serves tasks by uncertainty (lowest prediction score first)")
+    if refreshed is not None:
+        out.print(
+            f"repredicted with {refreshed.model_version}: {refreshed.replaced} unannotated tasks replaced, "
+            f"{refreshed.current} already current, {refreshed.annotated} annotated left alone"
+        )
     for origin, article_id in result.duplicates:
         err.print(f"{origin}: duplicate of article {article_id}, skipped", highlight=False, markup=False)
     for problem in result.problems:
         err.print(f"{problem.origin}: {problem.reason}", highlight=False, markup=False)
     if result.problems:  # the good articles are in; scripts still learn that some files were not
         raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def serve(
+    project: ProjectOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; loopback unless you mean otherwise.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 9090,
+    connect: Annotated[
+        bool, typer.Option("--connect", help="Register this backend with the project in Label Studio.")
+    ] = False,
+    url: Annotated[
+        str | None, typer.Option(help="The address Label Studio reaches this backend at; http://HOST:PORT if omitted.")
+    ] = None,
+    debounce: Annotated[float, typer.Option(help="Seconds of quiet after a submit before retraining.")] = 10.0,
+) -> None:
+    """Serve the project's current model to Label Studio as an ML backend; retrain as annotations arrive.
+
+    Annotators get predictions on any task they open, including tasks made in the UI; a submitted
+    annotation schedules retraining in the background. Stop with Ctrl-C.
+
+    Example: annot serve --connect
+    """
+    import logging
+
+    from annot import serve as backend_server
+
+    cfg = config()
+    proj = cfg.project(project)
+    backend = backend_server.Backend(cfg, proj, debounce=debounce)
+    address = url or f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request to Label Studio is noise
+    if not backend_server.is_loopback(host):
+        err.print(f"[yellow]warning:[/yellow] listening on {host}: anyone who reaches it can ask for predictions")
+    out.print(f"annot ML backend for project {proj.name} at {address}, model {backend.version}")
+
+    def register() -> None:
+        done = backend_server.connect(backend, address)
+        out.print(
+            f"connected to project {done.project_id} as ML backend {done.backend_id} ({done.state}); "
+            f"webhook {'in place' if done.webhook else 'MISSING'}; the labeling screen shows {done.model_version}"
+        )
+
+    backend_server.run(backend, host=host, port=port, on_started=register if connect else None)
 
 
 @app.command()
@@ -609,7 +683,7 @@ def publish(
     from annot import sync
     from annot.schema import load_schema
 
-    tasks, report, proj, _ = _load_tasks(from_export, project)
+    tasks, report, proj, cfg = _load_tasks(from_export, project)
     schema = load_schema(proj.schema)
     target = out_dir or proj.export
     result = sync.publish_tasks(
@@ -621,6 +695,7 @@ def publish(
         source=str(from_export) if from_export else None,
         strict=strict,
         hub_repo=push_to_hub,
+        baseline_root=cfg.root,
     )
     _print_published(result, target)
 
@@ -756,6 +831,74 @@ def _print_errors(problems: list[Any]) -> None:
         out.print(f"  {e.kind} ({e.label}): {escape(what)}", highlight=False)
         out.print(f"      in: {escape(e.sentence)}", style="dim", highlight=False)
     out.print(f"\n{len(problems)} errors")
+
+
+@app.command()
+@friendly
+def train(
+    project: ProjectOpt = None,
+    gold: Annotated[
+        Path | None, typer.Option(help="Also learn from this gold file (Label Studio import JSON).")
+    ] = None,
+    from_export: Annotated[
+        Path | None, typer.Option("--from-export", help="Learn from this export file instead of the project.")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option(help="Learn from the local copy as last pulled; do not contact Label Studio.")
+    ] = False,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds (by article).")] = 5,
+    curve: Annotated[bool, typer.Option(help="Also draw the learning curve (slower): learning_curve.png.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The model's meta.json on stdout.")] = False,
+) -> None:
+    """Learn a pre-annotator from the project's valid annotations; cross-validate it against the rules; save it.
+
+    The model goes to .annot/models/<project>/<version>/; `annot push` and `annot serve` use the newest one.
+
+    Example: annot train --gold tests/corpus/dev.json --offline
+    """
+    from annot import model as learn
+
+    cfg = config()
+    proj = cfg.project(project)
+    with progress_bar() as progress:
+        trained = learn.train_project(
+            cfg, proj, export=from_export, gold=gold, offline=offline, folds=folds, curve=curve, progress=progress
+        )
+    folder = learn.models_dir(cfg.root, proj.name) / trained.version
+    if as_json:
+        print(json.dumps(trained.meta.to_json(), indent=2))
+        return
+    _print_training(trained, folder)
+
+
+def _print_training(trained: Any, folder: Path) -> None:
+    meta = trained.meta
+    out.print(f"model {meta.version} saved in {shown(folder)}")
+    out.print(
+        f"  trained on {meta.articles} articles ({meta.claims} claims), schema {meta.schema_name} "
+        f"version {meta.schema_version}, data sha256 {meta.data_hash[:16]}"
+    )
+    spans = meta.scores["spans"]
+    out.print(f"  {meta.scores['folds']}-fold cross-validation by article, side by side with the rules:")
+    table = Table("measure", "rules", "model", "model+rules", "uses")
+    for label in ("Speaker", "Claim", "Cue"):
+        for mode in ("exact", "overlap"):
+            for m in ("precision", "recall", "f1"):
+                cells = [f"{spans[k][label][mode][m]:.3f}" for k in ("rules", "model", "model+rules")]
+                table.add_row(f"{label} {mode} {m}", *cells, meta.choice.get(label, "") if m == "f1" else "")
+    cells = [str(spans[k]["attribution"]["accuracy"]) for k in ("rules", "model", "model+rules")]
+    table.add_row("attribution accuracy", *cells, meta.choice.get("attribution", ""))
+    for attr, s in meta.scores["attributes"].items():
+        table.add_row(
+            f"{attr} macro-F1 (gold claims)",
+            f"{s['majority_macro_f1']:.3f} (majority)",
+            "",
+            f"{s['macro_f1']:.3f}",
+            "model",
+        )
+    out.print(table)
+    if (folder / "learning_curve.png").exists():
+        out.print(f"  learning curve: {shown(folder / 'learning_curve.png')}")
 
 
 def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:

@@ -37,6 +37,7 @@ DEFAULT_CONFIG = "documents"
 DATA_DIR = "data"
 CARD_FILE = "README.md"
 REPORT_FILE = "publish-report.json"
+BASELINE_IMAGE = "baseline_learning_curve.png"  # the model's learning curve, beside the card
 # Fixed writer options: the same rows give the same bytes (no timestamps are written by pyarrow).
 ROW_GROUP_SIZE = 1_000
 PARQUET_OPTIONS: dict[str, Any] = {
@@ -149,6 +150,8 @@ class PublishMeta:
     pretty_name: str | None = None
     date: str | None = None  # ISO date; today (UTC) when None
     authors: str | None = None  # for the citation; the project name when None
+    baseline: Mapping[str, Any] | None = None  # the newest model's meta.json (annot.model), for the card
+    baseline_image: Path | None = None  # its learning curve (PNG), copied beside the card
 
 
 @dataclass(frozen=True)
@@ -544,6 +547,10 @@ def write(
         version = _content_hash(tmp, files)
         report = {"version": version, **built.report()}
         (tmp / REPORT_FILE).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        extra = []
+        if meta.baseline and meta.baseline_image and meta.baseline_image.is_file():
+            shutil.copyfile(meta.baseline_image, tmp / BASELINE_IMAGE)
+            extra.append(BASELINE_IMAGE)
         card = dataset_card(built, split_info, version=version, meta=meta)
         (tmp / CARD_FILE).write_text(card, encoding="utf-8")
         _swap_in(tmp, out_dir)
@@ -552,7 +559,7 @@ def write(
         raise
     rows = {cfg: {s: n for s, (n, _) in splits.items()} for cfg, splits in split_info.items()}
     return PublishResult(
-        out_dir=out_dir, version=version, files=[*files, CARD_FILE, REPORT_FILE], rows=rows, report=report
+        out_dir=out_dir, version=version, files=[*files, CARD_FILE, REPORT_FILE, *extra], rows=rows, report=report
     )
 
 
@@ -741,6 +748,9 @@ def dataset_card(
     parts.append(_annotation_section(built))
     if built.agreement:
         parts.append(_agreement_section(built.agreement))
+    if meta.baseline:
+        image = bool(meta.baseline_image and meta.baseline_image.is_file())
+        parts.append(_baseline_section(meta.baseline, schema, image))
     parts.append("## Guidelines given to the annotators\n\n" + _demote(guidelines_markdown(schema)).strip() + "\n")
     parts.append(f"## Licence\n\nThe annotations are released under `{schema.license}`. {ARTICLE_COPYRIGHT_NOTE}\n")
     provenance = [
@@ -874,6 +884,42 @@ def _agreement_section(agreement: AgreementReport | Mapping[str, Any]) -> str:
 
     walk("", {k: v for k, v in data.items() if k not in ("disputed", "disputed_tasks", "annotators")})
     return title + intro + "| measure | value |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in rows)
+
+
+def _baseline_section(model: Mapping[str, Any], schema: Schema, image: bool) -> str:
+    """The newest `annot train` model's cross-validated scores beside the rules' (annot.model meta.json)."""
+    scores = model.get("scores") or {}
+    spans = scores.get("spans") or {}
+    attributes = scores.get("attributes") or {}
+    unit = schema.unit.config if schema.unit else "claims"
+    lines = [
+        "## Baseline\n",
+        f"A pre-annotator trained with `annot train` on {model.get('articles')} annotated articles of this project "
+        f"(model `{model.get('version')}`, training data SHA-256 `{str(model.get('data_hash', ''))[:16]}`), "
+        f"scored by {scores.get('folds')}-fold cross-validation by article: an article is never in training "
+        "and test at once. The rule-based pre-annotator is scored on the same folds; `model+rules` uses, "
+        "per label, whichever of the two did better on the training folds.\n",
+    ]
+    stance = attributes.get("stance")
+    if stance:
+        lines.append(
+            f"**Stance macro-F1 on `{unit}`: {stance['macro_f1']:.3f}** (majority class: "
+            f"{stance['majority_macro_f1']:.3f}; {stance['claims']} claims, gold spans and speakers given).\n"
+        )
+    rows = ["| task | measure | rules | model+rules |", "|---|---|---|---|"]
+    for label, mode in (("Speaker", "exact"), ("Speaker", "overlap"), ("Claim", "exact"), ("Claim", "overlap")):
+        if label in spans.get("rules", {}):
+            cells = [f"{spans[k][label][mode]['f1']:.3f}" for k in ("rules", "model+rules")]
+            rows.append(f"| {label} | {mode} F1 | " + " | ".join(cells) + " |")
+    if "attribution" in spans.get("rules", {}):
+        cells = [str(spans[k]["attribution"]["accuracy"]) for k in ("rules", "model+rules")]
+        rows.append("| attribution | accuracy | " + " | ".join(cells) + " |")
+    for attr, s in attributes.items():
+        rows.append(f"| {attr} | macro-F1 | {s['majority_macro_f1']:.3f} (majority class) | {s['macro_f1']:.3f} |")
+    lines.append("\n".join(rows) + "\n")
+    if image:
+        lines.append(f"![Learning curve: score against training articles]({BASELINE_IMAGE})\n")
+    return "\n".join(lines)
 
 
 def _demote(markdown: str) -> str:

@@ -55,6 +55,13 @@ def _is_personal_access_token(key: str) -> bool:
     return key.startswith("eyJ") and key.count(".") == 2
 
 
+def _json_or_text(body: Any) -> Any:
+    try:
+        return json.loads(body) if isinstance(body, str) else body
+    except ValueError:
+        return body
+
+
 def _detail(body: Any) -> str:
     if isinstance(body, dict):
         for key in ("detail", "validation_errors", "message", "error"):
@@ -62,6 +69,17 @@ def _detail(body: Any) -> str:
                 text = json.dumps(body[key]) if not isinstance(body[key], str) else body[key]
                 return text[:300]
     return str(body)[:300]
+
+
+@dataclass(frozen=True)
+class TaskOverview:
+    """One task as `annot push --repredict` needs it: its text, whether anyone annotated or skipped it,
+    and the model versions of its predictions."""
+
+    id: int
+    text: str
+    annotations: int  # submitted and skipped
+    model_versions: list[str]
 
 
 @dataclass(frozen=True)
@@ -130,6 +148,11 @@ class Server:
             raise
 
     def _translate(self, what: str, status: int | None, body: Any) -> LabelStudioError:
+        if status == 403 and "reserved network address" in str(body):  # its SSRF guard, not the key
+            return LabelStudioError(
+                f"Label Studio at {self.url} refused to reach a private or loopback address while trying to "
+                f"{what}: {_detail(_json_or_text(body))}"
+            )
         if status in (401, 403):
             return AuthError(
                 f"Label Studio at {self.url} refused the API key ({status}) while trying to {what}: "
@@ -351,3 +374,95 @@ class Server:
                 return int(view["id"])
         created = self._raw("POST", "/api/dm/views", json={"project": project_id, "data": data}).json()
         return int(created["id"])
+
+    # -- predictions and the ML backend (annot serve) ----------------------------------------
+
+    def update_project(self, project_id: int, **fields: Any) -> None:
+        """Change project settings, e.g. `model_version` (which predictions the labeling screen shows) or `sampling`."""
+        self._raw("PATCH", f"/api/projects/{project_id}", json=fields)
+
+    def project_settings(self, project_id: int) -> dict[str, Any]:
+        """The project as the API returns it, every setting included."""
+        return self._raw("GET", f"/api/projects/{project_id}").json()
+
+    def import_predictions(self, project_id: int, predictions: Sequence[dict[str, Any]]) -> int:
+        """Add predictions (`task`, `result`, `score`, `model_version`) to existing tasks, in bulk; returns how many."""
+        created = 0
+        for start in range(0, len(predictions), IMPORT_BATCH):
+            batch = list(predictions[start : start + IMPORT_BATCH])
+            body = self._raw("POST", f"/api/projects/{project_id}/import/predictions", json=batch).json()
+            created += int(body.get("created", len(batch)))
+        return created
+
+    def delete_predictions(self, project_id: int, task_ids: Sequence[int]) -> int:
+        """Delete every prediction of these tasks (their annotations stay), with the Data Manager's bulk action."""
+        deleted = 0
+        for start in range(0, len(task_ids), IMPORT_BATCH):
+            chunk = [int(i) for i in task_ids[start : start + IMPORT_BATCH]]
+            body = self._raw(
+                "POST",
+                "/api/dm/actions",
+                params={"id": "delete_tasks_predictions", "project": project_id},
+                json={"project": project_id, "selectedItems": {"all": False, "included": chunk}},
+            ).json()
+            deleted += int(body.get("processed_items", 0))
+        return deleted
+
+    def ml_backends(self, project_id: int) -> list[dict[str, Any]]:
+        """The ML backends connected to the project (Label Studio checks each one's health while listing)."""
+        return list(self._raw("GET", "/api/ml", params={"project": project_id}).json())
+
+    def connect_ml_backend(self, project_id: int, url: str, title: str) -> dict[str, Any]:
+        """Register the ML backend at `url` with the project, or refresh the one already registered there.
+
+        Label Studio checks the backend's /health and /setup before saving it, and on creation adds
+        a webhook to `<url>/webhook` for every event of the project.
+        """
+        fields = {"url": url, "title": title, "is_interactive": False, "auto_update": True}
+        try:
+            for backend in self.ml_backends(project_id):
+                if backend.get("url", "").rstrip("/") == url.rstrip("/"):
+                    return self._raw("PATCH", f"/api/ml/{backend['id']}", json={"project": project_id, **fields}).json()
+            return self._raw("POST", "/api/ml", json={"project": project_id, **fields}).json()
+        except LabelStudioError as e:
+            if "private or loopback address" in str(e):
+                raise LabelStudioError(
+                    f"Label Studio at {self.url} refuses ML backends on private or loopback addresses ({url}); "
+                    "restart the local one with `annot studio down && annot studio up`, which allows loopback, "
+                    "or ask the server's administrator to allow the backend's address (README: annot serve)"
+                ) from None
+            raise
+
+    def task_overview(self, project_id: int, text_field: str = "text") -> list[TaskOverview]:
+        """Every task of the project with its text, annotation count and prediction model versions
+        (the Data Manager's listing: one page of 5,000 per request, no prediction results)."""
+        include = "id,data,total_annotations,cancelled_annotations,predictions_model_versions"
+        found: list[TaskOverview] = []
+        page = 1
+        while True:
+            params = {"project": project_id, "fields": "all", "include": include, "page": page, "page_size": LIST_PAGE}
+            try:
+                body = self._raw("GET", "/api/tasks", params=params).json()
+            except LabelStudioError as e:
+                if " 404 " in str(e):  # past the last page
+                    break
+                raise
+            tasks = body.get("tasks", [])
+            for t in tasks:
+                text = (t.get("data") or {}).get(text_field)
+                versions = t.get("predictions_model_versions") or ""
+                found.append(
+                    TaskOverview(
+                        id=int(t["id"]),
+                        text=text if isinstance(text, str) else "",
+                        annotations=int(t.get("total_annotations") or 0) + int(t.get("cancelled_annotations") or 0),
+                        model_versions=sorted(v.strip() for v in versions.split(",") if v.strip()),
+                    )
+                )
+            if len(tasks) < LIST_PAGE or len(found) >= body.get("total", 0):
+                break
+            page += 1
+        return found
+
+    def webhooks(self, project_id: int) -> list[dict[str, Any]]:
+        return list(self._raw("GET", "/api/webhooks", params={"project": project_id}).json())

@@ -50,6 +50,8 @@ class Region:
     end: int
     text: str
     attributes: dict[str, AttributeValue] = field(default_factory=dict)
+    score: float | None = None  # a prediction's confidence, 0..1 (annot.model); None in annotations
+    attribute_scores: dict[str, float] = field(default_factory=dict)  # a prediction's confidence per attribute
 
 
 @dataclass(slots=True)
@@ -78,6 +80,7 @@ class Annotation:
     lead_time: float | None = None  # seconds the annotator spent, as Label Studio measured it
     # results that could not be read as a region or relation: (result id, reason)
     unreadable: list[tuple[str | None, str]] = field(default_factory=list)
+    score: float | None = None  # a prediction's overall confidence, 0..1 (annot.model)
 
 
 @dataclass(slots=True)

@@ -46,6 +46,14 @@ MANAGED_MARKER = "annot-managed.json"  # written last: an environment without it
 INSTALL_LOCK_TIMEOUT_S = 1800.0  # another `annot` installing the same environment: wait for it
 BIN = "Scripts" if os.name == "nt" else "bin"
 LOG_FILE = "label-studio.log"
+# Label Studio 1.23's default SSRF blocklist (core/utils/io.py, validate_ip) without 127.0.0.0/8 and ::1
+BANNED_SUBNETS_BUT_LOOPBACK = (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+    "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+    "224.0.0.0/4", "233.252.0.0/24", "240.0.0.0/4", "255.255.255.255/32", "::/128", "::ffff:0:0/96",
+    "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001:0000::/32", "2001:20::/28", "2001:db8::/32",
+    "2002::/16", "fc00::/7", "fe80::/10", "ff00::/8",
+)  # fmt: skip
 # psycopg's reason in the log, e.g. `FATAL:  password authentication failed for user "annot"`
 DATABASE_ERROR = re.compile(r"OperationalError: (?:connection failed: )?(.+)")
 
@@ -358,6 +366,10 @@ def up(
         # and data (`send_default_pii=True`); an empty DSN turns that off, in the server and the UI
         "SENTRY_DSN": "",
         "FRONTEND_SENTRY_DSN": "",
+        # `annot serve` listens on loopback: Label Studio's address blocklist, minus loopback, lets it
+        # reach the ML backend and its webhook while private networks and cloud metadata stay blocked
+        "USE_DEFAULT_BANNED_SUBNETS": "false",
+        "USER_ADDITIONAL_BANNED_SUBNETS": ",".join(BANNED_SUBNETS_BUT_LOOPBACK),
     }
     env.pop("LABEL_STUDIO_API_KEY", None)
     log_path = data_dir / LOG_FILE

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice, repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
@@ -29,10 +29,15 @@ from annot.labelstudio import IMPORT_BATCH, Project, Server
 from annot.records import Article, Task
 from annot.schema import Schema, guidelines_html, label_config, load_schema
 
+if TYPE_CHECKING:
+    from annot.model import Predictor
+
 LOCK_WAIT_S = 5.0
 FIRST_BATCH = 200
 STATE_SAVE_EVERY_S = 10.0  # during a push; the state is written at the end in any case
 SNAPSHOTS_KEPT = 20
+ORDERS = ("file", "uncertain")  # `annot push --order`: as the files list them, or the least certain first
+UNCERTAINTY_SAMPLING = "Uncertainty sampling"  # Label Studio's project.sampling that serves the lowest score first
 
 # progress(step, done, total): called as work advances, for the CLI's progress bars
 Progress = Callable[[str, int, int | None], None]
@@ -113,6 +118,8 @@ class PushResult:
     already: int
     duplicates: list[tuple[str, str]]
     problems: list[Any]
+    model_version: str | None = None  # the predictor whose predictions went with the new tasks
+    reordered: bool = False  # `--order uncertain` switched the project to uncertainty sampling
 
 
 def ensure_project(
@@ -196,14 +203,48 @@ def read_sources(paths: Sequence[Path], state: State, known: dict[str, int]) -> 
     return list(iter_sources(paths, state, known, found)), found
 
 
-def task_payload(article: Article, schema: Schema, predictions: bool) -> dict[str, Any]:
-    task: dict[str, Any] = {"data": article.task_data()}
-    if predictions:
-        from annot.convert import to_results
-        from annot.preannotate import MODEL_VERSION, predict
+def prediction(predictor: Predictor, text: str, schema: Schema) -> dict[str, Any]:
+    """A Label Studio prediction for one text: `result` (each region with its `score`), `model_version`, and
+    `score`, the article's confidence (1 - the predictor's uncertainty), which Label Studio's uncertainty
+    sampling serves lowest first. No text: an empty prediction."""
+    from annot.convert import to_results
 
-        task["predictions"] = [{"model_version": MODEL_VERSION, "result": to_results(predict(article.text), schema)}]
+    if not text.strip():
+        return {"model_version": predictor.version, "score": None, "result": []}
+    annotation = predictor.predict(text)
+    result = to_results(annotation, schema)
+    region_scores = {r.id: r.score for r in annotation.regions if r.score is not None}
+    for item in result:
+        if item.get("id") in region_scores:
+            item["score"] = round(region_scores[item["id"]], 4)
+    confidence = 1.0 - predictor.uncertainty(text)
+    return {"model_version": predictor.version, "score": round(confidence, 4), "result": result}
+
+
+def task_payload(article: Article, schema: Schema, predictor: Predictor | None) -> dict[str, Any]:
+    """The task to import for an article, with the predictor's prediction when there is one."""
+    task: dict[str, Any] = {"data": article.task_data()}
+    if predictor is not None:
+        task["predictions"] = [prediction(predictor, article.text, schema)]
     return task
+
+
+def show_model_version(server: Server, project_id: int, version: str) -> bool:
+    """Make the labeling screen show this model version's predictions (Label Studio shows only those of the
+    project's `model_version`); True if it changed.
+
+    Label Studio accepts only a version some prediction of the project has: with none yet, the setting
+    stays as it was (False).
+    """
+    if server.project_settings(project_id).get("model_version") == version:
+        return False
+    try:
+        server.update_project(project_id, model_version=version)
+    except LabelStudioError as e:
+        if "Model version doesn't exist" in str(e):
+            return False
+        raise
+    return True
 
 
 def push(
@@ -212,17 +253,35 @@ def push(
     paths: Sequence[Path] | None = None,
     *,
     predictions: bool = True,
+    predictor: Predictor | None = None,
+    order: str = "file",
     server: Server | None = None,
     progress: Progress = _no_progress,
 ) -> PushResult:
     """Create or update the project and import the articles it does not have yet.
+
+    Predictions come from `predictor`, by default the project's newest trained model, else the rules.
+    `order="uncertain"` imports the new articles least certain first and switches the project to Label
+    Studio's uncertainty sampling, which serves every task lowest prediction score first.
 
     Reading and cleaning the next batch overlaps with the import of the current one
     (the server works in its own process), so a push costs little more than the imports.
     """
     from annot.migrate import guard_push
 
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
     schema = load_schema(project.schema)
+    chosen: list[Predictor] = [predictor] if predictor is not None else []
+
+    def model() -> Predictor:
+        """The predictor, loaded when the first new article needs it: a push with nothing new loads none."""
+        if not chosen:
+            from annot.model import load_predictor
+
+            chosen.append(load_predictor(config.root, project.name, schema))
+        return chosen[0]
+
     server = server or connect(config)
     remote = ensure_project(server, project, schema, guard_push(config, project, schema, server))
     state = load_state(config, project)
@@ -232,10 +291,15 @@ def push(
         save_state(config, project, state)
     found = Sources()
     new = (a for a in iter_sources(paths or project.sources, state, known, found) if a.id not in known)
+    payloads: Iterator[tuple[Article, dict[str, Any]]] = (
+        (a, task_payload(a, schema, model() if predictions else None)) for a in new
+    )
+    if order == "uncertain":
+        payloads = iter(_least_certain_first(payloads, model, progress))
     imported = 0
     last_save = time.monotonic()
 
-    def finish(batch: list[Article], landing: Future[list[int]]) -> None:
+    def finish(batch: list[tuple[Article, dict[str, Any]]], landing: Future[list[int]]) -> None:
         nonlocal imported, last_save
         try:
             task_ids = landing.result()
@@ -244,11 +308,10 @@ def push(
             state.pushed = server.article_ids(remote.id)
             state.task_count = server.get_project(remote.id).task_number
             save_state(config, project, state)
-            imported += sum(a.id in state.pushed for a in batch)  # landed by the lost call: still this push's
-            batch = [a for a in batch if a.id not in state.pushed]
-            payload = [task_payload(a, schema, predictions) for a in batch]
-            task_ids = server.import_tasks(remote.id, payload) if payload else []
-        state.pushed.update(zip((a.id for a in batch), task_ids, strict=False))
+            imported += sum(a.id in state.pushed for a, _ in batch)  # landed by the lost call: still this push's
+            batch = [(a, task) for a, task in batch if a.id not in state.pushed]
+            task_ids = server.import_tasks(remote.id, [task for _, task in batch]) if batch else []
+        state.pushed.update(zip((a.id for a, _ in batch), task_ids, strict=False))
         state.task_count += len(task_ids)
         imported += len(batch)
         if time.monotonic() - last_save > STATE_SAVE_EVERY_S:  # a lost state only costs a rescan
@@ -258,20 +321,26 @@ def push(
 
     progress("push", 0, None)
     with ThreadPoolExecutor(max_workers=1) as importer:
-        pending: tuple[list[Article], Future[list[int]]] | None = None
+        pending: tuple[list[tuple[Article, dict[str, Any]]], Future[list[int]]] | None = None
         # a small first batch gets the server working while the rest is still being read
         for size in chain([FIRST_BATCH], repeat(IMPORT_BATCH)):
-            batch = list(islice(new, size))
+            batch = list(islice(payloads, size))
             if not batch:
                 break
-            payload = [task_payload(a, schema, predictions) for a in batch]
             if pending:
                 finish(*pending)
-            pending = (batch, importer.submit(server.import_tasks, remote.id, payload))
+            pending = (batch, importer.submit(server.import_tasks, remote.id, [task for _, task in batch]))
         if pending:
             finish(*pending)
     state.sources.update(found.signatures)
     save_state(config, project, state)
+    sent = chosen[0].version if predictions and chosen and imported else None
+    if sent:
+        show_model_version(server, remote.id, sent)
+    reordered = False
+    if order == "uncertain" and server.project_settings(remote.id).get("sampling") != UNCERTAINTY_SAMPLING:
+        server.update_project(remote.id, sampling=UNCERTAINTY_SAMPLING)
+        reordered = True
     return PushResult(
         project_id=remote.id,
         articles=found.count,
@@ -279,6 +348,79 @@ def push(
         already=found.count - imported,
         duplicates=found.duplicates,
         problems=found.problems,
+        model_version=sent,
+        reordered=reordered,
+    )
+
+
+def _least_certain_first(
+    payloads: Iterable[tuple[Article, dict[str, Any]]], model: Callable[[], Predictor], progress: Progress
+) -> list[tuple[Article, dict[str, Any]]]:
+    """All the new articles, read and scored, the least certain first (ties: as the files list them)."""
+    scored = []
+    for done, (article, task) in enumerate(payloads, 1):
+        sent = task.get("predictions")
+        confidence = sent[0]["score"] if sent else 1.0 - model().uncertainty(article.text)
+        scored.append((confidence if confidence is not None else 1.0, done, article, task))
+        progress("score", done, None)
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return [(article, task) for _, _, article, task in scored]
+
+
+@dataclass
+class RepredictResult:
+    project_id: int
+    model_version: str
+    replaced: int  # unannotated tasks whose predictions were replaced
+    current: int  # unannotated tasks that already had this version's prediction, left alone
+    annotated: int  # tasks with an annotation (or a skip): their predictions are left alone too
+    tasks: int
+
+
+def repredict(
+    config: Config,
+    project: ProjectConfig,
+    *,
+    predictor: Predictor | None = None,
+    server: Server | None = None,
+    progress: Progress = _no_progress,
+) -> RepredictResult:
+    """Replace the predictions of every task nobody has annotated (or skipped) yet with the predictor's,
+    in bulk; annotations, and the predictions of annotated tasks, are never touched.
+
+    Tasks that already carry this model version's prediction alone are left as they are, so running it
+    twice does the work once. Tasks made by hand in the UI are included: they need only a text.
+    """
+    schema = load_schema(project.schema)
+    if predictor is None:
+        from annot.model import load_predictor
+
+        predictor = load_predictor(config.root, project.name, schema)
+    server = server or connect(config)
+    remote = server.find_project(project.name)
+    if remote is None:
+        raise LabelStudioError(f"no project {project.name!r} on {server.url}; run `annot push` first")
+    listed = server.task_overview(remote.id, text_field=schema.text)
+    annotated = [t for t in listed if t.annotations]
+    current = [t for t in listed if not t.annotations and t.model_versions == [predictor.version]]
+    stale = [t for t in listed if not t.annotations and t.model_versions != [predictor.version]]
+    replaced = 0
+    progress("repredict", 0, len(stale))
+    for start in range(0, len(stale), IMPORT_BATCH):
+        batch = stale[start : start + IMPORT_BATCH]
+        fresh = [{"task": t.id, **prediction(predictor, t.text, schema)} for t in batch]
+        server.delete_predictions(remote.id, [t.id for t in batch if t.model_versions])
+        server.import_predictions(remote.id, fresh)
+        replaced += len(batch)
+        progress("repredict", replaced, len(stale))
+    show_model_version(server, remote.id, predictor.version)
+    return RepredictResult(
+        project_id=remote.id,
+        model_version=predictor.version,
+        replaced=replaced,
+        current=len(current),
+        annotated=len(annotated),
+        tasks=len(listed),
     )
 
 
@@ -416,15 +558,26 @@ def publish_tasks(
     source: str | None = None,
     strict: bool = False,
     hub_repo: str | None = None,
+    baseline_root: Path | None = None,
 ) -> Any:
-    """Build the dataset from validated tasks and write it (and push it, if asked)."""
+    """Build the dataset from validated tasks and write it (and push it, if asked).
+
+    With `baseline_root` (the folder of annot.toml), the card shows the newest model's cross-validated scores.
+    """
     from annot import dataset
     from annot.agreement import measure
+    from annot.model import current_baseline
 
     invalid = report.invalid_annotations()
     agreement = measure(tasks, schema, invalid=invalid.keys()).to_json()
     built = dataset.build(tasks, schema, invalid=invalid, agreement=agreement)
-    meta = dataset.PublishMeta(project=project_name, source=source)
+    baseline = current_baseline(baseline_root, project_name, schema) if baseline_root and project_name else None
+    meta = dataset.PublishMeta(
+        project=project_name,
+        source=source,
+        baseline=baseline[0] if baseline else None,
+        baseline_image=baseline[1] if baseline else None,
+    )
     result = dataset.write(built, out, meta=meta, strict=strict)
     if hub_repo:
         dataset.push_to_hub(out, hub_repo)
@@ -470,6 +623,7 @@ def sync(
                 project_name=project.name,
                 source=server.url,
                 hub_repo=project.hub_repo,
+                baseline_root=config.root,
             )
             state = load_state(config, project)
             state.published_key = key

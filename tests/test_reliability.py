@@ -384,6 +384,7 @@ def _every_command(export: Path, port: int) -> list[tuple[str, ...]]:
         ("status",),
         ("evaluate", "--gold", str(export)),
         ("demo", "--port", str(port)),
+        ("serve", "--connect", "--port", str(free_port())),
     ]
 
 
@@ -417,7 +418,7 @@ def test_every_command_keeps_the_token_secret(workspace: Workspace, live_studio:
             text = run.stdout + run.stderr
             assert SENTINEL not in text, (args, url)
             assert "Traceback" not in text, (args, url, text)
-            if args[0] in ("push", "pull", "sync") or args[-1] == "--push-review" or args[:2] == ("schema", "migrate"):
+            if args[0] in ("push", "pull", "sync", "serve") or args[-1] == "--push-review" or args[:2] == ("schema", "migrate"):
                 line = one_clear_line(run)
                 bad_token = url == live_studio.url
                 assert ("refused the API key" if bad_token else "cannot reach") in line, (args, line)

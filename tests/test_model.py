@@ -1,0 +1,173 @@
+"""The learnt pre-annotator (annot.model, annot.learn): training on the corpus gold, honest cross-validation,
+saving and loading by schema version, and `annot train` offline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from annot import learn
+from annot.cli import app
+from annot.errors import AnnotError
+from annot.model import (
+    MIN_ARTICLES,
+    Example,
+    TrainedModel,
+    data_hash,
+    examples_from_gold,
+    load_predictor,
+    rules_predictor,
+    save,
+    saved_models,
+    train,
+)
+from annot.preannotate import MODEL_VERSION
+from annot.schema import load_schema
+from tests.conftest import REPO, make_workspace
+
+DEV = REPO / "tests/corpus/dev.json"
+SCHEMA = REPO / "schemas/news-stance.yaml"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[Example]:
+    return examples_from_gold(DEV, load_schema(SCHEMA))
+
+
+@pytest.fixture(scope="module")
+def trained(examples: list[Example]) -> TrainedModel:
+    return train(examples, load_schema(SCHEMA), folds=3)
+
+
+def test_gold_file_gives_one_example_per_article(examples: list[Example]) -> None:
+    raw = json.loads(DEV.read_text(encoding="utf-8"))
+    assert len(examples) == len(raw)
+    assert all(ex.gold.regions and ex.text for ex in examples)
+
+
+def test_folds_never_share_an_article(examples: list[Example]) -> None:
+    folds = learn.folds_of(examples, 3)
+    flat = [i for fold in folds for i in fold]
+    assert sorted(flat) == list(range(len(examples)))
+    ids = [{examples[i].article_id for i in fold} for fold in folds]
+    assert all(not (a & b) for n, a in enumerate(ids) for b in ids[n + 1 :])
+
+
+def test_too_few_articles_says_how_many(examples: list[Example]) -> None:
+    with pytest.raises(AnnotError) as e:
+        train(examples[:3], load_schema(SCHEMA))
+    assert f"at least {MIN_ARTICLES}" in str(e.value) and "has 3" in str(e.value)
+
+
+def test_model_reports_rules_side_by_side(trained: TrainedModel, examples: list[Example]) -> None:
+    meta = trained.meta
+    assert meta.articles == len(examples) and meta.data_hash == data_hash(examples)
+    assert meta.schema_version == 1 and trained.version.startswith("annot-model-")
+    spans = trained.scores["spans"]
+    assert set(spans) == {"rules", "model", "model+rules"}
+    for report in spans.values():
+        for label in ("Speaker", "Claim", "Cue"):
+            assert 0 <= report[label]["overlap"]["f1"] <= 1
+        assert report["Claim"]["exact"]["gold"] == sum(
+            1 for ex in examples for r in ex.gold.regions if r.label == "Claim"
+        )
+    stance = trained.scores["attributes"]["stance"]
+    assert 0 <= stance["majority_macro_f1"] <= 1 and 0 <= stance["macro_f1"] <= 1
+    assert set(meta.choice.values()) <= {"model", "rules"}
+
+
+def test_predictions_carry_scores_and_attributes(trained: TrainedModel, examples: list[Example]) -> None:
+    annotation = trained.predict(examples[0].text)
+    assert annotation.annotator == trained.version
+    assert annotation.regions, "the model found nothing in a training article"
+    for r in annotation.regions:
+        assert r.score is not None and 0 <= r.score <= 1
+        assert examples[0].text[r.start : r.end] == r.text
+    claims = [r for r in annotation.regions if r.label == "Claim"]
+    assert claims and all(c.attributes.get("stance") in {"favor", "against", "none"} for c in claims)
+    assert all(0 < c.attribute_scores["stance"] <= 1 for c in claims)
+    ids = {r.id for r in annotation.regions}
+    assert all(rel.from_id in ids and rel.to_id in ids for rel in annotation.relations)
+    assert 0 <= trained.uncertainty(examples[0].text) <= 1
+
+
+def test_empty_text_gives_an_empty_prediction(trained: TrainedModel) -> None:
+    assert trained.predict("").regions == []
+    assert trained.uncertainty("   ") == 0.0
+
+
+def test_rules_predictor_scores_its_regions() -> None:
+    text = 'Ms Okafor said the ward would reopen in March. "We are ready," she told reporters.'
+    rules = rules_predictor()
+    annotation = rules.predict(text)
+    assert rules.version == MODEL_VERSION
+    assert annotation.regions and all(r.score is not None for r in annotation.regions)
+    assert 0 <= rules.uncertainty(text) <= 1
+
+
+def test_saved_model_loads_only_for_its_schema_version(trained: TrainedModel, tmp_path: Path) -> None:
+    schema = load_schema(SCHEMA)
+    assert load_predictor(tmp_path, "p", schema).version == MODEL_VERSION  # nothing trained yet: the rules
+    folder = save(trained, tmp_path, "p")
+    assert (folder / "meta.json").exists() and [m.version for m in saved_models(tmp_path, "p")] == [trained.version]
+    loaded = load_predictor(tmp_path, "p", schema)
+    assert loaded.version == trained.version
+    text = "The mayor said the bridge would close in May."
+    assert [(r.start, r.end) for r in loaded.predict(text).regions] == [
+        (r.start, r.end) for r in trained.predict(text).regions
+    ]
+    newer = schema.model_copy(update={"version": 2})
+    assert load_predictor(tmp_path, "p", newer).version == MODEL_VERSION
+    with pytest.raises(AnnotError) as e:
+        load_predictor(tmp_path, "p", newer, version=trained.version)
+    assert "version 1" in str(e.value) and "version 2" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_cli_train_offline_from_gold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = make_workspace(tmp_path / "ws", "learn")
+    monkeypatch.chdir(ws.root)
+    monkeypatch.delenv("ANNOT_HOME", raising=False)
+    few = tmp_path / "few.json"
+    few.write_text(json.dumps(json.loads(DEV.read_text(encoding="utf-8"))[:2]), encoding="utf-8")
+    result = runner.invoke(app, ["-q", "train", "--offline", "--gold", str(few)])
+    assert result.exit_code == 1
+    assert "has 2" in result.output and f"at least {MIN_ARTICLES}" in result.output
+
+    result = runner.invoke(app, ["-q", "train", "--offline", "--gold", str(DEV), "--folds", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads(result.stdout)
+    assert (ws.root / ".annot/models/learn" / meta["version"] / "model.pkl").exists()
+    assert meta["scores"]["folds"] == 2
+
+
+def test_card_shows_the_baseline_and_its_learning_curve(
+    trained: TrainedModel, examples: list[Example], tmp_path: Path
+) -> None:
+    from annot import dataset
+    from annot.convert import task_from_export
+    from annot.model import CURVE_FILE, current_baseline, models_dir
+    from annot.validate import validate
+
+    schema = load_schema(SCHEMA)
+    folder = save(trained, tmp_path, "p")
+    rows = learn.learning_curve(examples[:6], examples[6:9], schema, [5, 6])
+    learn.plot_learning_curve(rows, folder / CURVE_FILE, "test")
+    assert (folder / CURVE_FILE).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert rows[0]["rules"]["Claim"]["overlap"]["gold"] == rows[1]["model+rules"]["Claim"]["overlap"]["gold"]
+
+    baseline = current_baseline(tmp_path, "p", schema)
+    assert baseline is not None and baseline[1] == models_dir(tmp_path, "p") / trained.version / CURVE_FILE
+    raw = json.loads(DEV.read_text(encoding="utf-8"))
+    tasks = [task_from_export({"id": i, **t}, schema) for i, t in enumerate(raw, 1)]
+    built = dataset.build(tasks, schema, invalid=validate(tasks, schema).invalid_annotations())
+    meta = dataset.PublishMeta(project="p", baseline=baseline[0], baseline_image=baseline[1])
+    result = dataset.write(built, tmp_path / "out", meta=meta)
+    card = (tmp_path / "out/README.md").read_text(encoding="utf-8")
+    stance = trained.scores["attributes"]["stance"]
+    assert "## Baseline" in card and f"Stance macro-F1 on `claims`: {stance['macro_f1']:.3f}" in card
+    assert f"({dataset.BASELINE_IMAGE})" in card and (tmp_path / "out" / dataset.BASELINE_IMAGE).exists()
+    assert dataset.BASELINE_IMAGE in result.files
