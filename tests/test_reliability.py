@@ -418,7 +418,8 @@ def test_every_command_keeps_the_token_secret(workspace: Workspace, live_studio:
             text = run.stdout + run.stderr
             assert SENTINEL not in text, (args, url)
             assert "Traceback" not in text, (args, url, text)
-            if args[0] in ("push", "pull", "sync", "serve") or args[-1] == "--push-review" or args[:2] == ("schema", "migrate"):
+            talks_to_server = args[0] in ("push", "pull", "sync", "serve") or args[-1] == "--push-review"
+            if talks_to_server or args[:2] == ("schema", "migrate"):
                 line = one_clear_line(run)
                 bad_token = url == live_studio.url
                 assert ("refused the API key" if bad_token else "cannot reach") in line, (args, line)
