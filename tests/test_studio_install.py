@@ -132,9 +132,9 @@ def test_an_install_without_network_is_one_line_and_leaves_nothing(tmp_path: Pat
         "UV_INDEX_URL": UNREACHABLE_INDEX,
         "UV_NO_CACHE": "1",  # nothing from an earlier install stands in for the index
     }
-    uv = shutil.which("uv")
-    if installer == "uv" and not uv:
-        pytest.skip("uv is not on PATH here (annot then installs with venv + pip, the case above)")
+    # the test extra installs uv beside this Python, so CI tests the uv path too
+    uv = shutil.which("uv") or shutil.which("uv", path=str(Path(sys.executable).parent))
+    assert installer != "uv" or uv, "uv is neither on PATH nor beside this Python: `pip install -e '.[test]'`"
     env = {**isolated_env(tmp_path, [Path(uv).parent] if installer == "uv" and uv else []), **offline}
     if installer == "pip" and shutil.which("uv", path=env["PATH"]):
         pytest.skip("uv is in /usr/bin or /bin here, so annot never uses pip")
