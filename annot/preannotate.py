@@ -251,6 +251,7 @@ MAX_ADDRESSEE_WORDS = 4  # "warned the bank board against ...": an addressee is 
 MIN_QUOTE_WORDS = 3
 MIN_OPENING_QUOTE_WORDS = 2  # '"It's annoying," he says.'
 
+MIN_POSTPOSED_CLAIM_CHARS = 10  # "The letter is clear, she insists.": a short clause with its verb
 MAX_NESTED_SUBJECT_WORDS = 4  # "said he warned ...": a short subject before an inner cue
 # A description naming an office stands for the person last named with that office:
 # "the top US diplomat" -> "US Secretary of State Antony Blinken" earlier in the article.
@@ -301,7 +302,23 @@ HONORIFICS = _words("Mr Mrs Ms Mx Dr Prof Sir Dame")
 # Honours and offices written after a name, not part of it: "Harriet Quayle KC", "Ann Bell MP".
 POST_NOMINALS = _words("KC QC SC MP MEP MSP MPP MLA OBE CBE MBE DBE KBE")
 PARTICLE_NAME_RE = re.compile(r"(?:al|el|ad|as|ash|an|at|az|bin|ibn|abu|abd)-[A-Z]")  # "al-Sudani", "bin-Zayed"
-NAME_PARTICLES = _words("von van der den de del della da di du le la bin ibn al el ter ten dos das")
+NAME_PARTICLES = _words("von van der den de del della da di du le la bin ibn al el ter ten dos das ap ab zu op")
+# A nickname in quotation marks inside a name: 'Luc "Lulu" Marchetti' (kept in the mention, out of the name).
+NICKNAME_RE = re.compile(r"[\"“][A-Z][\w’'\-]*[\"”]")
+NICKNAME_IN_NAME_RE = re.compile(r"(?<=[A-Za-z]) [\"“][A-Z][\w’'\-]*[\"”](?= [A-Z])")
+# Occupations written before a name, capitalised when they open the sentence: "Farmer Gwen Tully said".
+OCCUPATION_WORDS = _words(
+    """farmer commuter nurse shopkeeper vet pollster lawmaker organiser organizer postmistress postman pensioner
+    retiree shopper driver pilot chef baker butcher publican landlady fisherman miner builder plumber electrician
+    mechanic midwife surgeon dentist pharmacist paramedic firefighter soldier veteran volunteer astronomer
+    biologist chemist physicist geologist ecologist engineer architect artist writer novelist poet composer
+    musician singer actor actress photographer filmmaker entrepreneur businessman businesswoman trader broker
+    banker accountant scientist academic student parent mother father grandmother grandfather homeowner
+    householder renter tenant landlord caretaker cleaner carer campaigner activist protester referee athlete
+    cyclist runner rider jockey trainer teacher doctor resident worker owner economist analyst historian
+    researcher lawyer farmworker rancher grower beekeeper winemaker brewer fisher forester shepherd crofter
+    councillor councilor"""
+)
 TITLE_SUFFIXES = frozenset({"general", "elect", "chief", "in", "designate", "at", "large"})
 # Words of a capitalised name that make it an organisation, not a person with titles to strip.
 ORG_WORDS = _words(
@@ -385,6 +402,8 @@ APPOSED_NAME_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){0,3}[A-Z][\w’'\-]
 _PLACE = r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*"
 ADDRESS_TAIL_RE = re.compile(rf"(?<=[\w’'])(?:,\s*(?:aged\s+)?\d{{1,3}})?,\s*of\s+{_PLACE}(?:,\s*{_PLACE})*,$")
 MAX_NP_TOKENS = 12
+# A person's body after their name in an apposition: ", Grace Nakamura-Holt of the Civic Party, says".
+OF_BODY_TAIL_RE = re.compile(r"(?<=[a-z’'])\s+of\s+(?:the\s+)?[A-Z][^,]*$")
 MAX_DESCRIPTION_WORDS = 4  # "said a senior hospital manager"
 MAX_NAME_TOKENS = 7  # "Deputy Foreign Minister Arkady Belousov" in an apposition
 # Abbreviations that keep their full stop inside a name or title ("Gov. Tim Olsen", "U.S. officials").
@@ -400,6 +419,7 @@ PLAIN_WORD_CHARS = 12
 # A full stop that only ends an abbreviation before a name: "St. Brendan's", "No. 10" (pysbd splits some).
 ABBREVIATION_END_RE = re.compile(rf"\b(?:{ABBREVIATIONS})\.\s+$")
 NP_TOKEN_RE = re.compile(
+    r"[\"“][A-Z][\w’'\-]*[\"”](?=\s+[A-Z])|"  # a nickname inside a name
     rf"(?:[A-Z]\.){{2,}}|[A-Z]\.(?=\s[A-Z])|(?:{ABBREVIATIONS})\.|\w[\w’'&\-]*s['’](?!\w)|\w[\w’'&\-]*\w|\w|[^\w\s]"
 )
 # Capitalised words that are never a person's name (sentence openers, days, places used as actors).
@@ -424,7 +444,8 @@ PERSON_HEADS = _words("official diplomat minister spokesman spokeswoman spokespe
 PRONOUN_RE = re.compile(r"\b(" + "|".join(PRONOUNS) + r")\s*$", re.IGNORECASE)
 # Words that may stand between a subject and its reporting verb.
 SUBJECT_FILLER_RE = re.compile(
-    r"(?:\s+(?:also|has|have|had|recently|earlier|later|previously|again|then|further|clearly|repeatedly|"
+    r"(?:\s+(?:also|has|have|had|recently|earlier|later|previously|again|then|further|clearly|repeatedly|now|still|"
+    r"already|"
     r"on\s+\w+day|last\s+week|this\s+week|on\s+condition\s+of\s+anonymity|"
     r"(?:in|at|during|on)\s+(?:a|an|his|her|their|its|the)\s+(?:[\w’'\-]+\s+){0,3}?(?:statement|interview|speech|letter|"
     r"post|briefing|tweet|video|email|conference|rally|hearing|meeting|summit|session|address)"
@@ -750,11 +771,15 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         # "X, apposition, said": the apposition is the speaker only when it is itself a name.
         inner_start = prefix.rfind(", ", 0, len(prefix) - 1)
         if inner_start >= 0:
-            appos = prefix[inner_start + 1 : -1].strip()
-            if appos and (_is_name(appos) or TITLED_NAME_RE.fullmatch(appos)):
+            appos_end = len(prefix) - 1
+            if body := OF_BODY_TAIL_RE.search(prefix, inner_start + 1, appos_end):
+                appos_end = body.start()  # "The mayor, Lena Ortiz of the Unity Party, says": the name before "of"
+            appos = prefix[inner_start + 1 : appos_end].strip()
+            check = NICKNAME_RE.sub("Nick", appos)  # 'retired miner Owen "Taff" Jones'
+            if appos and (_is_name(check) or TITLED_NAME_RE.fullmatch(check)):
                 # "An agency spokesperson, Marcus Lee, told": the name in the apposition, titles stripped
                 # ("The head of the mission, former Uruguayan foreign minister Gustavo Ferrer, told").
-                mentions = _np_at_end(text, lo + inner_start + 1, lo + len(prefix) - 1)
+                mentions = _np_at_end(text, lo + inner_start + 1, lo + appos_end)
                 if len(mentions) == 1 and not mentions[0].is_pronoun and mentions[0].name[:1].isupper():
                     return mentions
             prefix = prefix[:inner_start].rstrip()
@@ -880,6 +905,8 @@ def _names_a_place(text: str, tokens: list[tuple[int, int]], i: int) -> bool:
 def _np_word(word: str) -> bool:
     """Whether a token can stand inside a speaker's noun phrase."""
     lower = word.lower()
+    if NICKNAME_RE.fullmatch(word):
+        return True
     if lower in NP_STOP or lower in NP_LINKS or not (word[0].isalnum()):
         return False
     if word[0].isupper() or word[0].isdigit() or lower in NUMBER_WORDS or _singular(word) in AGENT_HEADS:
@@ -895,8 +922,11 @@ def _is_link(words: list[str], i: int) -> bool:
     j = i + 2 if i + 2 < len(words) and words[i + 1] == "the" else i + 1  # "Speaker of the House Mike Johnson"
     if w in ("of", "for") and j < len(words) and words[j][:1].isupper() and words[i - 1][:1].isupper():
         # Inside a name ("Bank of Chile", "Minister of Health"), unless a name comes first ("Lena Ruiz of Acme").
+        # "Team manager Aoife Brennan of the ...": an organisation word followed by a lowercase word is no body's.
         before = words[:i]
-        return not any(x in ORG_WORDS for x in before) and not all(x in TITLE_WORDS for x in before)
+        org = any(x in ORG_WORDS and all(y[:1].isupper() or y in NP_LINKS for y in before[k + 1 :])
+                  for k, x in enumerate(before))  # fmt: skip
+        return not org and not all(x in TITLE_WORDS for x in before)
     return True
 
 
@@ -904,6 +934,8 @@ def _particle_run_follows_name(words: list[str], i: int) -> bool:
     """Whether words[i] starts a run of name particles back to a capitalised given name ("Greta van der")."""
     while i > 0 and words[i] in NAME_PARTICLES:
         i -= 1
+    if words[i] in NAME_PARTICLES:
+        return True  # "van den Broek said": a family name opening with its particles
     return words[i][:1].isupper() and words[i] not in TITLE_WORDS
 
 
@@ -953,7 +985,9 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
                 rest = rest[1:]
             return _classify_np(text, rest)
         start, end = np[0][0], np[-1][1]
-        if all(w[:1].isupper() or w.lower() in NP_LINKS for w in words) and not (head.islower()):
+        if all(w[:1].isupper() or w.lower() in NP_LINKS or NICKNAME_RE.fullmatch(w) for w in words) and not (
+            head.islower()
+        ):
             if _is_organisation(core):
                 # "the American Society of Infusion Nurses", "the League of Women Voters of Merrow County"
                 return _organisation(text, np[0][0], np[len(core) - 1][1])
@@ -968,7 +1002,11 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
     first = len(np) - 1
     while first > 0:
         w = words[first - 1]
-        if w[:1].isupper() or (w.lower() in ("of", "for") and first > 1 and words[first - 2][:1].isupper()):
+        if (
+            w[:1].isupper()
+            or NICKNAME_RE.fullmatch(w)
+            or (w.lower() in ("of", "for") and first > 1 and words[first - 2][:1].isupper())
+        ):
             first -= 1
         elif w == "the" and first > 2 and words[first - 2] in ("of", "for") and words[first - 3][:1].isupper():
             first -= 1  # "Speaker of the House Mike Johnson"
@@ -1014,6 +1052,8 @@ def _strip_titles(text: str, start: int, end: int) -> _Mention | None:
         keep.pop(0)
     while len(keep) > 1 and keep[-1].group() in POST_NOMINALS:
         keep.pop()
+    if len(keep) >= 3 and keep[0].group().lower() in OCCUPATION_WORDS and keep[1].group()[:1].isupper():
+        keep.pop(0)  # "Farmer Gwen Tully": the occupation, capitalised at the sentence's start, is no name
     if keep[0].group() == "the":
         return _Mention(start, end, text[start:end])  # "Minister of the Interior": a title only, no name
     first, last = keep[0], keep[-1]
@@ -1082,7 +1122,11 @@ def _is_name(phrase: str) -> bool:
     if PARTY_STATE_RE.match(phrase):
         return False  # "Dolores Whitt, R-Harlan, said": a party and district, not a name
     inner_ok = all(
-        t[:1].isupper() or (0 < i < len(tokens) - 1 and t in ("of", "for", "and")) for i, t in enumerate(tokens)
+        t[:1].isupper()
+        or NICKNAME_RE.fullmatch(t)
+        or (0 < i < len(tokens) - 1 and t in ("of", "for", "and"))
+        or (i < len(tokens) - 1 and t in NAME_PARTICLES)
+        for i, t in enumerate(tokens)
     )
     return 1 <= len(tokens) <= MAX_NAME_TOKENS and inner_ok and tokens[0] not in NOT_NAMES
 
@@ -1090,20 +1134,26 @@ def _is_name(phrase: str) -> bool:
 def _full_names(text: str) -> list[str]:
     """Multi-word names in the article, titles stripped, in order of first appearance."""
     seen: dict[str, None] = {}
-    for m in re.finditer(rf"{NAME_TOKEN}(?: +{NAME_TOKEN})+", text):
+    particles = "|".join(sorted(NAME_PARTICLES))
+    text = NICKNAME_IN_NAME_RE.sub("", text)
+    for m in re.finditer(rf"{NAME_TOKEN}(?: +(?:(?:{particles}) +)*{NAME_TOKEN})+", text):
         tokens = [t.rstrip(".,’'") for t in m.group().split()]
         tokens = [t.removesuffix("’s").removesuffix("'s") for t in tokens]
         while tokens and tokens[-1] in POST_NOMINALS:
             tokens.pop()
         while tokens and (tokens[0] in TITLE_WORDS or tokens[0] in NOT_NAMES):
             tokens.pop(0)
-        if 2 <= len(tokens) <= 3 and not any(t in TITLE_WORDS or t in NOT_NAMES for t in tokens):
+        while tokens and tokens[0].lower() in OCCUPATION_WORDS and len(tokens) >= 3:
+            tokens.pop(0)
+        capitalised = [t for t in tokens if t not in NAME_PARTICLES]
+        if 2 <= len(capitalised) <= 3 and not any(t in TITLE_WORDS or t in NOT_NAMES for t in tokens):
             seen.setdefault(" ".join(tokens), None)
     return list(seen)
 
 
 def _canonical(mention: str, names: list[str]) -> str:
     """The fullest name in the article that this mention is part of ("Blinken" -> "Antony Blinken")."""
+    mention = NICKNAME_IN_NAME_RE.sub("", mention)
     tokens = mention.split()
     if len(tokens) > 1:
         return next((full for full in names if mention in full), mention)
@@ -1261,7 +1311,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if (
             not earlier
             and head is not None
-            and head.start() > 20
+            and head.start() > MIN_POSTPOSED_CLAIM_CHARS
+            and _has_finite_verb(lead_text[: head.start()])  # "The head of the mission, ..., told": no clause
             and len(tail.split()) <= MAX_SPEAKER_TAIL_WORDS
             and " that " not in tail
             and (verb in ADDRESSEE_CUES or not tail.split() or tail.split()[0].lower() in ADVERBIAL_STARTS)
