@@ -358,6 +358,12 @@ DOCUMENT_HEADS = _words(
     """email document record report data figure filing letter memo minute note statement study survey"""
 )
 SPOKES_HEADS = _words("spokesperson spokesman spokeswoman")
+# Bodies whose spokesperson speaks for them: "a council spokesperson" -> the council.
+BODY_NOUNS = _words(
+    """council ministry department government hospital company police union agency board commission committee
+    authority office embassy university school club federation association court army navy firm trust charity
+    party campaign regulator administration cabinet presidency league"""
+)
 CARRIER_HEADS = _words("statement letter message note email release notice memo")
 # Words that end a noun phrase read backwards from a verb (function words, verbs, adverbs of the clause).
 NP_STOP = _words(
@@ -402,6 +408,16 @@ APPOSED_NAME_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){0,3}[A-Z][\w’'\-]
 _PLACE = r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*"
 ADDRESS_TAIL_RE = re.compile(rf"(?<=[\w’'])(?:,\s*(?:aged\s+)?\d{{1,3}})?,\s*of\s+{_PLACE}(?:,\s*{_PLACE})*,$")
 MAX_NP_TOKENS = 12
+# A group named by a quantifier: "several of them told", "All three say".
+QUANTIFIED_GROUP_RE = re.compile(
+    r"(?:^|(?<=\s))((?:[Ss]everal|[Ss]ome|[Mm]any|[Mm]ost|[Aa]ll|[Bb]oth|[Ff]ew|[Ee]ach|[Oo]ne|[Tt]wo|[Tt]hree|"
+    r"[Ff]our|[Ff]ive)\s+of\s+(?:them|us|those)|[Aa]ll\s+(?:two|three|four|five|six|seven|eight|nine|ten))$"
+)
+# A participle with a place after the subject: "Residents gathered outside the centre", "Officials based in Oslo".
+PLACED_PARTICIPLE_RE = re.compile(
+    r"(?<=[a-z])\s+(?:[a-z]+ed|standing|waiting|living|queuing|queueing|working|protesting|sitting)\s+"
+    r"(?:outside|inside|at|in|near|on|along|around|behind|across|from)\s+[^,]{1,50}$"
+)
 # A person's body after their name in an apposition: ", Grace Nakamura-Holt of the Civic Party, says".
 OF_BODY_TAIL_RE = re.compile(r"(?<=[a-z’'])\s+of\s+(?:the\s+)?[A-Z][^,]*$")
 MAX_DESCRIPTION_WORDS = 4  # "said a senior hospital manager"
@@ -761,6 +777,10 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
+    if group := QUANTIFIED_GROUP_RE.search(prefix):
+        return [_Mention(lo + group.start(1), lo + group.end(1), group.group(1))]  # "several of them told"
+    if (placed := PLACED_PARTICIPLE_RE.search(prefix)) and (np := _np_at_end(text, lo, lo + placed.start())):
+        return np  # "Residents gathered outside the centre said": the residents speak
     if address := ADDRESS_TAIL_RE.search(prefix):
         prefix = prefix[: address.start()]  # "Dean Hale, 34, of Mill Road, Leyland, told": the address goes
     relative = re.search(r",\s*(?:who|which)$", prefix)
@@ -899,7 +919,7 @@ def _names_a_place(text: str, tokens: list[tuple[int, int]], i: int) -> bool:
     """Whether tokens[i:] open with a capitalised name, after an optional "the": "in the Kremlin", "in Geneva"."""
     if i < len(tokens) and text[slice(*tokens[i])] == "the":
         i += 1
-    return i < len(tokens) and text[tokens[i][0]].isupper()
+    return i < len(tokens) and text[tokens[i][0]].isupper() and text[slice(*tokens[i])] not in NOT_NAMES
 
 
 def _np_word(word: str) -> bool:
@@ -978,6 +998,14 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         if _singular(head) in SPOKES_HEADS and len(core) > 1 and _is_organisation(core[:-1]):
             # "a Department of Health and Social Care spokesperson said": the department speaks.
             return [_Mention(np[0][0], np[len(core) - 2][1], text[np[0][0] : np[len(core) - 2][1]])]
+        if _singular(head) in SPOKES_HEADS and len(core) > 1 and _singular(core[-2]) in BODY_NOUNS:
+            # "A council spokesperson said": the council speaks.
+            return [_Mention(np[len(core) - 2][0], np[len(core) - 2][1], core[-2])]
+        if _singular(head) in SPOKES_HEADS and link < len(words) - 1 and words[link] in ("for", "of", "at"):
+            # "A spokesperson for the Department for Transport said": the department speaks.
+            body = _spokesperson_body(text, np[link + 1 :])
+            if body:
+                return body
         if _singular(head) in CARRIER_HEADS and link < len(words) and words[link].lower() == "from":
             # "a statement from the Russian foreign ministry" -> "Russian foreign ministry".
             rest = np[link + 1 :]
@@ -1018,6 +1046,22 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         return _organisation(text, np[first][0], np[-1][1])
     mention = _strip_titles(text, np[first][0], np[-1][1])
     return [mention] if mention else []
+
+
+def _spokesperson_body(text: str, rest: list[tuple[int, int]]) -> list[_Mention]:
+    """The body after "a spokesperson for": "the Department for Transport", "the ministry (in Madrid)"."""
+    while rest and text[slice(*rest[0])].lower() in ("the", "a", "an"):
+        rest = rest[1:]
+    words = [text[a:b] for a, b in rest]
+    cut = next((i for i, w in enumerate(words) if i > 0 and _is_link(words, i)), len(words))
+    rest, words = rest[:cut], words[:cut]
+    if not rest:
+        return []
+    if all(w[:1].isupper() or w in ("of", "for", "and", "the") for w in words):
+        return _organisation(text, rest[0][0], rest[-1][1])
+    if _singular(words[-1]) in BODY_NOUNS:
+        return [_Mention(rest[0][0], rest[-1][1], text[rest[0][0] : rest[-1][1]])]
+    return []
 
 
 def _organisation(text: str, start: int, end: int) -> list[_Mention]:
@@ -1256,8 +1300,10 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         verb = m.group(1)
         if verb in NOUNISH_FORMS and not text.startswith(" that ", m.end()):
             continue
-        if NOUN_BEFORE_RE.search(text, s_start, m.start()):
-            continue  # "the report", "a statement", "the state": a noun, not a verb
+        if (noun := NOUN_BEFORE_RE.search(text, s_start, m.start())) and not (
+            noun.group().split()[0].lower() in NUMBER_WORDS and LEXICON.get(verb, ("", ""))[0] in ("say", "tell")
+        ):
+            continue  # "the report", "a statement", "the state": a noun, not a verb (but "All three say")
         if verb.lower() == "according to":
             if not (taken or found):  # "X said Y, according to a notice": the notice only carried it
                 found.extend(_according_to(text, s_start, end, m.end(), cue))
