@@ -408,6 +408,22 @@ APPOSED_NAME_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){0,3}[A-Z][\w’'\-]
 _PLACE = r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*"
 ADDRESS_TAIL_RE = re.compile(rf"(?<=[\w’'])(?:,\s*(?:aged\s+)?\d{{1,3}})?,\s*of\s+{_PLACE}(?:,\s*{_PLACE})*,$")
 MAX_NP_TOKENS = 12
+# A participle with a place or time after it: "the documents found in 2009 were ...".
+PARTICIPLE_PLACE_RE = re.compile(r"\s+(?:in|at|on|during|near|since|under)\s+(?!(?:[^,.]{0,40}?\bthat\b))")
+# "welcomed the decision", "praised the joint purchase": praise of an event, nothing said about it.
+PRAISE_VERBS = _words("welcome praise hail applaud")
+BARE_EVENT_RE = re.compile(r"(?:the|this|that|its|his|her|their|our)(?:\s+[a-z\-]+){1,2}")
+# A transcript line: a name (up to five words, particles allowed) and a colon opening the paragraph.
+_NAME_WORD = r"(?:[A-Z][\w’'\-.]*|(?:" + "|".join(sorted(NAME_PARTICLES)) + r"))"
+TRANSCRIPT_RE = re.compile(rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,4}}):\s+(?=[\"“„A-Z])")
+LINE_LABELS = _words(
+    """Q A Note Update Updated Editor Photo Caption Source Credit Watch Read Related Listen Pictured Image Video
+    Live Breaking Correction Key Also Warning Disclaimer Transcript Interview Question Answer Background
+    Context Analysis Opinion Comment Explainer Sources Contact Tags Topics More See Follow Share Subscribe
+    Our My Your This That These Those Its Their His Her We"""
+)
+# Direct speech between dialogue dashes: "– Quotation – he told our newspaper."
+DIALOGUE_RE = re.compile(r"[–—]\s+([^–—]{10,}?)\s+[–—]\s+")
 # A group named by a quantifier: "several of them told", "All three say".
 QUANTIFIED_GROUP_RE = re.compile(
     r"(?:^|(?<=\s))((?:[Ss]everal|[Ss]ome|[Mm]any|[Mm]ost|[Aa]ll|[Bb]oth|[Ff]ew|[Ee]ach|[Oo]ne|[Tt]wo|[Tt]hree|"
@@ -546,6 +562,20 @@ def predict(text: str) -> Annotation:
             continue  # a headline, a "Read more" line, a label: no sentence of the body ends so
         # A paragraph that is only a quotation continues the quote of the paragraph before.
         previous_direct = previous_direct if found and previous_direct is found[-1] else None
+        # "Tomás Ó Briain: The peat on that hill ..." (a transcript line) or "– Q – he told our newspaper."
+        line = _transcript_line(text, p_start, p_end, names) or _dialogue_line(text, p_start, p_end)
+        if line is not None:
+            for m in line.speakers:
+                if m.is_pronoun:
+                    ref = last_person if m.name.lower() in PERSON_PRONOUNS else last_any
+                    m.name = ref.name if ref else m.name
+                else:
+                    m.name = _canonical(m.name, names)
+                    last_any = last_person = m
+            line.target, line.stance = _target_and_stance(text, line, p_start, p_end)
+            found.append(line)
+            previous_direct, intro, carried = line, None, None
+            continue
         before_paragraph = len(found)
         open_span = _unclosed_quotation(text, p_start, p_end)
         introduced = _introduced_quote(text, p_start, p_end, intro) if intro is not None else None
@@ -647,6 +677,54 @@ def _quote_after_subject(
         return []
     o, c = quotes[0]
     return [_Found(_trim_direct(text, o, c), "direct", subject, None)]
+
+
+def _transcript_line(text: str, start: int, end: int, names: list[str]) -> _Found | None:
+    """'Hazel Purcell-Keane: Nobody can guarantee that.': a paragraph opening with a person's name and a colon
+    is that person's words (live blogs, interviews); "Q:", "Update:" and the like are labels."""
+    m = TRANSCRIPT_RE.match(text, start, end)
+    if m is None or text[start:end].rstrip()[-1:] not in ".?!\"”":
+        return None
+    words = m.group(1).split()
+    if words[0] in NOT_NAMES or words[0] in LINE_LABELS or _is_organisation(words):
+        return None
+    if not _has_finite_verb(text[m.end() : end]):
+        return None  # "Our Standards: The Trust Principles.": a label and a title, nobody speaking
+    known = {w for full in names for w in full.split()}
+    if len(words) == 1 and words[0] not in known:
+        return None  # a single word names a person only when the article names them in full
+    speaker = _strip_titles(text, m.start(1), m.end(1))
+    claim_start = m.end()
+    claim_end = end
+    while claim_end > claim_start and text[claim_end - 1] in " .":
+        claim_end -= 1
+    if speaker is None or len(text[claim_start:claim_end].split()) < MIN_QUOTE_WORDS:
+        return None
+    if text[claim_start] in OPEN_QUOTES and text[claim_end - 1] in CLOSE_QUOTES:
+        claim_start, claim_end = _trim_direct(text, claim_start, claim_end - 1)
+    return _Found((claim_start, claim_end), "direct", [speaker], None)
+
+
+def _dialogue_line(text: str, start: int, end: int) -> _Found | None:
+    """'– Seventeen years is a long time – he told our newspaper.': a quotation set off by dialogue dashes, the
+    way translated press writes direct speech, with its attribution after the second dash."""
+    m = DIALOGUE_RE.match(text, start, end)
+    if m is None:
+        return None
+    tail_start = m.end()
+    cue = CUE_RE.search(text, tail_start, end)
+    if cue is None or len(text[tail_start : cue.start()].split()) > MAX_SPEAKER_TAIL_WORDS:
+        return None
+    if cue.start() > tail_start:
+        speakers = _speaker_before(text, tail_start, cue.start())
+    else:
+        speakers = _apposed_name(text, _np_after(text, cue.end(), end), _clause_end(text, tail_start, end))
+    if not speakers:
+        return None
+    claim_start, claim_end = m.start(1), m.end(1)
+    while claim_end > claim_start and text[claim_end - 1] in " ,.":
+        claim_end -= 1
+    return _Found((claim_start, claim_end), "direct", speakers, (cue.start(), cue.end()))
 
 
 def _colon_intro(text: str, start: int, end: int) -> _Found | None:
@@ -1280,6 +1358,7 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
     end = _clause_end(text, s_start, s_end)
     used_cues = {f.cue for f in taken}
     found: list[_Found] = []
+    praised: list[_Mention] = []  # the subject of "welcomed the decision" (no claim), for a verb coordinated after
     words_of = WORDS_OF_RE.match(text, s_start, end)
     if (opinion := OPINION_RE.match(text, s_start, end) or words_of) and not taken:
         # "In her opinion, CLAIM": the possessive names the speaker; "In the words of the governor, CLAIM".
@@ -1341,6 +1420,9 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if not speakers and earlier and COORDINATED_RE.search(text, s_start, m.start()):
             # "..., adding that ...", "... and made clear that ...": the same subject speaks again.
             speakers = [_Mention(x.start, x.end, x.name, x.is_pronoun) for x in earlier[-1].speakers]
+        elif not speakers and praised and re.search(r"\b(?:and|but)\s+(?:also\s+)?$", before):
+            # "She welcomed the ruling but warned that ...": the subject of the praise that carried no claim.
+            speakers = [_Mention(x.start, x.end, x.name, x.is_pronoun) for x in praised]
         if not speakers and verb in PARTICIPLE_CUES and re.search(r",[\"”]?\s*$", before):
             # "The firm cut its outlook, blaming new duties ...": the sentence's subject speaks.
             speakers = _subject_at_start(text, s_start, m.start())
@@ -1388,6 +1470,11 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             continue  # "who asked not to be named": a condition of the interview, not a claim
         if LEXICON.get(verb, ("", ""))[0] in AS_ONLY and not AS_OBJECT_RE.match(text, clause_start, end):
             continue  # "rejected the offer": an act, not a claim
+        if LEXICON.get(verb, ("", ""))[0] in PRAISE_VERBS and BARE_EVENT_RE.fullmatch(
+            text[clause_start : _clause_boundary(text, clause_start, cue_end, quotes)].rstrip(" .")
+        ):
+            praised = speakers
+            continue  # "welcomed the decision": an evaluation of an event with no content of its own
         if verb in OBJECT_CUES and WHAT_CALLED_RE.match(text, clause_start, end):
             continue  # "criticised what he called "bloc thinking"": the quoted label is the claim, by "called"
         if _nested_cue(text, clause_start, end):
@@ -1470,6 +1557,8 @@ def _nested_cue(text: str, start: int, end: int) -> bool:
         return False  # "he had called Alvarado to ...": no reporting verb
     subject = text[start : inner.start()]
     short = "," not in subject and len(subject.split()) <= MAX_NESTED_SUBJECT_WORDS
+    if PARTICIPLE_PLACE_RE.match(text, inner.end(), end):
+        return False  # "that the documents found in 2009 were incomplete": a participle, not the inner verb
     if LEXICON.get(inner.group(1), ("", ""))[1] == "clause" and _clause_start(text, inner.end(), end, inner.group(1)):
         # "the FDA had added the product to its list": an inner verb with an object, not a clause, is no cue.
         after = text[inner.end() : end].lstrip(" ,:")
