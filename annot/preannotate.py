@@ -409,12 +409,14 @@ _PLACE = r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*"
 ADDRESS_TAIL_RE = re.compile(rf"(?<=[\w’'])(?:,\s*(?:aged\s+)?\d{{1,3}})?,\s*of\s+{_PLACE}(?:,\s*{_PLACE})*,$")
 MAX_NP_TOKENS = 12
 # A participle with a place or time after it: "the documents found in 2009 were ...".
-PARTICIPLE_PLACE_RE = re.compile(r"\s+(?:in|at|on|during|near|since|under)\s+(?!(?:[^,.]{0,40}?\bthat\b))")
+PARTICIPLE_PLACE_RE = re.compile(
+    r"\s+(?:in|at|on|during|near|since|under)\s+[^,.]{1,40}?\s(?:was|were|is|are|had|has|have|would|will|could)\b"
+)
 # "welcomed the decision", "praised the joint purchase": praise of an event, nothing said about it.
 PRAISE_VERBS = _words("welcome praise hail applaud")
 BARE_EVENT_RE = re.compile(r"(?:the|this|that|its|his|her|their|our)(?:\s+[a-z\-]+){1,2}")
 # A transcript line: a name (up to five words, particles allowed) and a colon opening the paragraph.
-_NAME_WORD = r"(?:[A-Z][\w’'\-.]*|(?:" + "|".join(sorted(NAME_PARTICLES)) + r"))"
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-.]*|(?:" + "|".join(sorted(NAME_PARTICLES)) + r"))"
 TRANSCRIPT_RE = re.compile(rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,4}}):\s+(?=[\"“„A-Z])")
 LINE_LABELS = _words(
     """Q A Note Update Updated Editor Photo Caption Source Credit Watch Read Related Listen Pictured Image Video
@@ -1602,6 +1604,9 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     results = RESULTS_FROM_RE.match(text, after, name_end) or CARRIER_FROM_RE.match(text, after, name_end)
     # "according to preliminary results from the electoral tribunal": the body that published them speaks.
     speakers = _np_after(text, results.end() if results else after, name_end, any_head=True)
+    if pronoun := re.fullmatch(r"\s*(him|her|them)\s*", text[after:name_end]):
+        # "According to her, ...": "her" reads as a determiner elsewhere; here it is the person last quoted.
+        speakers = [_Mention(after + pronoun.start(1), after + pronoun.end(1), pronoun.group(1), is_pronoun=True)]
     if not speakers:
         return []
     if len(speakers) == 1 and text[speakers[0].start : speakers[0].end].lower() in OBJECT_PRONOUNS:
