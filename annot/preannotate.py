@@ -685,7 +685,7 @@ def _transcript_line(text: str, start: int, end: int, names: list[str]) -> _Foun
     """'Hazel Purcell-Keane: Nobody can guarantee that.': a paragraph opening with a person's name and a colon
     is that person's words (live blogs, interviews); "Q:", "Update:" and the like are labels."""
     m = TRANSCRIPT_RE.match(text, start, end)
-    if m is None or text[start:end].rstrip()[-1:] not in ".?!\"”":
+    if m is None or text[start:end].rstrip()[-1:] not in '.?!"”':
         return None
     words = m.group(1).split()
     if words[0] in NOT_NAMES or words[0] in LINE_LABELS or _is_organisation(words):
