@@ -352,18 +352,15 @@ AGENT_HEADS = _words(
     figures estimate estimates forecast study studies paper data draft guild platform manifesto indictment
     records filings paramedic teacher motion petition resolution amendment strategy guidance guideline framework
     directive decree legislation charter treaty agreement communique declaration budget"""
+) | OCCUPATION_WORDS | _words(
+    """business passenger customer patient shopper motorist commuter homeowner pupil visitor user consumer
+    household landowner retailer"""
 )
 # A carrier names the source after "from": "a statement from the ministry said" -> the ministry.
 DOCUMENT_HEADS = _words(
     """email document record report data figure filing letter memo minute note statement study survey"""
 )
 SPOKES_HEADS = _words("spokesperson spokesman spokeswoman")
-# Bodies whose spokesperson speaks for them: "a council spokesperson" -> the council.
-BODY_NOUNS = _words(
-    """council ministry department government hospital company police union agency board commission committee
-    authority office embassy university school club federation association court army navy firm trust charity
-    party campaign regulator administration cabinet presidency league"""
-)
 CARRIER_HEADS = _words("statement letter message note email release notice memo")
 # Words that end a noun phrase read backwards from a verb (function words, verbs, adverbs of the clause).
 NP_STOP = _words(
@@ -1078,11 +1075,9 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         if _singular(head) in SPOKES_HEADS and len(core) > 1 and _is_organisation(core[:-1]):
             # "a Department of Health and Social Care spokesperson said": the department speaks.
             return [_Mention(np[0][0], np[len(core) - 2][1], text[np[0][0] : np[len(core) - 2][1]])]
-        if _singular(head) in SPOKES_HEADS and len(core) > 1 and _singular(core[-2]) in BODY_NOUNS:
-            # "A council spokesperson said": the council speaks.
-            return [_Mention(np[len(core) - 2][0], np[len(core) - 2][1], core[-2])]
         if _singular(head) in SPOKES_HEADS and link < len(words) - 1 and words[link] in ("for", "of", "at"):
-            # "A spokesperson for the Department for Transport said": the department speaks.
+            # "A spokesperson for the Department for Transport said": the body it names speaks (an unnamed one,
+            # "a spokesperson for the ministry", leaves the description, as "a council spokesperson" does).
             body = _spokesperson_body(text, np[link + 1 :])
             if body:
                 return body
@@ -1129,7 +1124,7 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
 
 
 def _spokesperson_body(text: str, rest: list[tuple[int, int]]) -> list[_Mention]:
-    """The body after "a spokesperson for": "the Department for Transport", "the ministry (in Madrid)"."""
+    """The body named after "a spokesperson for": "the Department for Transport", "Acme Corp."."""
     while rest and text[slice(*rest[0])].lower() in ("the", "a", "an"):
         rest = rest[1:]
     words = [text[a:b] for a, b in rest]
@@ -1137,10 +1132,8 @@ def _spokesperson_body(text: str, rest: list[tuple[int, int]]) -> list[_Mention]
     rest, words = rest[:cut], words[:cut]
     if not rest:
         return []
-    if all(w[:1].isupper() or w in ("of", "for", "and", "the") for w in words):
+    if words[0][:1].isupper() and all(w[:1].isupper() or w in ("of", "for", "and", "the") for w in words):
         return _organisation(text, rest[0][0], rest[-1][1])
-    if _singular(words[-1]) in BODY_NOUNS:
-        return [_Mention(rest[0][0], rest[-1][1], text[rest[0][0] : rest[-1][1]])]
     return []
 
 
