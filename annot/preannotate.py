@@ -331,8 +331,9 @@ ORG_WORDS = _words(
     Division Directorate Inspectorate Government Unit Team Laboratory Lab Commissioner's Executive Secretariat"""
 )
 # Nouns (singular) that head a description standing for a speaker: "the union's president", "a statement".
-AGENT_HEADS = _words(
-    """official diplomat minister ministry spokesman spokeswoman spokesperson spokespeople source leader power
+AGENT_HEADS = (
+    _words(
+        """official diplomat minister ministry spokesman spokeswoman spokesperson spokespeople source leader power
     country government side analyst expert american administration secretary president chair chairman chairwoman
     director executive chief head manager mayor governor senator lawmaker legislator councillor councilor council
     board committee commission agency department office authority authorities regulator state city county court
@@ -352,9 +353,12 @@ AGENT_HEADS = _words(
     figures estimate estimates forecast study studies paper data draft guild platform manifesto indictment
     records filings paramedic teacher motion petition resolution amendment strategy guidance guideline framework
     directive decree legislation charter treaty agreement communique declaration budget"""
-) | OCCUPATION_WORDS | _words(
-    """business passenger customer patient shopper motorist commuter homeowner pupil visitor user consumer
+    )
+    | OCCUPATION_WORDS
+    | _words(
+        """business passenger customer patient shopper motorist commuter homeowner pupil visitor user consumer
     household landowner retailer"""
+    )
 )
 # A carrier names the source after "from": "a statement from the ministry said" -> the ministry.
 DOCUMENT_HEADS = _words(
