@@ -238,6 +238,7 @@ PRONOUN_OBJECTS = _words("it them this that him her")
 BARE_ADDRESSEE_RE = re.compile(
     r"\s+(?:him|her|them|us|me|reporters|journalists|lawmakers|supporters|members|staff|MPs|parliament|jurors"
     r"|investors|analysts|residents|colleagues|delegates|employees|workers|listeners|viewers|readers|voters"
+    r"|shareholders|customers|parents|pupils|students|patients|fans|tenants|farmers|councillors|governors"
     r"|(?:the\s+)?(?:court|jury|committee|hearing|inquiry|panel|council|paper|newspaper|audience|crowd|meeting)"
     r"|(?:the\s+)?(?:[A-Z][\w’'\-]+\s+){1,3}?)\s*(?=[a-z\"“])"
 )
@@ -409,6 +410,8 @@ APPOSED_NAME_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){0,3}[A-Z][\w’'\-]
 _PLACE = r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*"
 ADDRESS_TAIL_RE = re.compile(rf"(?<=[\w’'])(?:,\s*(?:aged\s+)?\d{{1,3}})?,\s*of\s+{_PLACE}(?:,\s*{_PLACE})*,$")
 MAX_NP_TOKENS = 12
+# "is/are/was/were" before a participle cue makes it finite: "officials are urging", "she was insisting".
+PROGRESSIVE_RE = re.compile(r"\s(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+(?:also\s+|now\s+|still\s+)?$")
 # A participle with a place or time after it: "the documents found in 2009 were ...".
 PARTICIPLE_PLACE_RE = re.compile(
     r"\s+(?:in|at|on|during|near|since|under)\s+[^,.]{1,40}?\s(?:was|were|is|are|had|has|have|would|will|could)\b"
@@ -480,7 +483,7 @@ PRONOUN_RE = re.compile(r"\b(" + "|".join(PRONOUNS) + r")\s*$", re.IGNORECASE)
 # Words that may stand between a subject and its reporting verb.
 SUBJECT_FILLER_RE = re.compile(
     r"(?:\s+(?:also|has|have|had|recently|earlier|later|previously|again|then|further|clearly|repeatedly|now|still|"
-    r"already|"
+    r"already|long|consistently|publicly|privately|reportedly|initially|originally|first|once|"
     r"on\s+\w+day|last\s+week|this\s+week|on\s+condition\s+of\s+anonymity|"
     r"(?:in|at|during|on)\s+(?:a|an|his|her|their|its|the)\s+(?:[\w’'\-]+\s+){0,3}?(?:statement|interview|speech|letter|"
     r"post|briefing|tweet|video|email|conference|rally|hearing|meeting|summit|session|address)"
@@ -1006,8 +1009,8 @@ def _names_a_place(text: str, tokens: list[tuple[int, int]], i: int) -> bool:
 def _np_word(word: str) -> bool:
     """Whether a token can stand inside a speaker's noun phrase."""
     lower = word.lower()
-    if NICKNAME_RE.fullmatch(word):
-        return True
+    if NICKNAME_RE.fullmatch(word) or (len(word) > 1 and word.isupper() and word.isalpha()):
+        return True  # a nickname inside a name; an acronym ("The WHO has recommended")
     if lower in NP_STOP or lower in NP_LINKS or not (word[0].isalnum()):
         return False
     if word[0].isupper() or word[0].isdigit() or lower in NUMBER_WORDS or _singular(word) in AGENT_HEADS:
@@ -1378,8 +1381,14 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         verb = m.group(1)
         if verb in NOUNISH_FORMS and not text.startswith(" that ", m.end()):
             continue
-        if (noun := NOUN_BEFORE_RE.search(text, s_start, m.start())) and not (
-            noun.group().split()[0].lower() in NUMBER_WORDS and LEXICON.get(verb, ("", ""))[0] in ("say", "tell")
+        if (
+            (noun := NOUN_BEFORE_RE.search(text, s_start, m.start()))
+            and not (
+                noun.group().split()[0].lower() in NUMBER_WORDS and LEXICON.get(verb, ("", ""))[0] in ("say", "tell")
+            )
+            and not (
+                verb in PARTICIPLE_CUES and noun.group().split()[0].lower() in ("is", "are", "was", "were", "been")
+            )
         ):
             continue  # "the report", "a statement", "the state": a noun, not a verb (but "All three say")
         if verb.lower() == "according to":
@@ -1415,13 +1424,31 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
                 claim_end = _clause_boundary(text, claim_start, _before_postposed(text, claim_start, end), quotes)
                 found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
                 continue
-        speakers = [] if verb in PARTICIPLE_CUES else _speaker_before(text, s_start, m.start())
+        progressive = (
+            PROGRESSIVE_RE.search(text, s_start, m.start())
+            if verb in PARTICIPLE_CUES and (verb in ADDRESSEE_CUES or text.startswith(" that ", m.end()))
+            else None
+        )  # "officials are urging residents to ...", "she is insisting that ...", not "is arguing with a bot"
+        if progressive:
+            # "Health officials are urging residents to ...": a participle after "is/are/was/were" is finite.
+            speakers = _speaker_before(text, s_start, progressive.start())
+        else:
+            speakers = [] if verb in PARTICIPLE_CUES else _speaker_before(text, s_start, m.start())
         if not speakers and earlier and COORDINATED_RE.search(text, s_start, m.start()):
             # "..., adding that ...", "... and made clear that ...": the same subject speaks again.
             speakers = [_Mention(x.start, x.end, x.name, x.is_pronoun) for x in earlier[-1].speakers]
         elif not speakers and praised and re.search(r"\b(?:and|but)\s+(?:also\s+)?$", before):
             # "She welcomed the ruling but warned that ...": the subject of the praise that carried no claim.
             speakers = [_Mention(x.start, x.end, x.name, x.is_pronoun) for x in praised]
+        elif (
+            not speakers
+            and not earlier
+            and LEXICON.get(verb, ("", ""))[1] in ("clause", "addressee")
+            and "," not in before
+            and re.search(r"\s(?:and|but)\s+$", before)
+        ):
+            # "The trust has apologised and said it would ...": the subject of the first verb speaks.
+            speakers = _subject_at_start(text, s_start, m.start())
         if not speakers and verb in PARTICIPLE_CUES and re.search(r",[\"”]?\s*$", before):
             # "The firm cut its outlook, blaming new duties ...": the sentence's subject speaks.
             speakers = _subject_at_start(text, s_start, m.start())
@@ -1538,8 +1565,9 @@ def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
             break  # "Harlow Freight cut ...": the verb ends the name
         np.append(tokens[i])
         i += 1
-        if word[:1].islower() and _singular(word) in AGENT_HEADS:
-            break  # "The company cut ...": the head noun ends the phrase
+        following = text[slice(*tokens[i])] if i < len(tokens) else ""
+        if word[:1].islower() and _singular(word) in AGENT_HEADS and _singular(following) not in AGENT_HEADS:
+            break  # "The company cut ...": the head noun ends the phrase (a compound goes on: "hospital trust")
     if len(np) == 1 and text[slice(*np[0])].lower() in PRONOUNS:
         return [_Mention(*np[0], text[slice(*np[0])], is_pronoun=True)]
     if i < len(tokens) and text[slice(*tokens[i])] == ",":
@@ -1662,6 +1690,15 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         m = ADDRESSEE_END_RE.search(rest)
         if m is not None and m.group() in ("of", "against") and len(rest[: m.start()].split()) > MAX_ADDRESSEE_WORDS:
             m = None  # "told the court he had "no memory" of the crash": that "of" is inside the claim
+        if (
+            m is not None
+            and m.group() == "to"
+            and LEXICON[verb][0] == "tell"
+            and len(rest[: m.start()].split()) > MAX_ADDRESSEE_WORDS
+            and (bare := BARE_ADDRESSEE_RE.match(rest))
+            and _looks_like_clause(text, after_verb + bare.end(), end)
+        ):
+            return after_verb + bare.end()  # "told shareholders the company was on track to meet ...": a clause
         if m is None and verb in NEEDS_COMPLEMENT:
             # "told Whitcombe the offences were ...": a short addressee, then a bare clause.
             bare = BARE_ADDRESSEE_RE.match(rest)

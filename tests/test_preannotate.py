@@ -1028,3 +1028,31 @@ def test_according_to_her_and_a_participle_with_a_place_inside_the_claim() -> No
         ("the cracks found in 2019 were small and that nobody had measured them since", "She"),
         ("The league spends 3 million a year on referees", "league"),
     ]
+
+
+def test_groups_of_people_and_acronyms_head_a_speaker() -> None:
+    text = (
+        "Local shopkeepers say the roadworks have halved their takings.\n\n"
+        "The IOC has recommended that the qualifying rounds be held in one city.\n\n"
+        "Geologists have long warned that the cliff path is unstable.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["Local shopkeepers", "IOC", "Geologists"]
+
+
+def test_a_progressive_call_and_a_verb_coordinated_after_a_verb_without_claim() -> None:
+    text = (
+        "Fire officials are urging hikers to stay off the ridge this weekend.\n\n"
+        "The water board has apologised and said it would refund every customer.\n\n"
+        "On Monday, Ben Fox is arguing with his landlord about the boiler.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("to stay off the ridge this weekend", "Fire officials"),
+        ("it would refund every customer", "water board"),
+    ]
+
+
+def test_told_an_addressee_a_bare_clause_with_a_to_inside_it() -> None:
+    text = 'Whitmore told investors the airline was "well placed" to return to profit next year.\n'
+    assert claims(predict(text)) == [
+        ('the airline was "well placed" to return to profit next year', "mixed", [("Whitmore", "Whitmore")])
+    ]
