@@ -458,6 +458,7 @@ PLAIN_WORD_CHARS = 12
 ABBREVIATION_END_RE = re.compile(rf"\b(?:{ABBREVIATIONS})\.\s+$")
 NP_TOKEN_RE = re.compile(
     r"[\"“][A-Z][\w’'\-]*[\"”](?=\s+[A-Z])|"  # a nickname inside a name
+    r"\d{1,3}(?:,\d{3})+(?!\d)|"  # a number with thousands separators: "a survey of 2,000 adults"
     rf"(?:[A-Z]\.){{2,}}|[A-Z]\.(?=\s[A-Z])|(?:{ABBREVIATIONS})\.|\w[\w’'&\-]*s['’](?!\w)|\w[\w’'&\-]*\w|\w|[^\w\s]"
 )
 # Capitalised words that are never a person's name (sentence openers, days, places used as actors).

@@ -1056,3 +1056,8 @@ def test_told_an_addressee_a_bare_clause_with_a_to_inside_it() -> None:
     assert claims(predict(text)) == [
         ('the airline was "well placed" to return to profit next year', "mixed", [("Whitmore", "Whitmore")])
     ]
+
+
+def test_a_number_with_thousands_separators_stays_inside_the_speaker() -> None:
+    text = "A poll of 1,200 voters found that most of them backed the new tram line.\n"
+    assert claims(predict(text))[0][2][0][0] == "poll of 1,200 voters"
