@@ -410,6 +410,14 @@ APPOSED_NAME_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){0,3}[A-Z][\w’'\-]
 _PLACE = r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*"
 ADDRESS_TAIL_RE = re.compile(rf"(?<=[\w’'])(?:,\s*(?:aged\s+)?\d{{1,3}})?,\s*of\s+{_PLACE}(?:,\s*{_PLACE})*,$")
 MAX_NP_TOKENS = 12
+# A relative clause set off by commas that ends right before the verb: "X, 67, who has lived here for years, said".
+RELATIVE_CLOSED_RE = re.compile(r",\s*(?:who|which|whose)\s[^,\"“”]*,\s*$")
+# A relative clause without commas between the subject and its verb: "Lawyers who follow the case said".
+WHO_RELATIVE_RE = re.compile(
+    r"(?<=[a-z])\s+who\s+(?!(?:said|says|told|added)\b)(?![^,]*\b(?:but|and|while)\s)[^,\"“”—–;]{3,60}$"
+)
+# A city and its state or country after the subject: "A federal jury in Marshall, Texas, (on Friday)".
+CITY_STATE_RE = re.compile(r"\s+in\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?,\s+[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*)?,?$")
 # "is/are/was/were" before a participle cue makes it finite: "officials are urging", "she was insisting".
 PROGRESSIVE_RE = re.compile(r"\s(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+(?:also\s+|now\s+|still\s+)?$")
 # A participle with a place or time after it: "the documents found in 2009 were ...".
@@ -862,6 +870,11 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
+    if place := CITY_STATE_RE.search(prefix):
+        prefix = prefix[: place.start()]  # "A federal jury in Marshall, Texas, on Friday found": the jury
+    if who := WHO_RELATIVE_RE.search(prefix):
+        # "Patent litigators who follow the Eastern District said": "who" stands for people, whatever the noun.
+        return _np_at_end(text, lo, lo + who.start(), any_head=True)
     if group := QUANTIFIED_GROUP_RE.search(prefix):
         return [_Mention(lo + group.start(1), lo + group.end(1), group.group(1))]  # "several of them told"
     if (placed := PLACED_PARTICIPLE_RE.search(prefix)) and (np := _np_at_end(text, lo, lo + placed.start())):
@@ -897,7 +910,7 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     return found
 
 
-def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
+def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Mention]:
     """The noun phrase (pronoun, name, organisation or description) that ends at hi, as mentions."""
     tokens = [(m.start(), m.end()) for m in NP_TOKEN_RE.finditer(text, lo, hi)]
     if not tokens:
@@ -935,7 +948,7 @@ def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
     while np and text[slice(*np[0])].lower() in NP_LINKS:
         np = np[1:]
     determined = k > 0 and text[slice(*tokens[k - 1])].lower() in DETERMINERS
-    mentions = _classify_np(text, np, determined)
+    mentions = _classify_np(text, np, determined or any_head)
     if k >= 2 and text[slice(*tokens[k - 1])].lower() in POSSESSIVES and text[slice(*tokens[k - 2])] == "and":
         k -= 1  # "Kyiv and its Western allies say"
     if len(mentions) == 1 and not mentions[0].is_pronoun and k >= 2 and text[slice(*tokens[k - 1])] == "and":
@@ -1402,6 +1415,7 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             verb not in PARTICIPLE_CUES
             and not earlier
             and INVERTED_RE.search(before)
+            and not RELATIVE_CLOSED_RE.search(before)  # "Tenant Lorraine Beckett, 67, who has lived ..., said the"
             and len(before) > 20
             and _has_finite_verb(before)
         ):
@@ -1587,7 +1601,12 @@ def _nested_cue(text: str, start: int, end: int) -> bool:
     short = "," not in subject and len(subject.split()) <= MAX_NESTED_SUBJECT_WORDS
     if PARTICIPLE_PLACE_RE.match(text, inner.end(), end):
         return False  # "that the documents found in 2009 were incomplete": a participle, not the inner verb
-    if LEXICON.get(inner.group(1), ("", ""))[1] == "clause" and _clause_start(text, inner.end(), end, inner.group(1)):
+    if (
+        LEXICON.get(inner.group(1), ("", ""))[1] == "clause"
+        and _clause_start(text, inner.end(), end, inner.group(1)) is None
+    ):
+        return False  # "insisted the company had reported trespassers to the police": no clause, no inner cue
+    if LEXICON.get(inner.group(1), ("", ""))[1] == "clause":
         # "the FDA had added the product to its list": an inner verb with an object, not a clause, is no cue.
         after = text[inner.end() : end].lstrip(" ,:")
         clause = after[:1] not in OPEN_QUOTES and _looks_like_clause(text, end - len(after), end)

@@ -1061,3 +1061,23 @@ def test_told_an_addressee_a_bare_clause_with_a_to_inside_it() -> None:
 def test_a_number_with_thousands_separators_stays_inside_the_speaker() -> None:
     text = "A poll of 1,200 voters found that most of them backed the new tram line.\n"
     assert claims(predict(text))[0][2][0][0] == "poll of 1,200 voters"
+
+
+def test_subjects_with_a_relative_clause_a_city_and_state_or_a_comma_relative_before_the_verb() -> None:
+    text = (
+        "Nurses who work night shifts at the clinic said the car park was unlit.\n\n"
+        "A grand jury in Dayton, Ohio, on Monday found that the fund had been misused.\n\n"
+        "Resident Ida Kerr, 71, who has lived on the estate since 1980, said the lifts broke weekly.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("the car park was unlit", "Nurses"),
+        ("the fund had been misused", "grand jury"),
+        ("the lifts broke weekly", "Ida Kerr"),
+    ]
+
+
+def test_an_inner_verb_without_a_clause_does_not_take_the_claim_away() -> None:
+    text = "She insisted the council had reported the leak to the water board twice.\n"
+    assert claims(predict(text)) == [
+        ("the council had reported the leak to the water board twice", "indirect", [("She", "She")])
+    ]
