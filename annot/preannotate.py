@@ -1140,6 +1140,9 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
             break
     if _is_organisation(words[first:]):
         return _organisation(text, np[first][0], np[-1][1])
+    owner = max((j for j in range(first, len(words) - 1) if words[j].endswith(("'s", "’s"))), default=None)
+    if owner is not None and not all(_is_title(w) for w in words[owner + 1 :]):
+        first = owner + 1  # "The ECB's Lagarde said": the person, without the body that owns the name
     mention = _strip_titles(text, np[first][0], np[-1][1])
     return [mention] if mention else []
 
@@ -1671,6 +1674,8 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     head_end = text.rfind(",", s_start, cue[0])
     if head_end <= s_start:
         return []
+    if text[head_end + 1 : head_end + 2] in CLOSE_QUOTES and _open_quote_before(text, s_start, head_end + 1):
+        head_end += 2  # 'It is "too early to say," according to X': the quotation closes inside the claim
     head_start = s_start
     if dateline := _dateline(text, s_start, head_end):
         head_start = dateline  # "SAN JOSE, April 6 (Meridian Wire) - CLAIM, according to X"

@@ -1081,3 +1081,14 @@ def test_an_inner_verb_without_a_clause_does_not_take_the_claim_away() -> None:
     assert claims(predict(text)) == [
         ("the council had reported the leak to the water board twice", "indirect", [("She", "She")])
     ]
+
+
+def test_a_person_named_after_a_possessive_body_and_a_quotation_closing_before_according_to() -> None:
+    text = (
+        "The IMF's Okoro said growth would slow next year.\n\n"
+        'The new rota is "simply unworkable," according to the drivers\' union.\n'
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("growth would slow next year", "Okoro"),
+        ('The new rota is "simply unworkable,"', "drivers' union"),
+    ]
