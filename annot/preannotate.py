@@ -238,6 +238,7 @@ PRONOUN_OBJECTS = _words("it them this that him her")
 BARE_ADDRESSEE_RE = re.compile(
     r"\s+(?:him|her|them|us|me|reporters|journalists|lawmakers|supporters|members|staff|MPs|parliament|jurors"
     r"|investors|analysts|residents|colleagues|delegates|employees|workers|listeners|viewers|readers|voters"
+    r"|shareholders|customers|parents|pupils|students|patients|fans|tenants|farmers|councillors|governors"
     r"|(?:the\s+)?(?:court|jury|committee|hearing|inquiry|panel|council|paper|newspaper|audience|crowd|meeting)"
     r"|(?:the\s+)?(?:[A-Z][\w’'\-]+\s+){1,3}?)\s*(?=[a-z\"“])"
 )
@@ -251,6 +252,7 @@ MAX_ADDRESSEE_WORDS = 4  # "warned the bank board against ...": an addressee is 
 MIN_QUOTE_WORDS = 3
 MIN_OPENING_QUOTE_WORDS = 2  # '"It's annoying," he says.'
 
+MIN_POSTPOSED_CLAIM_CHARS = 10  # "The letter is clear, she insists.": a short clause with its verb
 MAX_NESTED_SUBJECT_WORDS = 4  # "said he warned ...": a short subject before an inner cue
 # A description naming an office stands for the person last named with that office:
 # "the top US diplomat" -> "US Secretary of State Antony Blinken" earlier in the article.
@@ -301,7 +303,23 @@ HONORIFICS = _words("Mr Mrs Ms Mx Dr Prof Sir Dame")
 # Honours and offices written after a name, not part of it: "Harriet Quayle KC", "Ann Bell MP".
 POST_NOMINALS = _words("KC QC SC MP MEP MSP MPP MLA OBE CBE MBE DBE KBE")
 PARTICLE_NAME_RE = re.compile(r"(?:al|el|ad|as|ash|an|at|az|bin|ibn|abu|abd)-[A-Z]")  # "al-Sudani", "bin-Zayed"
-NAME_PARTICLES = _words("von van der den de del della da di du le la bin ibn al el ter ten dos das")
+NAME_PARTICLES = _words("von van der den de del della da di du le la bin ibn al el ter ten dos das ap ab zu op")
+# A nickname in quotation marks inside a name: 'Luc "Lulu" Marchetti' (kept in the mention, out of the name).
+NICKNAME_RE = re.compile(r"[\"“][A-Z][\w’'\-]*[\"”]")
+NICKNAME_IN_NAME_RE = re.compile(r"(?<=[A-Za-z]) [\"“][A-Z][\w’'\-]*[\"”](?= [A-Z])")
+# Occupations written before a name, capitalised when they open the sentence: "Farmer Gwen Tully said".
+OCCUPATION_WORDS = _words(
+    """farmer commuter nurse shopkeeper vet pollster lawmaker organiser organizer postmistress postman pensioner
+    retiree shopper driver pilot chef baker butcher publican landlady fisherman miner builder plumber electrician
+    mechanic midwife surgeon dentist pharmacist paramedic firefighter soldier veteran volunteer astronomer
+    biologist chemist physicist geologist ecologist engineer architect artist writer novelist poet composer
+    musician singer actor actress photographer filmmaker entrepreneur businessman businesswoman trader broker
+    banker accountant scientist academic student parent mother father grandmother grandfather homeowner
+    householder renter tenant landlord caretaker cleaner carer campaigner activist protester referee athlete
+    cyclist runner rider jockey trainer teacher doctor resident worker owner economist analyst historian
+    researcher lawyer farmworker rancher grower beekeeper winemaker brewer fisher forester shepherd crofter
+    councillor councilor"""
+)
 TITLE_SUFFIXES = frozenset({"general", "elect", "chief", "in", "designate", "at", "large"})
 # Words of a capitalised name that make it an organisation, not a person with titles to strip.
 ORG_WORDS = _words(
@@ -314,8 +332,9 @@ ORG_WORDS = _words(
     Division Directorate Inspectorate Government Unit Team Laboratory Lab Commissioner's Executive Secretariat"""
 )
 # Nouns (singular) that head a description standing for a speaker: "the union's president", "a statement".
-AGENT_HEADS = _words(
-    """official diplomat minister ministry spokesman spokeswoman spokesperson spokespeople source leader power
+AGENT_HEADS = (
+    _words(
+        """official diplomat minister ministry spokesman spokeswoman spokesperson spokespeople source leader power
     country government side analyst expert american administration secretary president chair chairman chairwoman
     director executive chief head manager mayor governor senator lawmaker legislator councillor councilor council
     board committee commission agency department office authority authorities regulator state city county court
@@ -335,6 +354,12 @@ AGENT_HEADS = _words(
     figures estimate estimates forecast study studies paper data draft guild platform manifesto indictment
     records filings paramedic teacher motion petition resolution amendment strategy guidance guideline framework
     directive decree legislation charter treaty agreement communique declaration budget"""
+    )
+    | OCCUPATION_WORDS
+    | _words(
+        """business passenger customer patient shopper motorist commuter homeowner pupil visitor user consumer
+    household landowner retailer"""
+    )
 )
 # A carrier names the source after "from": "a statement from the ministry said" -> the ministry.
 DOCUMENT_HEADS = _words(
@@ -385,6 +410,46 @@ APPOSED_NAME_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){0,3}[A-Z][\w’'\-]
 _PLACE = r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*"
 ADDRESS_TAIL_RE = re.compile(rf"(?<=[\w’'])(?:,\s*(?:aged\s+)?\d{{1,3}})?,\s*of\s+{_PLACE}(?:,\s*{_PLACE})*,$")
 MAX_NP_TOKENS = 12
+# A relative clause set off by commas that ends right before the verb: "X, 67, who has lived here for years, said".
+RELATIVE_CLOSED_RE = re.compile(r",\s*(?:who|which|whose)\s[^,\"“”]*,\s*$")
+# A relative clause without commas between the subject and its verb: "Lawyers who follow the case said".
+WHO_RELATIVE_RE = re.compile(
+    r"(?<=[a-z])\s+who\s+(?!(?:said|says|told|added)\b)(?![^,]*\b(?:but|and|while)\s)[^,\"“”—–;]{3,60}$"
+)
+# A city and its state or country after the subject: "A federal jury in Marshall, Texas, (on Friday)".
+CITY_STATE_RE = re.compile(r"\s+in\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?,\s+[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*)?,?$")
+# "is/are/was/were" before a participle cue makes it finite: "officials are urging", "she was insisting".
+PROGRESSIVE_RE = re.compile(r"\s(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+(?:also\s+|now\s+|still\s+)?$")
+# A participle with a place or time after it: "the documents found in 2009 were ...".
+PARTICIPLE_PLACE_RE = re.compile(
+    r"\s+(?:in|at|on|during|near|since|under)\s+[^,.]{1,40}?\s(?:was|were|is|are|had|has|have|would|will|could)\b"
+)
+# "welcomed the decision", "praised the joint purchase": praise of an event, nothing said about it.
+PRAISE_VERBS = _words("welcome praise hail applaud")
+BARE_EVENT_RE = re.compile(r"(?:the|this|that|its|his|her|their|our)(?:\s+[a-z\-]+){1,2}")
+# A transcript line: a name (up to five words, particles allowed) and a colon opening the paragraph.
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-.]*|(?:" + "|".join(sorted(NAME_PARTICLES)) + r"))"
+TRANSCRIPT_RE = re.compile(rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,4}}):\s+(?=[\"“„A-Z])")
+LINE_LABELS = _words(
+    """Q A Note Update Updated Editor Photo Caption Source Credit Watch Read Related Listen Pictured Image Video
+    Live Breaking Correction Key Also Warning Disclaimer Transcript Interview Question Answer Background
+    Context Analysis Opinion Comment Explainer Sources Contact Tags Topics More See Follow Share Subscribe
+    Our My Your This That These Those Its Their His Her We"""
+)
+# Direct speech between dialogue dashes: "– Quotation – he told our newspaper."
+DIALOGUE_RE = re.compile(r"[–—]\s+([^–—]{10,}?)\s+[–—]\s+")
+# A group named by a quantifier: "several of them told", "All three say".
+QUANTIFIED_GROUP_RE = re.compile(
+    r"(?:^|(?<=\s))((?:[Ss]everal|[Ss]ome|[Mm]any|[Mm]ost|[Aa]ll|[Bb]oth|[Ff]ew|[Ee]ach|[Oo]ne|[Tt]wo|[Tt]hree|"
+    r"[Ff]our|[Ff]ive)\s+of\s+(?:them|us|those)|[Aa]ll\s+(?:two|three|four|five|six|seven|eight|nine|ten))$"
+)
+# A participle with a place after the subject: "Residents gathered outside the centre", "Officials based in Oslo".
+PLACED_PARTICIPLE_RE = re.compile(
+    r"(?<=[a-z])\s+(?:[a-z]+ed|standing|waiting|living|queuing|queueing|working|protesting|sitting)\s+"
+    r"(?:outside|inside|at|in|near|on|along|around|behind|across|from)\s+[^,]{1,50}$"
+)
+# A person's body after their name in an apposition: ", Grace Nakamura-Holt of the Civic Party, says".
+OF_BODY_TAIL_RE = re.compile(r"(?<=[a-z’'])\s+of\s+(?:the\s+)?[A-Z][^,]*$")
 MAX_DESCRIPTION_WORDS = 4  # "said a senior hospital manager"
 MAX_NAME_TOKENS = 7  # "Deputy Foreign Minister Arkady Belousov" in an apposition
 # Abbreviations that keep their full stop inside a name or title ("Gov. Tim Olsen", "U.S. officials").
@@ -400,6 +465,8 @@ PLAIN_WORD_CHARS = 12
 # A full stop that only ends an abbreviation before a name: "St. Brendan's", "No. 10" (pysbd splits some).
 ABBREVIATION_END_RE = re.compile(rf"\b(?:{ABBREVIATIONS})\.\s+$")
 NP_TOKEN_RE = re.compile(
+    r"[\"“][A-Z][\w’'\-]*[\"”](?=\s+[A-Z])|"  # a nickname inside a name
+    r"\d{1,3}(?:,\d{3})+(?!\d)|"  # a number with thousands separators: "a survey of 2,000 adults"
     rf"(?:[A-Z]\.){{2,}}|[A-Z]\.(?=\s[A-Z])|(?:{ABBREVIATIONS})\.|\w[\w’'&\-]*s['’](?!\w)|\w[\w’'&\-]*\w|\w|[^\w\s]"
 )
 # Capitalised words that are never a person's name (sentence openers, days, places used as actors).
@@ -424,7 +491,8 @@ PERSON_HEADS = _words("official diplomat minister spokesman spokeswoman spokespe
 PRONOUN_RE = re.compile(r"\b(" + "|".join(PRONOUNS) + r")\s*$", re.IGNORECASE)
 # Words that may stand between a subject and its reporting verb.
 SUBJECT_FILLER_RE = re.compile(
-    r"(?:\s+(?:also|has|have|had|recently|earlier|later|previously|again|then|further|clearly|repeatedly|"
+    r"(?:\s+(?:also|has|have|had|recently|earlier|later|previously|again|then|further|clearly|repeatedly|now|still|"
+    r"already|long|consistently|publicly|privately|reportedly|initially|originally|first|once|"
     r"on\s+\w+day|last\s+week|this\s+week|on\s+condition\s+of\s+anonymity|"
     r"(?:in|at|during|on)\s+(?:a|an|his|her|their|its|the)\s+(?:[\w’'\-]+\s+){0,3}?(?:statement|interview|speech|letter|"
     r"post|briefing|tweet|video|email|conference|rally|hearing|meeting|summit|session|address)"
@@ -509,6 +577,20 @@ def predict(text: str) -> Annotation:
             continue  # a headline, a "Read more" line, a label: no sentence of the body ends so
         # A paragraph that is only a quotation continues the quote of the paragraph before.
         previous_direct = previous_direct if found and previous_direct is found[-1] else None
+        # "Tomás Ó Briain: The peat on that hill ..." (a transcript line) or "– Q – he told our newspaper."
+        line = _transcript_line(text, p_start, p_end, names) or _dialogue_line(text, p_start, p_end)
+        if line is not None:
+            for m in line.speakers:
+                if m.is_pronoun:
+                    ref = last_person if m.name.lower() in PERSON_PRONOUNS else last_any
+                    m.name = ref.name if ref else m.name
+                else:
+                    m.name = _canonical(m.name, names)
+                    last_any = last_person = m
+            line.target, line.stance = _target_and_stance(text, line, p_start, p_end)
+            found.append(line)
+            previous_direct, intro, carried = line, None, None
+            continue
         before_paragraph = len(found)
         open_span = _unclosed_quotation(text, p_start, p_end)
         introduced = _introduced_quote(text, p_start, p_end, intro) if intro is not None else None
@@ -610,6 +692,54 @@ def _quote_after_subject(
         return []
     o, c = quotes[0]
     return [_Found(_trim_direct(text, o, c), "direct", subject, None)]
+
+
+def _transcript_line(text: str, start: int, end: int, names: list[str]) -> _Found | None:
+    """'Hazel Purcell-Keane: Nobody can guarantee that.': a paragraph opening with a person's name and a colon
+    is that person's words (live blogs, interviews); "Q:", "Update:" and the like are labels."""
+    m = TRANSCRIPT_RE.match(text, start, end)
+    if m is None or text[start:end].rstrip()[-1:] not in '.?!"”':
+        return None
+    words = m.group(1).split()
+    if words[0] in NOT_NAMES or words[0] in LINE_LABELS or _is_organisation(words):
+        return None
+    if not _has_finite_verb(text[m.end() : end]):
+        return None  # "Our Standards: The Trust Principles.": a label and a title, nobody speaking
+    known = {w for full in names for w in full.split()}
+    if len(words) == 1 and words[0] not in known:
+        return None  # a single word names a person only when the article names them in full
+    speaker = _strip_titles(text, m.start(1), m.end(1))
+    claim_start = m.end()
+    claim_end = end
+    while claim_end > claim_start and text[claim_end - 1] in " .":
+        claim_end -= 1
+    if speaker is None or len(text[claim_start:claim_end].split()) < MIN_QUOTE_WORDS:
+        return None
+    if text[claim_start] in OPEN_QUOTES and text[claim_end - 1] in CLOSE_QUOTES:
+        claim_start, claim_end = _trim_direct(text, claim_start, claim_end - 1)
+    return _Found((claim_start, claim_end), "direct", [speaker], None)
+
+
+def _dialogue_line(text: str, start: int, end: int) -> _Found | None:
+    """'– Seventeen years is a long time – he told our newspaper.': a quotation set off by dialogue dashes, the
+    way translated press writes direct speech, with its attribution after the second dash."""
+    m = DIALOGUE_RE.match(text, start, end)
+    if m is None:
+        return None
+    tail_start = m.end()
+    cue = CUE_RE.search(text, tail_start, end)
+    if cue is None or len(text[tail_start : cue.start()].split()) > MAX_SPEAKER_TAIL_WORDS:
+        return None
+    if cue.start() > tail_start:
+        speakers = _speaker_before(text, tail_start, cue.start())
+    else:
+        speakers = _apposed_name(text, _np_after(text, cue.end(), end), _clause_end(text, tail_start, end))
+    if not speakers:
+        return None
+    claim_start, claim_end = m.start(1), m.end(1)
+    while claim_end > claim_start and text[claim_end - 1] in " ,.":
+        claim_end -= 1
+    return _Found((claim_start, claim_end), "direct", speakers, (cue.start(), cue.end()))
 
 
 def _colon_intro(text: str, start: int, end: int) -> _Found | None:
@@ -740,6 +870,15 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
+    if place := CITY_STATE_RE.search(prefix):
+        prefix = prefix[: place.start()]  # "A federal jury in Marshall, Texas, on Friday found": the jury
+    if who := WHO_RELATIVE_RE.search(prefix):
+        # "Patent litigators who follow the Eastern District said": "who" stands for people, whatever the noun.
+        return _np_at_end(text, lo, lo + who.start(), any_head=True)
+    if group := QUANTIFIED_GROUP_RE.search(prefix):
+        return [_Mention(lo + group.start(1), lo + group.end(1), group.group(1))]  # "several of them told"
+    if (placed := PLACED_PARTICIPLE_RE.search(prefix)) and (np := _np_at_end(text, lo, lo + placed.start())):
+        return np  # "Residents gathered outside the centre said": the residents speak
     if address := ADDRESS_TAIL_RE.search(prefix):
         prefix = prefix[: address.start()]  # "Dean Hale, 34, of Mill Road, Leyland, told": the address goes
     relative = re.search(r",\s*(?:who|which)$", prefix)
@@ -750,11 +889,15 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         # "X, apposition, said": the apposition is the speaker only when it is itself a name.
         inner_start = prefix.rfind(", ", 0, len(prefix) - 1)
         if inner_start >= 0:
-            appos = prefix[inner_start + 1 : -1].strip()
-            if appos and (_is_name(appos) or TITLED_NAME_RE.fullmatch(appos)):
+            appos_end = len(prefix) - 1
+            if body := OF_BODY_TAIL_RE.search(prefix, inner_start + 1, appos_end):
+                appos_end = body.start()  # "The mayor, Lena Ortiz of the Unity Party, says": the name before "of"
+            appos = prefix[inner_start + 1 : appos_end].strip()
+            check = NICKNAME_RE.sub("Nick", appos)  # 'retired miner Owen "Taff" Jones'
+            if appos and (_is_name(check) or TITLED_NAME_RE.fullmatch(check)):
                 # "An agency spokesperson, Marcus Lee, told": the name in the apposition, titles stripped
                 # ("The head of the mission, former Uruguayan foreign minister Gustavo Ferrer, told").
-                mentions = _np_at_end(text, lo + inner_start + 1, lo + len(prefix) - 1)
+                mentions = _np_at_end(text, lo + inner_start + 1, lo + appos_end)
                 if len(mentions) == 1 and not mentions[0].is_pronoun and mentions[0].name[:1].isupper():
                     return mentions
             prefix = prefix[:inner_start].rstrip()
@@ -767,7 +910,7 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     return found
 
 
-def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
+def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Mention]:
     """The noun phrase (pronoun, name, organisation or description) that ends at hi, as mentions."""
     tokens = [(m.start(), m.end()) for m in NP_TOKEN_RE.finditer(text, lo, hi)]
     if not tokens:
@@ -805,7 +948,7 @@ def _np_at_end(text: str, lo: int, hi: int) -> list[_Mention]:
     while np and text[slice(*np[0])].lower() in NP_LINKS:
         np = np[1:]
     determined = k > 0 and text[slice(*tokens[k - 1])].lower() in DETERMINERS
-    mentions = _classify_np(text, np, determined)
+    mentions = _classify_np(text, np, determined or any_head)
     if k >= 2 and text[slice(*tokens[k - 1])].lower() in POSSESSIVES and text[slice(*tokens[k - 2])] == "and":
         k -= 1  # "Kyiv and its Western allies say"
     if len(mentions) == 1 and not mentions[0].is_pronoun and k >= 2 and text[slice(*tokens[k - 1])] == "and":
@@ -874,12 +1017,14 @@ def _names_a_place(text: str, tokens: list[tuple[int, int]], i: int) -> bool:
     """Whether tokens[i:] open with a capitalised name, after an optional "the": "in the Kremlin", "in Geneva"."""
     if i < len(tokens) and text[slice(*tokens[i])] == "the":
         i += 1
-    return i < len(tokens) and text[tokens[i][0]].isupper()
+    return i < len(tokens) and text[tokens[i][0]].isupper() and text[slice(*tokens[i])] not in NOT_NAMES
 
 
 def _np_word(word: str) -> bool:
     """Whether a token can stand inside a speaker's noun phrase."""
     lower = word.lower()
+    if NICKNAME_RE.fullmatch(word) or (len(word) > 1 and word.isupper() and word.isalpha()):
+        return True  # a nickname inside a name; an acronym ("The WHO has recommended")
     if lower in NP_STOP or lower in NP_LINKS or not (word[0].isalnum()):
         return False
     if word[0].isupper() or word[0].isdigit() or lower in NUMBER_WORDS or _singular(word) in AGENT_HEADS:
@@ -895,8 +1040,11 @@ def _is_link(words: list[str], i: int) -> bool:
     j = i + 2 if i + 2 < len(words) and words[i + 1] == "the" else i + 1  # "Speaker of the House Mike Johnson"
     if w in ("of", "for") and j < len(words) and words[j][:1].isupper() and words[i - 1][:1].isupper():
         # Inside a name ("Bank of Chile", "Minister of Health"), unless a name comes first ("Lena Ruiz of Acme").
+        # "Team manager Aoife Brennan of the ...": an organisation word followed by a lowercase word is no body's.
         before = words[:i]
-        return not any(x in ORG_WORDS for x in before) and not all(x in TITLE_WORDS for x in before)
+        org = any(x in ORG_WORDS and all(y[:1].isupper() or y in NP_LINKS for y in before[k + 1 :])
+                  for k, x in enumerate(before))  # fmt: skip
+        return not org and not all(x in TITLE_WORDS for x in before)
     return True
 
 
@@ -904,6 +1052,8 @@ def _particle_run_follows_name(words: list[str], i: int) -> bool:
     """Whether words[i] starts a run of name particles back to a capitalised given name ("Greta van der")."""
     while i > 0 and words[i] in NAME_PARTICLES:
         i -= 1
+    if words[i] in NAME_PARTICLES:
+        return True  # "van den Broek said": a family name opening with its particles
     return words[i][:1].isupper() and words[i] not in TITLE_WORDS
 
 
@@ -946,6 +1096,12 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         if _singular(head) in SPOKES_HEADS and len(core) > 1 and _is_organisation(core[:-1]):
             # "a Department of Health and Social Care spokesperson said": the department speaks.
             return [_Mention(np[0][0], np[len(core) - 2][1], text[np[0][0] : np[len(core) - 2][1]])]
+        if _singular(head) in SPOKES_HEADS and link < len(words) - 1 and words[link] in ("for", "of", "at"):
+            # "A spokesperson for the Department for Transport said": the body it names speaks (an unnamed one,
+            # "a spokesperson for the ministry", leaves the description, as "a council spokesperson" does).
+            body = _spokesperson_body(text, np[link + 1 :])
+            if body:
+                return body
         if _singular(head) in CARRIER_HEADS and link < len(words) and words[link].lower() == "from":
             # "a statement from the Russian foreign ministry" -> "Russian foreign ministry".
             rest = np[link + 1 :]
@@ -953,7 +1109,9 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
                 rest = rest[1:]
             return _classify_np(text, rest)
         start, end = np[0][0], np[-1][1]
-        if all(w[:1].isupper() or w.lower() in NP_LINKS for w in words) and not (head.islower()):
+        if all(w[:1].isupper() or w.lower() in NP_LINKS or NICKNAME_RE.fullmatch(w) for w in words) and not (
+            head.islower()
+        ):
             if _is_organisation(core):
                 # "the American Society of Infusion Nurses", "the League of Women Voters of Merrow County"
                 return _organisation(text, np[0][0], np[len(core) - 1][1])
@@ -968,7 +1126,11 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
     first = len(np) - 1
     while first > 0:
         w = words[first - 1]
-        if w[:1].isupper() or (w.lower() in ("of", "for") and first > 1 and words[first - 2][:1].isupper()):
+        if (
+            w[:1].isupper()
+            or NICKNAME_RE.fullmatch(w)
+            or (w.lower() in ("of", "for") and first > 1 and words[first - 2][:1].isupper())
+        ):
             first -= 1
         elif w == "the" and first > 2 and words[first - 2] in ("of", "for") and words[first - 3][:1].isupper():
             first -= 1  # "Speaker of the House Mike Johnson"
@@ -978,8 +1140,25 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
             break
     if _is_organisation(words[first:]):
         return _organisation(text, np[first][0], np[-1][1])
+    owner = max((j for j in range(first, len(words) - 1) if words[j].endswith(("'s", "’s"))), default=None)
+    if owner is not None and not all(_is_title(w) for w in words[owner + 1 :]):
+        first = owner + 1  # "The ECB's Lagarde said": the person, without the body that owns the name
     mention = _strip_titles(text, np[first][0], np[-1][1])
     return [mention] if mention else []
+
+
+def _spokesperson_body(text: str, rest: list[tuple[int, int]]) -> list[_Mention]:
+    """The body named after "a spokesperson for": "the Department for Transport", "Acme Corp."."""
+    while rest and text[slice(*rest[0])].lower() in ("the", "a", "an"):
+        rest = rest[1:]
+    words = [text[a:b] for a, b in rest]
+    cut = next((i for i, w in enumerate(words) if i > 0 and _is_link(words, i)), len(words))
+    rest, words = rest[:cut], words[:cut]
+    if not rest:
+        return []
+    if words[0][:1].isupper() and all(w[:1].isupper() or w in ("of", "for", "and", "the") for w in words):
+        return _organisation(text, rest[0][0], rest[-1][1])
+    return []
 
 
 def _organisation(text: str, start: int, end: int) -> list[_Mention]:
@@ -1014,6 +1193,8 @@ def _strip_titles(text: str, start: int, end: int) -> _Mention | None:
         keep.pop(0)
     while len(keep) > 1 and keep[-1].group() in POST_NOMINALS:
         keep.pop()
+    if len(keep) >= 3 and keep[0].group().lower() in OCCUPATION_WORDS and keep[1].group()[:1].isupper():
+        keep.pop(0)  # "Farmer Gwen Tully": the occupation, capitalised at the sentence's start, is no name
     if keep[0].group() == "the":
         return _Mention(start, end, text[start:end])  # "Minister of the Interior": a title only, no name
     first, last = keep[0], keep[-1]
@@ -1082,7 +1263,11 @@ def _is_name(phrase: str) -> bool:
     if PARTY_STATE_RE.match(phrase):
         return False  # "Dolores Whitt, R-Harlan, said": a party and district, not a name
     inner_ok = all(
-        t[:1].isupper() or (0 < i < len(tokens) - 1 and t in ("of", "for", "and")) for i, t in enumerate(tokens)
+        t[:1].isupper()
+        or NICKNAME_RE.fullmatch(t)
+        or (0 < i < len(tokens) - 1 and t in ("of", "for", "and"))
+        or (i < len(tokens) - 1 and t in NAME_PARTICLES)
+        for i, t in enumerate(tokens)
     )
     return 1 <= len(tokens) <= MAX_NAME_TOKENS and inner_ok and tokens[0] not in NOT_NAMES
 
@@ -1090,20 +1275,26 @@ def _is_name(phrase: str) -> bool:
 def _full_names(text: str) -> list[str]:
     """Multi-word names in the article, titles stripped, in order of first appearance."""
     seen: dict[str, None] = {}
-    for m in re.finditer(rf"{NAME_TOKEN}(?: +{NAME_TOKEN})+", text):
+    particles = "|".join(sorted(NAME_PARTICLES))
+    text = NICKNAME_IN_NAME_RE.sub("", text)
+    for m in re.finditer(rf"{NAME_TOKEN}(?: +(?:(?:{particles}) +)*{NAME_TOKEN})+", text):
         tokens = [t.rstrip(".,’'") for t in m.group().split()]
         tokens = [t.removesuffix("’s").removesuffix("'s") for t in tokens]
         while tokens and tokens[-1] in POST_NOMINALS:
             tokens.pop()
         while tokens and (tokens[0] in TITLE_WORDS or tokens[0] in NOT_NAMES):
             tokens.pop(0)
-        if 2 <= len(tokens) <= 3 and not any(t in TITLE_WORDS or t in NOT_NAMES for t in tokens):
+        while tokens and tokens[0].lower() in OCCUPATION_WORDS and len(tokens) >= 3:
+            tokens.pop(0)
+        capitalised = [t for t in tokens if t not in NAME_PARTICLES]
+        if 2 <= len(capitalised) <= 3 and not any(t in TITLE_WORDS or t in NOT_NAMES for t in tokens):
             seen.setdefault(" ".join(tokens), None)
     return list(seen)
 
 
 def _canonical(mention: str, names: list[str]) -> str:
     """The fullest name in the article that this mention is part of ("Blinken" -> "Antony Blinken")."""
+    mention = NICKNAME_IN_NAME_RE.sub("", mention)
     tokens = mention.split()
     if len(tokens) > 1:
         return next((full for full in names if mention in full), mention)
@@ -1186,6 +1377,7 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
     end = _clause_end(text, s_start, s_end)
     used_cues = {f.cue for f in taken}
     found: list[_Found] = []
+    praised: list[_Mention] = []  # the subject of "welcomed the decision" (no claim), for a verb coordinated after
     words_of = WORDS_OF_RE.match(text, s_start, end)
     if (opinion := OPINION_RE.match(text, s_start, end) or words_of) and not taken:
         # "In her opinion, CLAIM": the possessive names the speaker; "In the words of the governor, CLAIM".
@@ -1206,8 +1398,16 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         verb = m.group(1)
         if verb in NOUNISH_FORMS and not text.startswith(" that ", m.end()):
             continue
-        if NOUN_BEFORE_RE.search(text, s_start, m.start()):
-            continue  # "the report", "a statement", "the state": a noun, not a verb
+        if (
+            (noun := NOUN_BEFORE_RE.search(text, s_start, m.start()))
+            and not (
+                noun.group().split()[0].lower() in NUMBER_WORDS and LEXICON.get(verb, ("", ""))[0] in ("say", "tell")
+            )
+            and not (
+                verb in PARTICIPLE_CUES and noun.group().split()[0].lower() in ("is", "are", "was", "were", "been")
+            )
+        ):
+            continue  # "the report", "a statement", "the state": a noun, not a verb (but "All three say")
         if verb.lower() == "according to":
             if not (taken or found):  # "X said Y, according to a notice": the notice only carried it
                 found.extend(_according_to(text, s_start, end, m.end(), cue))
@@ -1218,6 +1418,7 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             verb not in PARTICIPLE_CUES
             and not earlier
             and INVERTED_RE.search(before)
+            and not RELATIVE_CLOSED_RE.search(before)  # "Tenant Lorraine Beckett, 67, who has lived ..., said the"
             and len(before) > 20
             and _has_finite_verb(before)
         ):
@@ -1241,10 +1442,31 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
                 claim_end = _clause_boundary(text, claim_start, _before_postposed(text, claim_start, end), quotes)
                 found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), speakers, cue))
                 continue
-        speakers = [] if verb in PARTICIPLE_CUES else _speaker_before(text, s_start, m.start())
+        progressive = (
+            PROGRESSIVE_RE.search(text, s_start, m.start())
+            if verb in PARTICIPLE_CUES and (verb in ADDRESSEE_CUES or text.startswith(" that ", m.end()))
+            else None
+        )  # "officials are urging residents to ...", "she is insisting that ...", not "is arguing with a bot"
+        if progressive:
+            # "Health officials are urging residents to ...": a participle after "is/are/was/were" is finite.
+            speakers = _speaker_before(text, s_start, progressive.start())
+        else:
+            speakers = [] if verb in PARTICIPLE_CUES else _speaker_before(text, s_start, m.start())
         if not speakers and earlier and COORDINATED_RE.search(text, s_start, m.start()):
             # "..., adding that ...", "... and made clear that ...": the same subject speaks again.
             speakers = [_Mention(x.start, x.end, x.name, x.is_pronoun) for x in earlier[-1].speakers]
+        elif not speakers and praised and re.search(r"\b(?:and|but)\s+(?:also\s+)?$", before):
+            # "She welcomed the ruling but warned that ...": the subject of the praise that carried no claim.
+            speakers = [_Mention(x.start, x.end, x.name, x.is_pronoun) for x in praised]
+        elif (
+            not speakers
+            and not earlier
+            and LEXICON.get(verb, ("", ""))[1] in ("clause", "addressee")
+            and "," not in before
+            and re.search(r"\s(?:and|but)\s+$", before)
+        ):
+            # "The trust has apologised and said it would ...": the subject of the first verb speaks.
+            speakers = _subject_at_start(text, s_start, m.start())
         if not speakers and verb in PARTICIPLE_CUES and re.search(r",[\"”]?\s*$", before):
             # "The firm cut its outlook, blaming new duties ...": the sentence's subject speaks.
             speakers = _subject_at_start(text, s_start, m.start())
@@ -1261,7 +1483,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if (
             not earlier
             and head is not None
-            and head.start() > 20
+            and head.start() > MIN_POSTPOSED_CLAIM_CHARS
+            and _has_finite_verb(lead_text[: head.start()])  # "The head of the mission, ..., told": no clause
             and len(tail.split()) <= MAX_SPEAKER_TAIL_WORDS
             and " that " not in tail
             and (verb in ADDRESSEE_CUES or not tail.split() or tail.split()[0].lower() in ADVERBIAL_STARTS)
@@ -1291,6 +1514,11 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             continue  # "who asked not to be named": a condition of the interview, not a claim
         if LEXICON.get(verb, ("", ""))[0] in AS_ONLY and not AS_OBJECT_RE.match(text, clause_start, end):
             continue  # "rejected the offer": an act, not a claim
+        if LEXICON.get(verb, ("", ""))[0] in PRAISE_VERBS and BARE_EVENT_RE.fullmatch(
+            text[clause_start : _clause_boundary(text, clause_start, cue_end, quotes)].rstrip(" .")
+        ):
+            praised = speakers
+            continue  # "welcomed the decision": an evaluation of an event with no content of its own
         if verb in OBJECT_CUES and WHAT_CALLED_RE.match(text, clause_start, end):
             continue  # "criticised what he called "bloc thinking"": the quoted label is the claim, by "called"
         if _nested_cue(text, clause_start, end):
@@ -1355,8 +1583,9 @@ def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
             break  # "Harlow Freight cut ...": the verb ends the name
         np.append(tokens[i])
         i += 1
-        if word[:1].islower() and _singular(word) in AGENT_HEADS:
-            break  # "The company cut ...": the head noun ends the phrase
+        following = text[slice(*tokens[i])] if i < len(tokens) else ""
+        if word[:1].islower() and _singular(word) in AGENT_HEADS and _singular(following) not in AGENT_HEADS:
+            break  # "The company cut ...": the head noun ends the phrase (a compound goes on: "hospital trust")
     if len(np) == 1 and text[slice(*np[0])].lower() in PRONOUNS:
         return [_Mention(*np[0], text[slice(*np[0])], is_pronoun=True)]
     if i < len(tokens) and text[slice(*tokens[i])] == ",":
@@ -1373,7 +1602,14 @@ def _nested_cue(text: str, start: int, end: int) -> bool:
         return False  # "he had called Alvarado to ...": no reporting verb
     subject = text[start : inner.start()]
     short = "," not in subject and len(subject.split()) <= MAX_NESTED_SUBJECT_WORDS
-    if LEXICON.get(inner.group(1), ("", ""))[1] == "clause" and _clause_start(text, inner.end(), end, inner.group(1)):
+    if PARTICIPLE_PLACE_RE.match(text, inner.end(), end):
+        return False  # "that the documents found in 2009 were incomplete": a participle, not the inner verb
+    if (
+        LEXICON.get(inner.group(1), ("", ""))[1] == "clause"
+        and _clause_start(text, inner.end(), end, inner.group(1)) is None
+    ):
+        return False  # "insisted the company had reported trespassers to the police": no clause, no inner cue
+    if LEXICON.get(inner.group(1), ("", ""))[1] == "clause":
         # "the FDA had added the product to its list": an inner verb with an object, not a clause, is no cue.
         after = text[inner.end() : end].lstrip(" ,:")
         clause = after[:1] not in OPEN_QUOTES and _looks_like_clause(text, end - len(after), end)
@@ -1416,6 +1652,9 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     results = RESULTS_FROM_RE.match(text, after, name_end) or CARRIER_FROM_RE.match(text, after, name_end)
     # "according to preliminary results from the electoral tribunal": the body that published them speaks.
     speakers = _np_after(text, results.end() if results else after, name_end, any_head=True)
+    if pronoun := re.fullmatch(r"\s*(him|her|them)\s*", text[after:name_end]):
+        # "According to her, ...": "her" reads as a determiner elsewhere; here it is the person last quoted.
+        speakers = [_Mention(after + pronoun.start(1), after + pronoun.end(1), pronoun.group(1), is_pronoun=True)]
     if not speakers:
         return []
     if len(speakers) == 1 and text[speakers[0].start : speakers[0].end].lower() in OBJECT_PRONOUNS:
@@ -1435,6 +1674,8 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     head_end = text.rfind(",", s_start, cue[0])
     if head_end <= s_start:
         return []
+    if text[head_end + 1 : head_end + 2] in CLOSE_QUOTES and _open_quote_before(text, s_start, head_end + 1):
+        head_end += 2  # 'It is "too early to say," according to X': the quotation closes inside the claim
     head_start = s_start
     if dateline := _dateline(text, s_start, head_end):
         head_start = dateline  # "SAN JOSE, April 6 (Meridian Wire) - CLAIM, according to X"
@@ -1474,6 +1715,15 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         m = ADDRESSEE_END_RE.search(rest)
         if m is not None and m.group() in ("of", "against") and len(rest[: m.start()].split()) > MAX_ADDRESSEE_WORDS:
             m = None  # "told the court he had "no memory" of the crash": that "of" is inside the claim
+        if (
+            m is not None
+            and m.group() == "to"
+            and LEXICON[verb][0] == "tell"
+            and len(rest[: m.start()].split()) > MAX_ADDRESSEE_WORDS
+            and (bare := BARE_ADDRESSEE_RE.match(rest))
+            and _looks_like_clause(text, after_verb + bare.end(), end)
+        ):
+            return after_verb + bare.end()  # "told shareholders the company was on track to meet ...": a clause
         if m is None and verb in NEEDS_COMPLEMENT:
             # "told Whitcombe the offences were ...": a short addressee, then a bare clause.
             bare = BARE_ADDRESSEE_RE.match(rest)

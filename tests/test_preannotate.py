@@ -907,3 +907,188 @@ def test_translated_press_attributions() -> None:
         ('the budget is "a disaster waiting to happen."', "governor"),
         ("the talks would succeed", "ambassador"),
     ]
+
+
+def test_particles_open_a_family_name_and_sit_inside_an_apposed_name() -> None:
+    text = (
+        "The club's coach, Sean van der Pol, told reporters that the squad was tired.\n\n"
+        '"We have played four games in ten days," van der Pol said.\n\n'
+        "The league's chair, Ifan ap Rhys, said the fixture list would be reviewed.\n"
+    )
+    assert [c[2] for c in claims(predict(text))] == [
+        [("Sean van der Pol", "Sean van der Pol")],
+        [("van der Pol", "Sean van der Pol")],
+        [("Ifan ap Rhys", "Ifan ap Rhys")],
+    ]
+
+
+def test_a_nickname_stays_in_the_mention_and_out_of_the_name() -> None:
+    text = (
+        'Her neighbour, retired miner Owen "Taff" Jones, said the lift had been broken for a month.\n\n'
+        '"Nobody on this floor has been out since," he said.\n'
+    )
+    assert [c[2] for c in claims(predict(text))] == [
+        [('Owen "Taff" Jones', "Owen Jones")],
+        [("he", "Owen Jones")],
+    ]
+
+
+def test_an_occupation_capitalised_before_a_name_is_no_part_of_it() -> None:
+    text = (
+        "Shepherd Morag Leith said the new fences cut her flock off from the river.\n\n"
+        "Pollster Dev Anand said the race was closer than it looked.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["Morag Leith", "Dev Anand"]
+
+
+def test_a_name_with_its_body_after_of_and_a_role_before_it() -> None:
+    text = (
+        "The deputy leader, Ruth Okonkwo of the Harbour Party, says the ferry subsidy must stay.\n\n"
+        "Stage manager Ada Lind of the touring company North Light said the tour would go on.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["Ruth Okonkwo", "Ada Lind"]
+
+
+def test_a_spokesperson_for_a_named_body_stands_for_the_body_an_unnamed_one_is_described() -> None:
+    text = (
+        "A spokesperson for the Office of Rail Safety said the signals had been checked.\n\n"
+        "A hospital spokeswoman said the ward would reopen on Monday.\n\n"
+        "A spokesman for the ministry in Oslo said the figures were provisional.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == [
+        "Office of Rail Safety",
+        "hospital spokeswoman",
+        "spokesman for the ministry in Oslo",
+    ]
+
+
+def test_groups_named_by_a_quantifier_or_with_a_participle_and_a_place() -> None:
+    text = (
+        "Several of them told the board that the car park should stay free.\n\n"
+        "All four say they will keep the library open on Sundays.\n\n"
+        "Parents waiting outside the gates said the crossing was dangerous.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["Several of them", "All four", "Parents"]
+
+
+def test_an_adverb_between_subject_and_verb_and_a_short_clause_before_a_pronoun() -> None:
+    text = (
+        "The insurer now argues that the policy never covered flooding.\n\n"
+        "The mayor was asked about the bridge.\n\n"
+        "The bridge is safe, she insists.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("the policy never covered flooding", "insurer"),
+        ("The bridge is safe", "she"),
+    ]
+
+
+def test_no_postposed_claim_without_a_clause() -> None:
+    text = "The chair of the inquiry, retired judge Ann Moss, told reporters the hearings would be public.\n"
+    assert claims(predict(text)) == [("the hearings would be public", "indirect", [("Ann Moss", "Ann Moss")])]
+
+
+def test_transcript_lines_are_the_named_persons_words_and_labels_are_not() -> None:
+    text = (
+        "The harbour master, Cora Quill, gave evidence in the afternoon.\n\n"
+        "Q: Were the buoys lit that night?\n"
+        "Cora Quill: Every one of them was lit. I checked them myself at six.\n\n"
+        "Update: The inquiry will sit again on Monday.\n\n"
+        "Our Standards: The Harbour Courier Principles.\n"
+    )
+    assert claims(predict(text)) == [
+        ("Every one of them was lit. I checked them myself at six", "direct", [("Cora Quill", "Cora Quill")])
+    ]
+
+
+def test_a_quotation_between_dialogue_dashes_with_its_attribution_after() -> None:
+    text = "– Nine months is too long for a village to wait for a bus – the mayor told our newspaper.\n"
+    assert claims(predict(text)) == [
+        ("Nine months is too long for a village to wait for a bus", "direct", [("mayor", "mayor")])
+    ]
+
+
+def test_praise_of_an_event_is_no_claim_but_the_verb_after_it_is() -> None:
+    text = "The teachers' union welcomed the decision but warned that the new timetable left no time for lunch.\n"
+    assert claims(predict(text)) == [
+        ("the new timetable left no time for lunch", "indirect", [("teachers' union", "teachers' union")])
+    ]
+
+
+def test_according_to_her_and_a_participle_with_a_place_inside_the_claim() -> None:
+    text = (
+        'The tenants\' lawyer, Ines Marr, thanked the council for its "patience". '
+        "According to her, the tenants want to stay in the block.\n\n"
+        "She explained that the cracks found in 2019 were small and that nobody had measured them since.\n\n"
+        "The league spends 3 million a year on referees, according to figures published by the league in May.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ('the council for its "patience"', "Ines Marr"),
+        ("the tenants want to stay in the block", "her"),
+        ("the cracks found in 2019 were small and that nobody had measured them since", "She"),
+        ("The league spends 3 million a year on referees", "league"),
+    ]
+
+
+def test_groups_of_people_and_acronyms_head_a_speaker() -> None:
+    text = (
+        "Local shopkeepers say the roadworks have halved their takings.\n\n"
+        "The IOC has recommended that the qualifying rounds be held in one city.\n\n"
+        "Geologists have long warned that the cliff path is unstable.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["Local shopkeepers", "IOC", "Geologists"]
+
+
+def test_a_progressive_call_and_a_verb_coordinated_after_a_verb_without_claim() -> None:
+    text = (
+        "Fire officials are urging hikers to stay off the ridge this weekend.\n\n"
+        "The water board has apologised and said it would refund every customer.\n\n"
+        "On Monday, Ben Fox is arguing with his landlord about the boiler.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("to stay off the ridge this weekend", "Fire officials"),
+        ("it would refund every customer", "water board"),
+    ]
+
+
+def test_told_an_addressee_a_bare_clause_with_a_to_inside_it() -> None:
+    text = 'Whitmore told investors the airline was "well placed" to return to profit next year.\n'
+    assert claims(predict(text)) == [
+        ('the airline was "well placed" to return to profit next year', "mixed", [("Whitmore", "Whitmore")])
+    ]
+
+
+def test_a_number_with_thousands_separators_stays_inside_the_speaker() -> None:
+    text = "A poll of 1,200 voters found that most of them backed the new tram line.\n"
+    assert claims(predict(text))[0][2][0][0] == "poll of 1,200 voters"
+
+
+def test_subjects_with_a_relative_clause_a_city_and_state_or_a_comma_relative_before_the_verb() -> None:
+    text = (
+        "Nurses who work night shifts at the clinic said the car park was unlit.\n\n"
+        "A grand jury in Dayton, Ohio, on Monday found that the fund had been misused.\n\n"
+        "Resident Ida Kerr, 71, who has lived on the estate since 1980, said the lifts broke weekly.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("the car park was unlit", "Nurses"),
+        ("the fund had been misused", "grand jury"),
+        ("the lifts broke weekly", "Ida Kerr"),
+    ]
+
+
+def test_an_inner_verb_without_a_clause_does_not_take_the_claim_away() -> None:
+    text = "She insisted the council had reported the leak to the water board twice.\n"
+    assert claims(predict(text)) == [
+        ("the council had reported the leak to the water board twice", "indirect", [("She", "She")])
+    ]
+
+
+def test_a_person_named_after_a_possessive_body_and_a_quotation_closing_before_according_to() -> None:
+    text = (
+        "The IMF's Okoro said growth would slow next year.\n\n"
+        'The new rota is "simply unworkable," according to the drivers\' union.\n'
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("growth would slow next year", "Okoro"),
+        ('The new rota is "simply unworkable,"', "drivers' union"),
+    ]
