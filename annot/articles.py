@@ -34,8 +34,11 @@ ENCODING_TIE = 0.01  # detector scores this close are a tie
 TITLE_MIN_WORDS = 4  # a header line this long is the headline; site and section labels are shorter
 HEADLINE_MAX_CHARS = 100  # a typical headline is shorter; a longer sentence-ended line is article text
 PARAGRAPH_MIN_WORDS = 6  # the article starts at the first sentence-ended line at least this long
-SUBHEAD_MAX_WORDS = 5  # an unpunctuated line this short inside the body is a subhead and stays
+SUBHEAD_MAX_WORDS = 8  # an unpunctuated line this short inside the body is a subhead and stays
 INSERTED_HEADLINE_MAX_WORDS = 25  # longer unpunctuated lines are paragraphs missing a full stop: kept, warned
+PROSE_MIN_CHARS = 150  # a line this long is prose however it ends (headlines are shorter); CJK characters weigh 3
+PROSE_MIN_WORDS = 12  # ... and has at least this many words (a row of menu items is long but has few)
+WIDE_CHAR_WEIGHT = 3  # one Chinese or Japanese character carries about as much text as three Latin letters
 CAPTION_WINDOW = 3  # a caption's repeat (without its credit) sits within this many lines of it
 TAIL_PARAGRAPHS_WARN = 3  # this many unexplained paragraphs cut as page tail deserve a look
 HARD_WRAP_MAX_WIDTH = 100  # a file whose lines never exceed this may be hard-wrapped
@@ -98,7 +101,7 @@ _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|da|al|bin|le|
 _NAMES = rf"{_NAME}(?:\s*(?:,|&|\band\b|\|)\s*{_NAME})*"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
 _DATE = rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
-_CREDIT = r"(?:Photo|PHOTO|Photograph|Picture|Pic|Image|IMAGE|Credit|Foto)s?\s*(?::|by\b)\s*[^.!?:]{1,80}"
+_CREDIT = r"(?:(?:Photo|PHOTO|Photograph|Picture|Pic|Image|IMAGE|Credit|Foto)s?\s*(?::|by\b)\s*[^.!?:]{1,80}|©\s*(?!\d{4})[^.!?:©]{1,60})"
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -136,7 +139,10 @@ RULES: list[Rule] = [
         "production credits: 'Translation by ...', 'Editing by ...', 'Additional reporting by ...'",
         _re(
             r"^\(?(?i:translation|translated|edited|editing|additional reporting|compiled|produced|illustrations?|"
-            r"graphics?|fact[- ]checked|reviewed|writing)(?:\s+\w+)?\s+(?i:by)\s+[^.!?]{1,100}[.)]?$"
+            r"graphics?|fact[- ]checked|reviewed|writing|reporting|with reporting)(?:\s+\w+)?\s+(?i:by)\s+"
+            r"[^.!?]{1,160}[.)]?$|"
+            # "Jane Doe contributed reporting.", "Jane Doe and John Roe contributed to this report."
+            rf"^\(?{_NAMES}\s+(?i:contributed)(?:\s+(?i:reporting|to this (?:report|article|story)))?[^.!?]{{0,60}}[.)]*$"
         ),
     ),
     # page tail: the article has ended
@@ -148,7 +154,13 @@ RULES: list[Rule] = [
             r"^(?i:(?:related|more|other|recommended|latest|top|popular)\s+(?:links|articles?|content|stories|"
             r"news|coverage|reading|topics|posts|videos)(?:\s+(?:from|on|in|about)\s+.{1,30})?|"
             r"you (?:may|might) also like|recommended(?: for you)?|"
-            r"most (?:read|popular|viewed)|read next|further reading|trending(?: now)?|what to read next)"
+            r"most (?:read|popular|viewed)|read next|further reading|trending(?: now)?|what to read next|"
+            r"(?:more|explore more|see more|read more|discover more|get more)\s+(?:from|on|about|in|of|news|stories|"
+            r"articles)\b.{0,50}|"
+            r"(?:more|other|related)\s+(?:articles|stories|news|coverage)\b.{0,50}|"
+            r"you (?:may|might|could) (?:also )?(?:like|enjoy|be interested in).{0,30}|"
+            r"(?:in|on) other news|elsewhere on .{1,40}|around the web|from around the web|"
+            r"more (?:to explore|to read|like this|top stories|headlines))"
             r"\W*$"
         ),
         heading_only=True,
@@ -165,12 +177,21 @@ RULES: list[Rule] = [
         ),
     ),
     Rule(
+        "photo-credit",
+        Action.DROP,
+        "a photo credit line: '© Getty Images', '© dpa | Jane Doe', 'Foto: © picture alliance' (a caption, not a footer)",
+        # A copyright sign without a year names a picture's owner; a footer gives a year or reserves rights.
+        _re(r"^(?:(?:Foto|Photo|Bild|Image)s?\s*:\s*)?(?:©|\((?i:c)\))\s*(?!\s*\d{4})(?!.*(?i:rights reserved))[^.!?]{1,80}$"),
+    ),
+    Rule(
         "legal-footer",
         Action.END,
         "copyright and legal footers: 'Copyright © 2024 ...', 'All rights reserved.', 'Privacy policy'",
         _re(
-            # "Copyright lawyers said ..." opens an article sentence; a footer gives the sign or a year.
-            r"^(?i:copyright)\s*(?:©|\((?i:c)\)|\d{4})|^©|^\((?i:c)\)\s*\d{4}|(?i:\ball rights reserved\b)|©\s*\d{4}|"
+            # "Copyright lawyers said ..." opens an article sentence; a footer gives the sign or a year. "All rights
+            # reserved" ends a footer line, never a sentence that mentions copyright.
+            r"^(?i:copyright)\s*(?:©|\((?i:c)\)|\d{4})|^©\s*\d{4}|^\((?i:c)\)\s*\d{4}|"
+            r"^.{0,60}(?i:\ball rights reserved)\W*$|^.{0,40}©\s*\d{4}.{0,60}$|"
             r"^(?i:privacy (?:policy|statement)|terms (?:of|and) (?:use|service|conditions)|cookie (?:policy|settings))"
             r"\W*$"
         ),
@@ -199,6 +220,28 @@ RULES: list[Rule] = [
         _re(
             r"^(?i:stay informed|subscribe\b|sign up\b|sign-up\b|get (?:our|the) .{0,30}newsletters?)|"
             r"(?i:\b(?:our|free|daily|weekly) newsletters?\b|\bfree subscription\b|\bsubscribe (?:now|today|here)\b)"
+        ),
+    ),
+    Rule(
+        "editor-note",
+        Action.DROP,
+        "an editor's note on the story itself: 'Update, March 3: ...', 'This article was updated to ...', 'Correction: ...'",
+        _re(
+            r"^\(?(?i:editor'?s'? note|editorial note|update[ds]?|correction|clarification)\b[^:.!?]{0,40}:\s|"
+            r"^\(?(?i:this (?:article|story|post|report|piece) (?:was|has been|is) (?:updated|corrected|amended|"
+            r"changed|edited))\b"
+        ),
+    ),
+    Rule(
+        "social-prompt",
+        Action.DROP,
+        "a prompt to follow the outlet or the author: 'Follow us on Instagram', 'Follow Jane Doe on X', 'Join our channel'",
+        _re(
+            r"^(?i:follow|like|join|find)\s+(?:us|@?\w+(?:\s+\w+){0,3})\s+(?i:on|at)\s+"
+            r"(?i:x|twitter|facebook|instagram|tiktok|youtube|linkedin|threads|bluesky|telegram|whatsapp|mastodon|"
+            r"google news|social media)\b[^.!?]{0,80}[.!]?$|"
+            r"^(?i:join our)\s+(?i:whatsapp|telegram|facebook|community|channel)[^.!?]{0,60}[.!]?$|"
+            r"^(?i:follow)\s+@\w+[^.!?]{0,60}$"
         ),
     ),
     Rule(
@@ -268,9 +311,15 @@ _MONTHS = {
     "nov": 11,
     "dec": 12,
 }
-_SENTENCE_END = ".!?…:;"
-_CLOSING_QUOTES = "\"”’»'"
+# Latin, CJK (full-width), Devanagari and Bengali (danda), Arabic sentence marks.
+_SENTENCE_END = ".!?…:;。！？｡।॥؟"
+# Closing quotation marks of English (” ’), German („…“, »…«), French («…»), Japanese (「…」『…』).
+_CLOSING_QUOTES = "\"”’»«“'」』"
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_WIDE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[a-z][.)]|[ivx]{1,4}[.)])\s")  # "1. ...", "3) ...": a numbered item
+_ENDS_IN_URL = re.compile(r"(?:https?://|www\.)\S+$|\S+\.[a-z]{2,4}/?$")
+_CODE_LIKE = re.compile(r"[=<>{}\[\]|_\\/$#@]|\w\(|\d")  # code, tables, prices, dates, addresses: not a headline
 _BULLET = re.compile(r"^[-*•·–]\s+\S")  # a list item is content, however it ends
 _BLANK_RUN = re.compile(r"\n{3,}")
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
@@ -331,7 +380,17 @@ def article_id(text: str) -> str:
 
 
 def _words(line: str) -> int:
-    return len(_WORD.findall(line))
+    # Chinese and Japanese write words without spaces: about two characters a word.
+    return len(_WORD.findall(line)) + len(_WIDE.findall(line)) // 2
+
+
+def _length(line: str) -> int:
+    return len(line) + (WIDE_CHAR_WEIGHT - 1) * len(_WIDE.findall(line))
+
+
+def _is_prose(line: str) -> bool:
+    """A line long enough to be prose is prose, whatever its last character (a lost full stop, a table cell)."""
+    return _length(line) >= PROSE_MIN_CHARS and _words(line) >= PROSE_MIN_WORDS
 
 
 def _ends_sentence(line: str) -> bool:
@@ -341,7 +400,27 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _is_paragraph(line: str) -> bool:
-    return _ends_sentence(line) and _words(line) >= PARAGRAPH_MIN_WORDS
+    return (_ends_sentence(line) and _words(line) >= PARAGRAPH_MIN_WORDS) or _is_prose(line)
+
+
+def _is_inserted_headline(line: str) -> bool:
+    """A related-story headline between paragraphs: Latin-script words in headline form, no more and no less.
+
+    Everything else that lacks a final full stop stays: subheads (up to SUBHEAD_MAX_WORDS), quotations closed
+    with „…“ or »…«, list items, table rows, code, lines ending in a link, and text in scripts without spaces.
+    """
+    first = line[:1]
+    return (
+        SUBHEAD_MAX_WORDS < _words(line) <= INSERTED_HEADLINE_MAX_WORDS
+        and not _ends_sentence(line)
+        and not _is_prose(line)
+        and (first.isupper() or first in "‘'\"“„«»")
+        and not _BULLET.match(line)
+        and not _LIST_ITEM.match(line)
+        and not _ENDS_IN_URL.search(line)
+        and not _CODE_LIKE.search(line)
+        and not _WIDE.search(line)
+    )
 
 
 def _same(a: str, b: str) -> bool:
@@ -453,14 +532,38 @@ def _read_tail_meta(lines: list[str], rules: list[Rule | None], meta: _Meta) -> 
             _read_meta(rule, line, meta)
 
 
+def _article_end(lines: list[str], rules: list[Rule | None], start: int) -> tuple[int, list[int]]:
+    """Where the page tail starts, and the end markers that sit inside the article (dropped alone, not cut at).
+
+    A marker ends the article only once the body has clearly ended: less article text follows it than
+    precedes it. A newsletter box or a photo credit in the middle of an article is followed by most of it.
+    """
+    mass = [_length(line) if rules[i] is None and _is_paragraph(line) else 0 for i, line in enumerate(lines)]
+    after = sum(mass[start:])
+    before = 0
+    inside: list[int] = []
+    for i in range(start, len(lines)):
+        after -= mass[i]
+        rule = rules[i]
+        if rule is not None and rule.action is Action.END:
+            if after <= before:
+                return i, inside
+            inside.append(i)
+        before += mass[i]
+    return len(lines), inside
+
+
 def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
     """Clean a plain-text copy of a news page down to its headline and article body.
 
     The body runs from the first paragraph of the article to its last; every removed line is listed in
     `dropped` with the name of the rule in `RULES` that removed it. Give `title` when it is known (HTML
-    metadata): then no headline is looked for, and the body starts at the first line no rule removes.
+    metadata): then the text is an extractor's judgement of the article (trafilatura's), no headline is
+    looked for, the body starts at the first line no rule removes, and only line rules and the page-tail
+    cut apply (no structural guess about unpunctuated lines).
     """
     lines = _paragraph_lines(normalise_text(raw))
+    headline_mode = title is None
     meta = _Meta()
     warnings: list[str] = []
     dropped: list[tuple[str, str]] = []
@@ -501,6 +604,15 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         title = lines[title_at] if title_at is not None else ""
         if not title:
             warnings.append("no headline found above the first paragraph; the title is empty")
+        if title_at is not None:
+            # A standfirst or a lead paragraph without a final full stop ("Washington — President ...") sits
+            # between the headline and the first sentence: a line of paragraph length there is article text.
+            lead = (
+                i
+                for i in range(title_at + 1, start)
+                if rules[i] is None and not _same(lines[i], title) and _words(lines[i]) >= PARAGRAPH_MIN_WORDS
+            )
+            start = next(lead, start)
     else:
         title_at = None
         title = normalise_text(title).replace("\n", " ")
@@ -520,8 +632,7 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         else:
             dropped.append((lines[i], "header-noise"))
 
-    end = next((i for i in range(start, len(lines)) if (r := rules[i]) is not None and r.action is Action.END), None)
-    end = len(lines) if end is None else end
+    end, inside = _article_end(lines, rules, start)
 
     body: list[int] = []
     for i in range(start, end):
@@ -532,23 +643,26 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
             dropped.append((line, rule.name))
         elif body and _same(lines[body[-1]], line):
             dropped.append((line, "repeated-line"))
-        elif (
-            not _ends_sentence(line)
-            and not _BULLET.match(line)
-            and SUBHEAD_MAX_WORDS < _words(line) <= INSERTED_HEADLINE_MAX_WORDS
-        ):
+        elif headline_mode and _is_inserted_headline(line):
             dropped.append((line, "inserted-headline"))
         else:
-            if not _ends_sentence(line) and _words(line) > INSERTED_HEADLINE_MAX_WORDS:
-                warnings.append(f"kept a long line without final punctuation: {line[:60]!r}")
             body.append(i)
+    for i in inside:
+        warnings.append(
+            f"{lines[i]!r} looks like the end of the article ({rules[i].name if rules[i] else ''}) but more of the "
+            "article follows it; dropped that line only"
+        )
 
-    last = max((i for i in body if _ends_sentence(lines[i])), default=None)
     # Headline mode only: an HTML extractor has already found the article's end (and may end on a list).
-    after_last = [i for i in body if last is not None and i > last] if title_at is not None else []
-    body = [i for i in body if last is None or i <= last or title_at is None]
+    # Short lines after the last line of paragraph length are author blocks and labels.
+    last = max((i for i in body if _ends_sentence(lines[i]) or _words(lines[i]) >= PARAGRAPH_MIN_WORDS), default=None)
+    after_last = [i for i in body if last is not None and i > last] if headline_mode else []
+    body = [i for i in body if i not in after_last]
     # Readers of the dropped list want page order: header, body drops, then the tail.
     dropped.extend((lines[i], "after-last-paragraph") for i in after_last)
+    for i in body:
+        if not _ends_sentence(lines[i]) and _words(lines[i]) > INSERTED_HEADLINE_MAX_WORDS and not _is_prose(lines[i]):
+            warnings.append(f"kept a long line without final punctuation: {lines[i][:60]!r}")
 
     unexplained = 0
     for i in range(end, len(lines)):
@@ -559,7 +673,7 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         dropped.append((lines[i], rule.name if rule is not None else "page-tail"))
     if unexplained >= TAIL_PARAGRAPHS_WARN:
         warnings.append(
-            f"{unexplained} paragraph-like lines after {lines[end]!r} were cut as page tail; check the article's end"
+            f"cut {unexplained} paragraph-like lines after {lines[end]!r} as page tail; check the article's end"
         )
 
     tail_from = (after_last[0] if after_last else end) if body else start
@@ -675,18 +789,17 @@ def _make_article(result: CleanResult, origin: str, url: str | None = None) -> A
     )
 
 
-def _read_txt(path: Path) -> Article:
+def _clean_txt(path: Path) -> tuple[CleanResult, Article | None, str | None]:
     where = str(path)
     text = decode_bytes(_read_limited(path, MAX_ARTICLE_BYTES, "one article"), where)
     result = clean_text(text)
     if not result.text:
-        raise ArticleError(
-            f"{where}: no article paragraph found (no line of {PARAGRAPH_MIN_WORDS}+ words ends a sentence)"
-        )
-    return _make_article(result, where)
+        why = f"no article paragraph found (no line of {PARAGRAPH_MIN_WORDS}+ words ends a sentence)"
+        return result, None, f"{where}: {why}"
+    return result, _make_article(result, where), None
 
 
-def _read_html(path: Path) -> Article:
+def _clean_html(path: Path) -> tuple[CleanResult, Article | None, str | None]:
     import trafilatura
 
     where = str(path)
@@ -694,20 +807,60 @@ def _read_html(path: Path) -> Article:
     doc = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=True)
     extracted = getattr(doc, "text", None) if doc is not None else None
     if not extracted or not extracted.strip():
-        raise ArticleError(f"{where}: no article text found in the page; is it an article page?")
+        return CleanResult(title="", text=""), None, f"{where}: no article text found in the page; is it an article page?"
     title = (getattr(doc, "title", None) or "").strip()
     # trafilatura gives text, never markup; the body rules still take out captions and inserted links.
     result = clean_text(extracted, title=title or None)
-    if not any(_is_paragraph(paragraph) for paragraph in result.text.split("\n\n")):
+    if not any(_words(paragraph) >= PARAGRAPH_MIN_WORDS for paragraph in result.text.split("\n\n")):
         # trafilatura falls back to menu text on a page without an article; that is not an article.
-        raise ArticleError(f"{where}: no article paragraph found in the page; is it an article page?")
+        return result, None, f"{where}: no article text in the page, only short lines; is it an article page?"
     _check_text_size(result.text, where)
     if not title:
         result.warnings.append("the page has no title")
     result.author = result.author or _clean_meta(getattr(doc, "author", None))
     result.published = parse_date(getattr(doc, "date", None) or "") or result.published
     result.source = _clean_meta(getattr(doc, "sitename", None)) or result.source
-    return _make_article(result, where, url=_clean_meta(getattr(doc, "url", None)))
+    return result, _make_article(result, where, url=_clean_meta(getattr(doc, "url", None))), None
+
+
+@dataclass(slots=True)
+class Explained:
+    """One .txt or .html file cleaned: the article (or why none), and every line removed with its rule."""
+
+    origin: str
+    article: Article | None
+    error: str | None
+    dropped: list[tuple[str, str]]
+
+
+def explain_file(path: str | Path) -> Explained:
+    """Clean one .txt or .html file and say what was removed, and by which rule (`annot ingest --explain`).
+
+    Raises ArticleError when the file cannot be read at all (missing, binary, undecodable, unsupported).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
+        kinds = ", ".join(sorted(TEXT_SUFFIXES | HTML_SUFFIXES))
+        raise ArticleError(f"{path}: only {kinds} files are cleaned (JSONL text is taken as it is); give one of those")
+    if not path.is_file():
+        raise ArticleError(f"{path}: no such file")
+    result, article, error = _clean_txt(path) if suffix in TEXT_SUFFIXES else _clean_html(path)
+    return Explained(str(path), article, error, result.dropped)
+
+
+def _read_txt(path: Path) -> Article:
+    _, article, error = _clean_txt(path)
+    if article is None:
+        raise ArticleError(error or f"{path}: no article")
+    return article
+
+
+def _read_html(path: Path) -> Article:
+    _, article, error = _clean_html(path)
+    if article is None:
+        raise ArticleError(error or f"{path}: no article")
+    return article
 
 
 def _clean_meta(value: Any) -> str | None:
