@@ -38,6 +38,8 @@ SUBHEAD_MAX_WORDS = 8  # an unpunctuated line this short inside the body is a su
 INSERTED_HEADLINE_MAX_WORDS = 25  # longer unpunctuated lines are paragraphs missing a full stop: kept, warned
 PROSE_MIN_CHARS = 150  # a line this long is prose however it ends (headlines are shorter); CJK characters weigh 3
 PROSE_MIN_WORDS = 12  # ... and has at least this many words (a row of menu items is long but has few)
+TAIL_GAP_LINES = 4  # after the article's text, this many short lines in a row (menus, teasers) start the page tail
+LINK_LINE_SHARE = 0.6  # an HTML block whose text is this much link text is a link to another page
 WIDE_CHAR_WEIGHT = 3  # one Chinese or Japanese character carries about as much text as three Latin letters
 CAPTION_WINDOW = 3  # a caption's repeat (without its credit) sits within this many lines of it
 TAIL_PARAGRAPHS_WARN = 3  # this many unexplained paragraphs cut as page tail deserve a look
@@ -95,6 +97,7 @@ class Rule:
     pattern: re.Pattern[str] | None = None  # None: a structural rule, applied by `clean_text` itself
     header_only: bool = False  # only before the first paragraph (datelines, bare dates)
     heading_only: bool = False  # only on lines without sentence punctuation (a box heading, not a sentence)
+    boxed: bool = False  # END only: also heads boxes inside articles, so it ends one only after the body ended
 
 
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|da|al|bin|le|la))*"
@@ -157,13 +160,14 @@ RULES: list[Rule] = [
             r"most (?:read|popular|viewed)|read next|further reading|trending(?: now)?|what to read next|"
             r"(?:more|explore more|see more|read more|discover more|get more)\s+(?:from|on|about|in|of|news|stories|"
             r"articles)\b.{0,50}|"
-            r"(?:more|other|related)\s+(?:articles|stories|news|coverage)\b.{0,50}|"
+            r"(?:more|related)\s+(?:articles|stories|news|coverage)(?:\s+(?:from|on|about|by|in|like this)\b.{0,40})?|"
             r"you (?:may|might|could) (?:also )?(?:like|enjoy|be interested in).{0,30}|"
             r"(?:in|on) other news|elsewhere on .{1,40}|around the web|from around the web|"
             r"more (?:to explore|to read|like this|top stories|headlines))"
             r"\W*$"
         ),
         heading_only=True,
+        boxed=True,
     ),
     Rule(
         "comment-notice",
@@ -175,6 +179,7 @@ RULES: list[Rule] = [
             r"view comments|add (?:a|your) comment|"
             r"be the first to comment|post a comment)\W*$"
         ),
+        boxed=True,  # a comment count also sits in the share bar under the headline or the lead photo
     ),
     Rule(
         "photo-credit",
@@ -211,6 +216,7 @@ RULES: list[Rule] = [
             r"never miss|don't miss)|(?i:\b(?:our|free|daily|weekly) newsletters?\b)"
         ),
         heading_only=True,
+        boxed=True,
     ),
     # single lines inside or around the article
     Rule(
@@ -282,6 +288,11 @@ RULES: list[Rule] = [
         Action.DROP,
         "a related-story headline inserted between paragraphs: an unpunctuated line longer than a subhead",
     ),
+    Rule(
+        "link-line",
+        Action.DROP,
+        "HTML: a line that is mostly a link to another page: 'Lea también: <a>headline</a>', a related headline",
+    ),
     Rule("after-last-paragraph", Action.DROP, "author blocks and labels after the article's last sentence"),
     Rule("page-tail", Action.DROP, "everything after a rule that ends the article (related links, footers)"),
 ]
@@ -340,6 +351,8 @@ class CleanResult:
     source: str | None = None
     warnings: list[str] = field(default_factory=list)
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (line, rule name)
+    # every line of the page in page order with what became of it: a rule name, "title", or None (kept)
+    lines: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,6 +414,11 @@ def _ends_sentence(line: str) -> bool:
 
 def _is_paragraph(line: str) -> bool:
     return (_ends_sentence(line) and _words(line) >= PARAGRAPH_MIN_WORDS) or _is_prose(line)
+
+
+def _is_short(line: str) -> bool:
+    """A menu item, a label, a teaser headline: not a paragraph, a list item or a table row of some length."""
+    return _words(line) < PARAGRAPH_MIN_WORDS and not _BULLET.match(line) and not _LIST_ITEM.match(line)
 
 
 def _is_inserted_headline(line: str) -> bool:
@@ -532,11 +550,14 @@ def _read_tail_meta(lines: list[str], rules: list[Rule | None], meta: _Meta) -> 
             _read_meta(rule, line, meta)
 
 
-def _article_end(lines: list[str], rules: list[Rule | None], start: int) -> tuple[int, list[int]]:
+def _article_end(
+    lines: list[str], rules: list[Rule | None], start: int, *, gaps: bool
+) -> tuple[int, list[int]]:
     """Where the page tail starts, and the end markers that sit inside the article (dropped alone, not cut at).
 
-    A marker ends the article only once the body has clearly ended: less article text follows it than
-    precedes it. A newsletter box or a photo credit in the middle of an article is followed by most of it.
+    Footers and comment notices end an article wherever they are. The headings of boxes that sites also put
+    inside articles (newsletter sign-ups, related links) end it only once the body has clearly ended: less
+    article text follows them than precedes them.
     """
     mass = [_length(line) if rules[i] is None and _is_paragraph(line) else 0 for i, line in enumerate(lines)]
     after = sum(mass[start:])
@@ -546,21 +567,28 @@ def _article_end(lines: list[str], rules: list[Rule | None], start: int) -> tupl
         after -= mass[i]
         rule = rules[i]
         if rule is not None and rule.action is Action.END:
-            if after <= before:
+            if after <= before or not rule.boxed:
                 return i, inside
             inside.append(i)
         before += mass[i]
+        # A run of short lines (menus, teaser headlines, link lists) followed by less text than the article
+        # had: the body has ended, whether or not a heading says so.
+        if gaps and mass[i] and i + 1 < len(lines) and after <= before:
+            gap = lines[i + 1 : i + 1 + TAIL_GAP_LINES]
+            if len(gap) == TAIL_GAP_LINES and all(_is_short(line) for line in gap):
+                return i + 1, inside
     return len(lines), inside
 
 
-def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
+def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str] = frozenset()) -> CleanResult:
     """Clean a plain-text copy of a news page down to its headline and article body.
 
     The body runs from the first paragraph of the article to its last; every removed line is listed in
     `dropped` with the name of the rule in `RULES` that removed it. Give `title` when it is known (HTML
     metadata): then the text is an extractor's judgement of the article (trafilatura's), no headline is
     looked for, the body starts at the first line no rule removes, and only line rules and the page-tail
-    cut apply (no structural guess about unpunctuated lines).
+    cut apply (no structural guess about unpunctuated lines). `link_lines` are lines the page marks up as
+    links to other pages (whitespace collapsed); they are dropped unless long enough to be prose.
     """
     lines = _paragraph_lines(normalise_text(raw))
     headline_mode = title is None
@@ -569,6 +597,11 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
     dropped: list[tuple[str, str]] = []
     # Body rules for every line in one pass; the few header lines are matched again with header rules below.
     rules: list[Rule | None] = [_match(line, in_header=False) for line in lines]
+    reasons: dict[int, str] = {}  # line index -> the rule that removed it
+
+    def drop(i: int, rule: str) -> None:
+        dropped.append((lines[i], rule))
+        reasons[i] = rule
 
     # A caption printed twice: once bare, once with its credit; the bare copy names no rule by itself.
     for i, rule in enumerate(rules):
@@ -622,17 +655,17 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         if rule is not None:
             if rule.action is Action.META:
                 _read_meta(rule, lines[i], meta)
-            dropped.append((lines[i], rule.name))
+            drop(i, rule.name)
         elif i == title_at:
             continue
         elif title and _same(lines[i], title):
-            dropped.append((lines[i], "repeated-headline"))
+            drop(i, "repeated-headline")
         elif title_at is None or i < title_at:
-            dropped.append((lines[i], "before-headline"))
+            drop(i, "before-headline")
         else:
-            dropped.append((lines[i], "header-noise"))
+            drop(i, "header-noise")
 
-    end, inside = _article_end(lines, rules, start)
+    end, inside = _article_end(lines, rules, start, gaps=headline_mode)
 
     body: list[int] = []
     for i in range(start, end):
@@ -640,11 +673,13 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         if rule is not None:
             if rule.action is Action.META:
                 _read_meta(rule, line, meta)
-            dropped.append((line, rule.name))
+            drop(i, rule.name)
         elif body and _same(lines[body[-1]], line):
-            dropped.append((line, "repeated-line"))
+            drop(i, "repeated-line")
         elif headline_mode and _is_inserted_headline(line):
-            dropped.append((line, "inserted-headline"))
+            drop(i, "inserted-headline")
+        elif link_lines and " ".join(line.split()) in link_lines and not _is_prose(line):
+            drop(i, "link-line")
         else:
             body.append(i)
     for i in inside:
@@ -653,13 +688,14 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
             "article follows it; dropped that line only"
         )
 
-    # Headline mode only: an HTML extractor has already found the article's end (and may end on a list).
-    # Short lines after the last line of paragraph length are author blocks and labels.
-    last = max((i for i in body if _ends_sentence(lines[i]) or _words(lines[i]) >= PARAGRAPH_MIN_WORDS), default=None)
-    after_last = [i for i in body if last is not None and i > last] if headline_mode else []
+    # Unpunctuated lines after the last sentence are author blocks, labels and teaser headlines; an HTML
+    # extractor has already found the article's end (it may end on a list), so there only short labels go.
+    last = max((i for i in body if _ends_sentence(lines[i]) or _is_prose(lines[i])), default=None)
+    after_last = [i for i in body if last is not None and i > last and (headline_mode or _is_short(lines[i]))]
     body = [i for i in body if i not in after_last]
     # Readers of the dropped list want page order: header, body drops, then the tail.
-    dropped.extend((lines[i], "after-last-paragraph") for i in after_last)
+    for i in after_last:
+        drop(i, "after-last-paragraph")
     for i in body:
         if not _ends_sentence(lines[i]) and _words(lines[i]) > INSERTED_HEADLINE_MAX_WORDS and not _is_prose(lines[i]):
             warnings.append(f"kept a long line without final punctuation: {lines[i][:60]!r}")
@@ -670,7 +706,7 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         if rule is None and _is_paragraph(lines[i]):
             unexplained += 1
         # A tail line names its own rule when one matches (a footer), else the cut that removed it.
-        dropped.append((lines[i], rule.name if rule is not None else "page-tail"))
+        drop(i, rule.name if rule is not None else "page-tail")
     if unexplained >= TAIL_PARAGRAPHS_WARN:
         warnings.append(
             f"cut {unexplained} paragraph-like lines after {lines[end]!r} as page tail; check the article's end"
@@ -687,6 +723,7 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         source=meta.source or meta.copyright_holder,
         warnings=warnings,
         dropped=dropped,
+        lines=[(line, "title" if i == title_at else reasons.get(i)) for i, line in enumerate(lines)],
     )
 
 
@@ -810,7 +847,7 @@ def _clean_html(path: Path) -> tuple[CleanResult, Article | None, str | None]:
         return CleanResult(title="", text=""), None, f"{where}: no article text found in the page; is it an article page?"
     title = (getattr(doc, "title", None) or "").strip()
     # trafilatura gives text, never markup; the body rules still take out captions and inserted links.
-    result = clean_text(extracted, title=title or None)
+    result = clean_text(extracted, title=title or None, link_lines=_link_lines(page))
     if not any(_words(paragraph) >= PARAGRAPH_MIN_WORDS for paragraph in result.text.split("\n\n")):
         # trafilatura falls back to menu text on a page without an article; that is not an article.
         return result, None, f"{where}: no article text in the page, only short lines; is it an article page?"
@@ -823,6 +860,26 @@ def _clean_html(path: Path) -> tuple[CleanResult, Article | None, str | None]:
     return result, _make_article(result, where, url=_clean_meta(getattr(doc, "url", None))), None
 
 
+def _link_lines(page: str) -> frozenset[str]:
+    """The article's blocks that are mostly link text, as trafilatura sees them: links to other stories.
+
+    A link whose text is an address (a source cited in the article) is not one; neither is a block of prose.
+    """
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(page, include_comments=False, include_tables=True, include_links=True)
+    body = getattr(doc, "body", None)
+    if body is None:
+        return frozenset()
+    found = set()
+    for block in body.iter("p", "head", "item", "cell"):
+        text = " ".join("".join(block.itertext()).split())
+        linked = " ".join(" ".join("".join(ref.itertext()).split()) for ref in block.iter("ref"))
+        if text and len(linked) >= LINK_LINE_SHARE * len(text) and not _ENDS_IN_URL.search(linked):
+            found.add(text)
+    return frozenset(found)
+
+
 @dataclass(slots=True)
 class Explained:
     """One .txt or .html file cleaned: the article (or why none), and every line removed with its rule."""
@@ -830,7 +887,8 @@ class Explained:
     origin: str
     article: Article | None
     error: str | None
-    dropped: list[tuple[str, str]]
+    dropped: list[tuple[str, str]]  # (line, rule name), as `CleanResult.dropped`
+    lines: list[tuple[str, str | None]]  # every line in page order: a rule name, "title", or None (kept)
 
 
 def explain_file(path: str | Path) -> Explained:
@@ -846,7 +904,7 @@ def explain_file(path: str | Path) -> Explained:
     if not path.is_file():
         raise ArticleError(f"{path}: no such file")
     result, article, error = _clean_txt(path) if suffix in TEXT_SUFFIXES else _clean_html(path)
-    return Explained(str(path), article, error, result.dropped)
+    return Explained(str(path), article, error, result.dropped, result.lines)
 
 
 def _read_txt(path: Path) -> Article:
