@@ -328,6 +328,7 @@ _SENTENCE_END = ".!?…:;。！？｡।॥؟"
 _CLOSING_QUOTES = "\"”’»«“'」』"
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _WIDE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_TITLE_SEPARATOR = re.compile(r"\s+[|»·]\s+")
 _LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[a-z][.)]|[ivx]{1,4}[.)])\s")  # "1. ...", "3) ...": a numbered item
 _ENDS_IN_URL = re.compile(r"(?:https?://|www\.)\S+$|\S+\.[a-z]{2,4}/?$")
 _CODE_LIKE = re.compile(r"[=<>{}\[\]|_\\/$#@]|\w\(|\d")  # code, tables, prices, dates, addresses: not a headline
@@ -419,6 +420,10 @@ def _is_paragraph(line: str) -> bool:
 def _is_short(line: str) -> bool:
     """A menu item, a label, a teaser headline: not a paragraph, a list item or a table row of some length."""
     return _words(line) < PARAGRAPH_MIN_WORDS and not _BULLET.match(line) and not _LIST_ITEM.match(line)
+
+
+def _is_label(line: str) -> bool:
+    return line.endswith(":") and _is_short(line)
 
 
 def _is_inserted_headline(line: str) -> bool:
@@ -690,7 +695,10 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
 
     # Unpunctuated lines after the last sentence are author blocks, labels and teaser headlines; an HTML
     # extractor has already found the article's end (it may end on a list), so there only short labels go.
-    last = max((i for i in body if _ends_sentence(lines[i]) or _is_prose(lines[i])), default=None)
+    # A short label ending in a colon ("Also interesting:") introduces what follows; at the end it dangles.
+    last = max(
+        (i for i in body if _ends_sentence(lines[i]) and not _is_label(lines[i]) or _is_prose(lines[i])), default=None
+    )
     after_last = [i for i in body if last is not None and i > last and (headline_mode or _is_short(lines[i]))]
     body = [i for i in body if i not in after_last]
     # Readers of the dropped list want page order: header, body drops, then the tail.
@@ -840,12 +848,18 @@ def _clean_html(path: Path) -> tuple[CleanResult, Article | None, str | None]:
     import trafilatura
 
     where = str(path)
-    page = decode_bytes(_read_limited(path, MAX_HTML_BYTES, "one HTML page"), where)
+    data = _read_limited(path, MAX_HTML_BYTES, "one HTML page")
+    page: str | bytes = decode_bytes(data, where)  # refuses empty and binary files
+    if not any(data.startswith(bom) for bom, _ in _BOMS):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            page = data  # not UTF-8: trafilatura reads the charset the page declares, which a guess cannot beat
     doc = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=True)
     extracted = getattr(doc, "text", None) if doc is not None else None
     if not extracted or not extracted.strip():
         return CleanResult(title="", text=""), None, f"{where}: no article text found in the page; is it an article page?"
-    title = (getattr(doc, "title", None) or "").strip()
+    title = _headline(getattr(doc, "title", None) or "", getattr(doc, "sitename", None) or "")
     # trafilatura gives text, never markup; the body rules still take out captions and inserted links.
     result = clean_text(extracted, title=title or None, link_lines=_link_lines(page))
     if not any(_words(paragraph) >= PARAGRAPH_MIN_WORDS for paragraph in result.text.split("\n\n")):
@@ -860,7 +874,21 @@ def _clean_html(path: Path) -> tuple[CleanResult, Article | None, str | None]:
     return result, _make_article(result, where, url=_clean_meta(getattr(doc, "url", None))), None
 
 
-def _link_lines(page: str) -> frozenset[str]:
+def _headline(title: str, sitename: str) -> str:
+    """A page title without the site's name and section: 'Talks fail | World | The Courier' -> 'Talks fail'."""
+    title = " ".join(title.split())
+    parts = [part for part in _TITLE_SEPARATOR.split(title) if part]
+    if len(parts) > 1:
+        title = max(parts, key=len)  # the headline is the long part; site and section names are short
+    site = " ".join(sitename.split()).casefold()
+    for dash in (" - ", " – ", " — "):
+        head, _, tail = title.rpartition(dash)
+        if head and site and (tail.casefold() in site or site in tail.casefold()):
+            title = head
+    return title.strip()
+
+
+def _link_lines(page: str | bytes) -> frozenset[str]:
     """The article's blocks that are mostly link text, as trafilatura sees them: links to other stories.
 
     A link whose text is an address (a source cited in the article) is not one; neither is a block of prose.
