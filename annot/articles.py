@@ -38,6 +38,7 @@ SUBHEAD_MAX_WORDS = 8  # an unpunctuated line this short inside the body is a su
 INSERTED_HEADLINE_MAX_WORDS = 25  # longer unpunctuated lines are paragraphs missing a full stop: kept, warned
 PROSE_MIN_CHARS = 150  # a line this long is prose however it ends (headlines are shorter); CJK characters weigh 3
 PROSE_MIN_WORDS = 12  # ... and has at least this many words (a row of menu items is long but has few)
+BOX_MAX_LINES = 6  # a box inside an article (related links) has at most this many short lines under its heading
 TAIL_GAP_LINES = 4  # after the article's text, this many short lines in a row (menus, teasers) start the page tail
 LINK_LINE_SHARE = 0.6  # an HTML block whose text is this much link text is a link to another page
 WIDE_CHAR_WEIGHT = 3  # one Chinese or Japanese character carries about as much text as three Latin letters
@@ -287,6 +288,11 @@ RULES: list[Rule] = [
         "inserted-headline",
         Action.DROP,
         "a related-story headline inserted between paragraphs: an unpunctuated line longer than a subhead",
+    ),
+    Rule(
+        "in-article-box",
+        Action.DROP,
+        "the short lines of a box inside the article (related headlines) between its heading and the next paragraph",
     ),
     Rule(
         "link-line",
@@ -555,14 +561,25 @@ def _read_tail_meta(lines: list[str], rules: list[Rule | None], meta: _Meta) -> 
             _read_meta(rule, line, meta)
 
 
+def _box_end(lines: list[str], rules: list[Rule | None], at: int) -> int | None:
+    """Where a box headed at `at` ends if the article's next full paragraph follows its few short lines, else None."""
+    for j in range(at + 1, min(len(lines), at + 2 + BOX_MAX_LINES)):
+        if rules[j] is None and _is_prose(lines[j]) and _ends_sentence(lines[j]):
+            return j
+        if rules[j] is None and not _is_short(lines[j]):
+            return None
+    return None
+
+
 def _article_end(
     lines: list[str], rules: list[Rule | None], start: int, *, gaps: bool
 ) -> tuple[int, list[int]]:
     """Where the page tail starts, and the end markers that sit inside the article (dropped alone, not cut at).
 
-    Footers and comment notices end an article wherever they are. The headings of boxes that sites also put
-    inside articles (newsletter sign-ups, related links) end it only once the body has clearly ended: less
-    article text follows them than precedes them.
+    Footers end an article wherever they are. The headings of boxes that sites also put inside articles
+    (newsletter sign-ups, related links, comment counts) end it only once the body has clearly ended: less
+    article text follows them than precedes them, and no full paragraph follows the box's few short lines
+    (those lines are then marked `in-article-box`).
     """
     mass = [_length(line) if rules[i] is None and _is_paragraph(line) else 0 for i, line in enumerate(lines)]
     after = sum(mass[start:])
@@ -572,9 +589,15 @@ def _article_end(
         after -= mass[i]
         rule = rules[i]
         if rule is not None and rule.action is Action.END:
-            if after <= before or not rule.boxed:
+            if not rule.boxed:
                 return i, inside
-            inside.append(i)
+            box_end = _box_end(lines, rules, i)
+            if after > before or box_end is not None:
+                inside.append(i)
+                for j in range(i + 1, box_end or i + 1):
+                    rules[j] = rules[j] or RULES_BY_NAME["in-article-box"]
+                continue
+            return i, inside
         before += mass[i]
         # A run of short lines (menus, teaser headlines, link lists) followed by less text than the article
         # had: the body has ended, whether or not a heading says so.
