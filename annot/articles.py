@@ -562,12 +562,10 @@ def _read_tail_meta(lines: list[str], rules: list[Rule | None], meta: _Meta) -> 
 
 
 def _box_end(lines: list[str], rules: list[Rule | None], at: int) -> int | None:
-    """Where a box headed at `at` ends if the article's next full paragraph follows its few short lines, else None."""
+    """Where a box headed at `at` ends if the article's next full paragraph follows its few lines, else None."""
     for j in range(at + 1, min(len(lines), at + 2 + BOX_MAX_LINES)):
-        if rules[j] is None and _is_prose(lines[j]) and _ends_sentence(lines[j]):
-            return j
-        if rules[j] is None and not _is_short(lines[j]):
-            return None
+        if rules[j] is None and _is_paragraph(lines[j]):
+            return j if _is_prose(lines[j]) and _ends_sentence(lines[j]) else None
     return None
 
 
@@ -649,6 +647,7 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
         return _is_paragraph(lines[i])
 
     start = next((i for i in range(len(lines)) if is_start(i)), len(lines))
+    first_paragraph = start
     header = [i for i in range(start) if rules[i] is None]
     if title is None:
         candidates = [i for i in header if _words(lines[i]) >= TITLE_MIN_WORDS]
@@ -659,6 +658,7 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
                 candidates = [start]
                 start = next((i for i in range(start + 1, len(lines)) if is_start(i)), len(lines))
                 header = [i for i in range(start) if rules[i] is None]
+                first_paragraph = start
         if not candidates and header:
             candidates = [max(header, key=lambda i: _words(lines[i]))]
         title_at = candidates[0] if candidates else None
@@ -675,6 +675,7 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
             )
             start = next(lead, start)
     else:
+        first_paragraph = start
         title_at = None
         title = normalise_text(title).replace("\n", " ")
 
@@ -704,6 +705,10 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
             drop(i, rule.name)
         elif body and _same(lines[body[-1]], line):
             drop(i, "repeated-line")
+        elif i < first_paragraph and (i == start or _words(line) >= PARAGRAPH_MIN_WORDS):
+            body.append(i)  # a lead or standfirst: kept whatever its form
+        elif i < first_paragraph:
+            drop(i, "header-noise")
         elif headline_mode and _is_inserted_headline(line):
             drop(i, "inserted-headline")
         elif link_lines and " ".join(line.split()) in link_lines and not _is_prose(line):
