@@ -99,6 +99,7 @@ class Rule:
     header_only: bool = False  # only before the first paragraph (datelines, bare dates)
     heading_only: bool = False  # only on lines without sentence punctuation (a box heading, not a sentence)
     boxed: bool = False  # END only: also heads boxes inside articles, so it ends one only after the body ended
+    tail_only: bool = False  # only on the article's last lines, peeled off from the end (an author's bio)
 
 
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|da|al|bin|le|la))*"
@@ -142,8 +143,8 @@ RULES: list[Rule] = [
         Action.DROP,
         "production credits: 'Translation by ...', 'Editing by ...', 'Additional reporting by ...'",
         _re(
-            r"^\(?(?i:translation|translated|edited|editing|additional reporting|compiled|produced|illustrations?|"
-            r"graphics?|fact[- ]checked|reviewed|writing|reporting|with reporting)(?:\s+\w+)?\s+(?i:by)\s+"
+            r"^[-–—(\s]*(?i:translation|translated|edited|editing|additional reporting|compiled|produced|illustrations?|"
+            r"graphics?|fact[- ]checked|reviewed|writing|reporting|with reporting)(?:\s+\w+){0,2}\s+(?i:by)\s+"
             r"[^.!?]{1,160}[.)]?$|"
             # "Jane Doe contributed reporting.", "Jane Doe and John Roe contributed to this report."
             rf"^\(?{_NAMES}\s+(?i:contributed)(?:\s+(?i:reporting|to this (?:report|article|story)))?[^.!?]{{0,60}}[.)]*$"
@@ -226,7 +227,9 @@ RULES: list[Rule] = [
         "a newsletter or subscription prompt sentence: 'Sign up for our daily newsletter.'",
         _re(
             r"^(?i:stay informed|subscribe\b|sign up\b|sign-up\b|get (?:our|the) .{0,30}newsletters?)|"
-            r"(?i:\b(?:our|free|daily|weekly) newsletters?\b|\bfree subscription\b|\bsubscribe (?:now|today|here)\b)"
+            r"(?i:\b(?:our|free|daily|weekly) newsletters?\b|\bfree subscription\b|\bsubscribe (?:now|today|here)\b)|"
+            r"^.{0,80}[.!?]\s+(?i:subscribe|sign up)\b[^.!?]{0,80}[.!]?$|"
+            r"(?i:\bsign up (?:for|to) (?:our|the) [^.!?]{0,40}newsletter)"
         ),
     ),
     Rule(
@@ -250,6 +253,27 @@ RULES: list[Rule] = [
             r"^(?i:join our)\s+(?i:whatsapp|telegram|facebook|community|channel)[^.!?]{0,60}[.!]?$|"
             r"^(?i:follow)\s+@\w+[^.!?]{0,60}$"
         ),
+    ),
+    Rule(
+        "tail-note",
+        Action.DROP,
+        "notes that close a news page: 'Jane Doe covers courts for the Courier.', 'Our Standards: ...', 'Have a news "
+        "tip? Email us.', 'This article appears in the March print edition.', 'X writer Y contributed to this report.'",
+        _re(
+            rf"^(?:{_NAME}\s+(?:is|was)\s+(?i:a|an|the|our)\s+[^.!?]{{0,80}}"
+            r"(?i:reporter|writer|correspondent|editor|journalist|columnist|contributor|producer|critic)\b|"
+            rf"{_NAME}\s+(?:covers|writes about|reports on)\s|"
+            r".{0,80}\b(?i:can be reached at|reach (?:him|her|them) at|contact (?:him|her|them) at)\b|"
+            rf"(?i:contact|email|e-mail)\s+{_NAME}\s+(?i:at)\s+\S+@|"
+            r"(?i:our standards|editorial standards|for (?:a )?reprints?|have a (?:news )?tip|got a (?:news )?tip|"
+            r"do you have a story|want more|download the|support (?:local |independent |our )?journalism|"
+            r"if you (?:have )?(?:found|spotted|see|notice) (?:a |an )?(?:mistake|error|typo))\b|"
+            r"(?i:this (?:article|story|piece|essay|report) (?:appears|appeared|is from|was published|first appeared))\b|"
+            r".{0,120}\b(?i:contributed (?:to )?(?:this |the )?(?:report|reporting|article|story))\W*$|"
+            r".{0,200}\b(?i:is solely responsible for (?:all )?(?:the )?content)\b|"
+            r"[\W_]+$)"
+        ),
+        tail_only=True,
     ),
     Rule(
         "photo-caption",
@@ -476,6 +500,8 @@ def _paragraph_lines(text: str) -> list[str]:
 
 def _match(line: str, *, in_header: bool) -> Rule | None:
     for rule in _LINE_RULES:
+        if rule.tail_only:
+            continue
         if rule.header_only and not in_header:
             continue
         if rule.heading_only and _ends_sentence(line):
@@ -723,14 +749,24 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
 
     # Unpunctuated lines after the last sentence are author blocks, labels and teaser headlines; an HTML
     # extractor has already found the article's end (it may end on a list), so there only short labels go.
-    # A short label ending in a colon ("Also interesting:") introduces what follows; at the end it dangles.
-    last = max(
-        (i for i in body if _ends_sentence(lines[i]) and not _is_label(lines[i]) or _is_prose(lines[i])), default=None
-    )
-    after_last = [i for i in body if last is not None and i > last and (headline_mode or _is_short(lines[i]))]
-    body = [i for i in body if i not in after_last]
+    # Then notes that close a news page (an author's bio, a tip line) are peeled off the end one by one.
+    tail_note = RULES_BY_NAME["tail-note"]
+    assert tail_note.pattern is not None
+    after_last: list[int] = []
+    while True:
+        # A short label ending in a colon ("Also interesting:") introduces what follows; at the end it dangles.
+        last = max(
+            (i for i in body if _ends_sentence(lines[i]) and not _is_label(lines[i]) or _is_prose(lines[i])),
+            default=None,
+        )
+        labels = [i for i in body if last is not None and i > last and (headline_mode or _is_short(lines[i]))]
+        after_last.extend(labels)
+        body = [i for i in body if i not in labels]
+        if not (headline_mode and len(body) > 1 and tail_note.pattern.search(lines[body[-1]])):
+            break
+        drop(body.pop(), tail_note.name)
     # Readers of the dropped list want page order: header, body drops, then the tail.
-    for i in after_last:
+    for i in sorted(after_last):
         drop(i, "after-last-paragraph")
     for i in body:
         if not _ends_sentence(lines[i]) and _words(lines[i]) > INSERTED_HEADLINE_MAX_WORDS and not _is_prose(lines[i]):
@@ -748,7 +784,7 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
             f"cut {unexplained} paragraph-like lines after {lines[end]!r} as page tail; check the article's end"
         )
 
-    tail_from = (after_last[0] if after_last else end) if body else start
+    tail_from = (min(after_last) if after_last else end) if body else start
     _read_tail_meta(lines[tail_from:], rules[tail_from:], meta)
 
     return CleanResult(

@@ -176,6 +176,25 @@ def test_news_page_tail_contributors_notes_prompts_and_more_articles_go() -> Non
     assert reasons[TAIL[6]] == "related-links"
 
 
+BIO_TAIL = [
+    "Jane Roe covers ports and shipping for The Courier. Reach her at jroe@courier.example.",
+    "___",
+    "Courier writer Tom Hale in Antwerp contributed to this report.",
+    "This article appears in the March 2025 print edition.",
+    "Have a news tip? Email us.",
+    "Our Standards: The Courier Trust Principles.",
+]
+
+
+def test_notes_that_close_a_news_page_are_peeled_off_the_end_only() -> None:
+    bio = "Jane Roe covers ports and shipping for The Courier."
+    result = clean_text("\n\n".join(["Dock strike spreads to three ports", P[0], bio, *P[1:], *BIO_TAIL]))
+    assert result.text.split("\n\n") == [P[0], bio, *P[1:]]  # the same words inside the article stay
+    reasons = dict(result.dropped)
+    assert reasons["___"] == "after-last-paragraph"  # a rule line under the bio: a label after the last sentence
+    assert {reasons[line] for line in BIO_TAIL if line != "___"} == {"tail-note"}
+
+
 def test_a_run_of_short_lines_after_the_article_starts_the_page_tail() -> None:
     footer = ["About us", "Contact", "Careers", "Advertise with us", "Our company publishes newspapers in four cities."]
     result = clean_text("\n\n".join(["Dock strike spreads", *P, *footer]))
