@@ -106,7 +106,10 @@ _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|da|al|bin|le|
 _NAMES = rf"{_NAME}(?:\s*(?:,|&|\band\b|\|)\s*{_NAME})*"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
 _DATE = rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
-_CREDIT = r"(?:(?:Photo|PHOTO|Photograph|Picture|Pic|Image|IMAGE|Credit|Foto)s?\s*(?::|by\b)\s*[^.!?:]{1,80}|©\s*(?!\d{4})[^.!?:©]{1,60})"
+_CREDIT = (
+    r"(?:(?:Photo|PHOTO|Photograph|Picture|Pic|Image|IMAGE|Credit|Foto)s?\s*(?::|by\b)\s*[^.!?:]{1,80}"
+    r"|©\s*(?!\d{4})[^.!?:©]{1,60})"
+)
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -143,11 +146,13 @@ RULES: list[Rule] = [
         Action.DROP,
         "production credits: 'Translation by ...', 'Editing by ...', 'Additional reporting by ...'",
         _re(
-            r"^[-–—(\s]*(?i:translation|translated|edited|editing|additional reporting|compiled|produced|illustrations?|"
+            r"^[-–—(\s]*(?i:translation|translated|edited|editing|additional reporting|compiled|produced|"
+            r"illustrations?|"
             r"graphics?|fact[- ]checked|reviewed|writing|reporting|with reporting)(?:\s+\w+){0,2}\s+(?i:by)\s+"
             r"[^.!?]{1,160}[.)]?$|"
             # "Jane Doe contributed reporting.", "Jane Doe and John Roe contributed to this report."
-            rf"^\(?{_NAMES}\s+(?i:contributed)(?:\s+(?i:reporting|to this (?:report|article|story)))?[^.!?]{{0,60}}[.)]*$"
+            rf"^\(?{_NAMES}\s+(?i:contributed)(?:\s+(?i:reporting|to this (?:report|article|story)))?"
+            r"[^.!?]{0,60}[.)]*$"
         ),
     ),
     # page tail: the article has ended
@@ -186,9 +191,13 @@ RULES: list[Rule] = [
     Rule(
         "photo-credit",
         Action.DROP,
-        "a photo credit line: '© Getty Images', '© dpa | Jane Doe', 'Foto: © picture alliance' (a caption, not a footer)",
+        "a photo credit line: '© Getty Images', '© dpa | Jane Doe', 'Foto: © picture alliance' (a caption, not a "
+        "footer)",
         # A copyright sign without a year names a picture's owner; a footer gives a year or reserves rights.
-        _re(r"^(?:(?:Foto|Photo|Bild|Image)s?\s*:\s*)?(?:©|\((?i:c)\))\s*(?!\s*\d{4})(?!.*(?i:rights reserved))[^.!?]{1,80}$"),
+        _re(
+            r"^(?:(?:Foto|Photo|Bild|Image)s?\s*:\s*)?(?:©|\((?i:c)\))\s*(?!\s*\d{4})(?!.*(?i:rights reserved))"
+            r"[^.!?]{1,80}$"
+        ),
     ),
     Rule(
         "legal-footer",
@@ -235,7 +244,8 @@ RULES: list[Rule] = [
     Rule(
         "editor-note",
         Action.DROP,
-        "an editor's note on the story itself: 'Update, March 3: ...', 'This article was updated to ...', 'Correction: ...'",
+        "an editor's note on the story itself: 'Update, March 3: ...', 'This article was updated to ...', "
+        "'Correction: ...'",
         _re(
             r"^\(?(?i:editor'?s'? note|editorial note|update[ds]?|correction|clarification)\b[^:.!?]{0,40}:\s|"
             r"^\(?(?i:this (?:article|story|post|report|piece) (?:was|has been|is) (?:updated|corrected|amended|"
@@ -245,7 +255,8 @@ RULES: list[Rule] = [
     Rule(
         "social-prompt",
         Action.DROP,
-        "a prompt to follow the outlet or the author: 'Follow us on Instagram', 'Follow Jane Doe on X', 'Join our channel'",
+        "a prompt to follow the outlet or the author: 'Follow us on Instagram', 'Follow Jane Doe on X', "
+        "'Join our channel'",
         _re(
             r"^(?i:follow|like|join|find)\s+(?:us|@?\w+(?:\s+\w+){0,3})\s+(?i:on|at)\s+"
             r"(?i:x|twitter|facebook|instagram|tiktok|youtube|linkedin|threads|bluesky|telegram|whatsapp|mastodon|"
@@ -268,7 +279,8 @@ RULES: list[Rule] = [
             r"(?i:our standards|editorial standards|for (?:a )?reprints?|have a (?:news )?tip|got a (?:news )?tip|"
             r"do you have a story|want more|download the|support (?:local |independent |our )?journalism|"
             r"if you (?:have )?(?:found|spotted|see|notice) (?:a |an )?(?:mistake|error|typo))\b|"
-            r"(?i:this (?:article|story|piece|essay|report) (?:appears|appeared|is from|was published|first appeared))\b|"
+            r"(?i:this (?:article|story|piece|essay|report) "
+            r"(?:appears|appeared|is from|was published|first appeared))\b|"
             r".{0,120}\b(?i:contributed (?:to )?(?:this |the )?(?:report|reporting|article|story))\W*$|"
             r".{0,200}\b(?i:is solely responsible for (?:all )?(?:the )?content)\b|"
             r"[\W_]+$)"
@@ -595,9 +607,7 @@ def _box_end(lines: list[str], rules: list[Rule | None], at: int) -> int | None:
     return None
 
 
-def _article_end(
-    lines: list[str], rules: list[Rule | None], start: int, *, gaps: bool
-) -> tuple[int, list[int]]:
+def _article_end(lines: list[str], rules: list[Rule | None], start: int, *, gaps: bool) -> tuple[int, list[int]]:
     """Where the page tail starts, and the end markers that sit inside the article (dropped alone, not cut at).
 
     Footers end an article wherever they are. The headings of boxes that sites also put inside articles
@@ -743,7 +753,7 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
             body.append(i)
     for i in inside:
         warnings.append(
-            f"{lines[i]!r} looks like the end of the article ({rules[i].name if rules[i] else ''}) but more of the "
+            f"{lines[i]!r} looks like the end of the article ({getattr(rules[i], 'name', '')}) but more of the "
             "article follows it; dropped that line only"
         )
 
@@ -922,7 +932,11 @@ def _clean_html(path: Path) -> tuple[CleanResult, Article | None, str | None]:
     doc = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=True)
     extracted = getattr(doc, "text", None) if doc is not None else None
     if not extracted or not extracted.strip():
-        return CleanResult(title="", text=""), None, f"{where}: no article text found in the page; is it an article page?"
+        return (
+            CleanResult(title="", text=""),
+            None,
+            f"{where}: no article text found in the page; is it an article page?",
+        )
     title = _headline(getattr(doc, "title", None) or "", getattr(doc, "sitename", None) or "")
     # trafilatura gives text, never markup; the body rules still take out captions and inserted links.
     result = clean_text(extracted, title=title or None, link_lines=_link_lines(page))

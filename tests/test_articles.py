@@ -300,7 +300,9 @@ def test_article_cut_short_by_a_footer_warns() -> None:
 def test_comment_count_inside_the_article_is_dropped_alone_and_said() -> None:
     sentence = "The talks resumed on {} after a week-long pause, officials in both capitals said."
     days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-    raw = "\n\n".join(["Talks resume after pause", sentence.format(days[0]), "Comments", *map(sentence.format, days[1:])])
+    raw = "\n\n".join(
+        ["Talks resume after pause", sentence.format(days[0]), "Comments", *map(sentence.format, days[1:])]
+    )
     result = clean_text(raw)
     assert result.text.split("\n\n") == [sentence.format(day) for day in days]
     assert ("Comments", "comment-notice") in result.dropped

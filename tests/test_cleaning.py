@@ -246,8 +246,15 @@ def test_html_keeps_subheads_and_tables_and_drops_links_to_other_stories(tmp_pat
 
 def test_html_in_a_legacy_encoding_is_decoded_as_the_page_declares(tmp_path: Path) -> None:
     page = tmp_path / "latin.html"
-    text = "Die Gewerkschaft sagte, die Arbeitgeber hätten sich geweigert, über die Inflation zu sprechen, und böten nur eine Einmalzahlung."
-    html = f'<html><head><meta charset="windows-1250"><title>Streik in drei Häfen</title></head><body><article><h1>Streik in drei Häfen</h1><p>{text}</p><p>Zażółć gęślą jaźń, sagte ein polnischer Hafenarbeiter am Freitag in Danzig zu Reportern.</p></article></body></html>'
+    text = (
+        "Die Gewerkschaft sagte, die Arbeitgeber hätten sich geweigert, über die Inflation zu sprechen, und "
+        "böten nur eine Einmalzahlung."
+    )
+    polish = "Zażółć gęślą jaźń, sagte ein polnischer Hafenarbeiter am Freitag in Danzig zu Reportern."
+    html = (
+        '<html><head><meta charset="windows-1250"><title>Streik in drei Häfen</title></head><body><article>'
+        f"<h1>Streik in drei Häfen</h1><p>{text}</p><p>{polish}</p></article></body></html>"
+    )
     page.write_bytes(html.encode("cp1250"))
     (article,) = read_file(page)
     assert text in article.text and "Zażółć gęślą jaźń" in article.text

@@ -39,8 +39,7 @@ ARCHIVES = ("pages.tgz", "text-h1.tgz")
 HELD_OUT_SHARE = 0.5  # the share of pages, by name hash, kept out of sight while rules change
 ENGLISH_MIN_SHARE = 0.12  # this share of a page's expected words being English function words: an English page
 ENGLISH_WORDS = frozenset(
-    "the of and to in is that for it was on with as are be this by at from have has not but they his her an "
-    "which or their were been will would you we can said".split()
+    ["the", "of", "and", "to", "in", "is", "that", "for", "it", "was", "on", "with", "as", "are", "be", "this", "by", "at", "from", "have", "has", "not", "but", "they", "his", "her", "an", "which", "or", "their", "were", "been", "will", "would", "you", "we", "can", "said"]
 )
 RUNS = ("trafilatura", "annot-html", "annot-text")
 RUN_TITLES = {
@@ -158,7 +157,8 @@ def table(title: str, scores: dict[str, Score]) -> str:
     head = [
         f"{title} ({scores[RUNS[0]].pages} pages)",
         "",
-        "| run | must-keep strings found | boilerplate removed | pages that lose text | pages rejected | time per page |",
+        "| run | must-keep strings found | boilerplate removed | pages that lose text | pages rejected "
+        "| time per page |",
         "|---|---|---|---|---|---|",
     ]
     return "\n".join(head + [scores[run].row(RUN_TITLES[run]) for run in RUNS])
@@ -185,7 +185,9 @@ def unpack(data: Path, into: Path) -> Path:
         return data
     missing = [name for name in ARCHIVES if not (data / name).is_file()]
     if missing:
-        raise SystemExit(f"{data}: no {', '.join(missing)}; see tests/benchmarks/README.md (bench_cleaning) for the data")
+        raise SystemExit(
+            f"{data}: no {', '.join(missing)}; see tests/benchmarks/README.md (bench_cleaning) for the data"
+        )
     for name in ARCHIVES:
         with tarfile.open(data / name) as archive:
             archive.extractall(into, filter="data")
@@ -212,7 +214,9 @@ def main() -> None:
         pages = [p for p in manifest["pages"] if args.half == "all" or half_of(p["name"]) == args.half]
         if args.only:
             pages = [p for p in pages if args.only in p["name"]]
-        jobs = [(p, str(root / "html" / f"{p['name']}.html"), str(root / "text-h1" / f"{p['name']}.txt")) for p in pages]
+        jobs = [
+            (p, str(root / "html" / f"{p['name']}.html"), str(root / "text-h1" / f"{p['name']}.txt")) for p in pages
+        ]
         outcomes: dict[str, dict[str, Any]] = {}
         started = time.perf_counter()
         with multiprocessing.Pool(args.jobs) as pool:
