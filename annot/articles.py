@@ -34,8 +34,14 @@ ENCODING_TIE = 0.01  # detector scores this close are a tie
 TITLE_MIN_WORDS = 4  # a header line this long is the headline; site and section labels are shorter
 HEADLINE_MAX_CHARS = 100  # a typical headline is shorter; a longer sentence-ended line is article text
 PARAGRAPH_MIN_WORDS = 6  # the article starts at the first sentence-ended line at least this long
-SUBHEAD_MAX_WORDS = 5  # an unpunctuated line this short inside the body is a subhead and stays
+SUBHEAD_MAX_WORDS = 8  # an unpunctuated line this short inside the body is a subhead and stays
 INSERTED_HEADLINE_MAX_WORDS = 25  # longer unpunctuated lines are paragraphs missing a full stop: kept, warned
+PROSE_MIN_CHARS = 150  # a line this long is prose however it ends (headlines are shorter); CJK characters weigh 3
+PROSE_MIN_WORDS = 12  # ... and has at least this many words (a row of menu items is long but has few)
+BOX_MAX_LINES = 6  # a box inside an article (related links) has at most this many short lines under its heading
+TAIL_GAP_LINES = 4  # after the article's text, this many short lines in a row (menus, teasers) start the page tail
+LINK_LINE_SHARE = 0.6  # an HTML block whose text is this much link text is a link to another page
+WIDE_CHAR_WEIGHT = 3  # one Chinese or Japanese character carries about as much text as three Latin letters
 CAPTION_WINDOW = 3  # a caption's repeat (without its credit) sits within this many lines of it
 TAIL_PARAGRAPHS_WARN = 3  # this many unexplained paragraphs cut as page tail deserve a look
 HARD_WRAP_MAX_WIDTH = 100  # a file whose lines never exceed this may be hard-wrapped
@@ -92,13 +98,18 @@ class Rule:
     pattern: re.Pattern[str] | None = None  # None: a structural rule, applied by `clean_text` itself
     header_only: bool = False  # only before the first paragraph (datelines, bare dates)
     heading_only: bool = False  # only on lines without sentence punctuation (a box heading, not a sentence)
+    boxed: bool = False  # END only: also heads boxes inside articles, so it ends one only after the body ended
+    tail_only: bool = False  # only on the article's last lines, peeled off from the end (an author's bio)
 
 
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|da|al|bin|le|la))*"
 _NAMES = rf"{_NAME}(?:\s*(?:,|&|\band\b|\|)\s*{_NAME})*"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
 _DATE = rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
-_CREDIT = r"(?:Photo|PHOTO|Photograph|Picture|Pic|Image|IMAGE|Credit|Foto)s?\s*(?::|by\b)\s*[^.!?:]{1,80}"
+_CREDIT = (
+    r"(?:(?:Photo|PHOTO|Photograph|Picture|Pic|Image|IMAGE|Credit|Foto)s?\s*(?::|by\b)\s*[^.!?:]{1,80}"
+    r"|©\s*(?!\d{4})[^.!?:©]{1,60})"
+)
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -135,8 +146,13 @@ RULES: list[Rule] = [
         Action.DROP,
         "production credits: 'Translation by ...', 'Editing by ...', 'Additional reporting by ...'",
         _re(
-            r"^\(?(?i:translation|translated|edited|editing|additional reporting|compiled|produced|illustrations?|"
-            r"graphics?|fact[- ]checked|reviewed|writing)(?:\s+\w+)?\s+(?i:by)\s+[^.!?]{1,100}[.)]?$"
+            r"^[-–—(\s]*(?i:translation|translated|edited|editing|additional reporting|compiled|produced|"
+            r"illustrations?|"
+            r"graphics?|fact[- ]checked|reviewed|writing|reporting|with reporting)(?:\s+\w+){0,2}\s+(?i:by)\s+"
+            r"[^.!?]{1,160}[.)]?$|"
+            # "Jane Doe contributed reporting.", "Jane Doe and John Roe contributed to this report."
+            rf"^\(?{_NAMES}\s+(?i:contributed)(?:\s+(?i:reporting|to this (?:report|article|story)))?"
+            r"[^.!?]{0,60}[.)]*$"
         ),
     ),
     # page tail: the article has ended
@@ -148,10 +164,17 @@ RULES: list[Rule] = [
             r"^(?i:(?:related|more|other|recommended|latest|top|popular)\s+(?:links|articles?|content|stories|"
             r"news|coverage|reading|topics|posts|videos)(?:\s+(?:from|on|in|about)\s+.{1,30})?|"
             r"you (?:may|might) also like|recommended(?: for you)?|"
-            r"most (?:read|popular|viewed)|read next|further reading|trending(?: now)?|what to read next)"
+            r"most (?:read|popular|viewed)|read next|further reading|trending(?: now)?|what to read next|"
+            r"(?:more|explore more|see more|read more|discover more|get more)\s+(?:from|on|about|in|of|news|stories|"
+            r"articles)\b.{0,50}|"
+            r"(?:more|related)\s+(?:articles|stories|news|coverage)(?:\s+(?:from|on|about|by|in|like this)\b.{0,40})?|"
+            r"you (?:may|might|could) (?:also )?(?:like|enjoy|be interested in).{0,30}|"
+            r"(?:in|on) other news|elsewhere on .{1,40}|around the web|from around the web|"
+            r"more (?:to explore|to read|like this|top stories|headlines))"
             r"\W*$"
         ),
         heading_only=True,
+        boxed=True,
     ),
     Rule(
         "comment-notice",
@@ -163,14 +186,28 @@ RULES: list[Rule] = [
             r"view comments|add (?:a|your) comment|"
             r"be the first to comment|post a comment)\W*$"
         ),
+        boxed=True,  # a comment count also sits in the share bar under the headline or the lead photo
+    ),
+    Rule(
+        "photo-credit",
+        Action.DROP,
+        "a photo credit line: '© Getty Images', '© dpa | Jane Doe', 'Foto: © picture alliance' (a caption, not a "
+        "footer)",
+        # A copyright sign without a year names a picture's owner; a footer gives a year or reserves rights.
+        _re(
+            r"^(?:(?:Foto|Photo|Bild|Image)s?\s*:\s*)?(?:©|\((?i:c)\))\s*(?!\s*\d{4})(?!.*(?i:rights reserved))"
+            r"[^.!?]{1,80}$"
+        ),
     ),
     Rule(
         "legal-footer",
         Action.END,
         "copyright and legal footers: 'Copyright © 2024 ...', 'All rights reserved.', 'Privacy policy'",
         _re(
-            # "Copyright lawyers said ..." opens an article sentence; a footer gives the sign or a year.
-            r"^(?i:copyright)\s*(?:©|\((?i:c)\)|\d{4})|^©|^\((?i:c)\)\s*\d{4}|(?i:\ball rights reserved\b)|©\s*\d{4}|"
+            # "Copyright lawyers said ..." opens an article sentence; a footer gives the sign or a year. "All rights
+            # reserved" ends a footer line, never a sentence that mentions copyright.
+            r"^(?i:copyright)\s*(?:©|\((?i:c)\)|\d{4})|^©\s*\d{4}|^\((?i:c)\)\s*\d{4}|"
+            r"^.{0,60}(?i:\ball rights reserved)\W*$|^.{0,40}©\s*\d{4}.{0,60}$|"
             r"^(?i:privacy (?:policy|statement)|terms (?:of|and) (?:use|service|conditions)|cookie (?:policy|settings))"
             r"\W*$"
         ),
@@ -190,6 +227,7 @@ RULES: list[Rule] = [
             r"never miss|don't miss)|(?i:\b(?:our|free|daily|weekly) newsletters?\b)"
         ),
         heading_only=True,
+        boxed=True,
     ),
     # single lines inside or around the article
     Rule(
@@ -198,8 +236,56 @@ RULES: list[Rule] = [
         "a newsletter or subscription prompt sentence: 'Sign up for our daily newsletter.'",
         _re(
             r"^(?i:stay informed|subscribe\b|sign up\b|sign-up\b|get (?:our|the) .{0,30}newsletters?)|"
-            r"(?i:\b(?:our|free|daily|weekly) newsletters?\b|\bfree subscription\b|\bsubscribe (?:now|today|here)\b)"
+            r"(?i:\b(?:our|free|daily|weekly) newsletters?\b|\bfree subscription\b|\bsubscribe (?:now|today|here)\b)|"
+            r"^.{0,80}[.!?]\s+(?i:subscribe|sign up)\b[^.!?]{0,80}[.!]?$|"
+            r"(?i:\bsign up (?:for|to) (?:our|the) [^.!?]{0,40}newsletter)"
         ),
+    ),
+    Rule(
+        "editor-note",
+        Action.DROP,
+        "an editor's note on the story itself: 'Update, March 3: ...', 'This article was updated to ...', "
+        "'Correction: ...'",
+        _re(
+            r"^\(?(?i:editor'?s'? note|editorial note|update[ds]?|correction|clarification)\b[^:.!?]{0,40}:\s|"
+            r"^\(?(?i:this (?:article|story|post|report|piece) (?:was|has been|is) (?:updated|corrected|amended|"
+            r"changed|edited))\b"
+        ),
+    ),
+    Rule(
+        "social-prompt",
+        Action.DROP,
+        "a prompt to follow the outlet or the author: 'Follow us on Instagram', 'Follow Jane Doe on X', "
+        "'Join our channel'",
+        _re(
+            r"^(?i:follow|like|join|find)\s+(?:us|@?\w+(?:\s+\w+){0,3})\s+(?i:on|at)\s+"
+            r"(?i:x|twitter|facebook|instagram|tiktok|youtube|linkedin|threads|bluesky|telegram|whatsapp|mastodon|"
+            r"google news|social media)\b[^.!?]{0,80}[.!]?$|"
+            r"^(?i:join our)\s+(?i:whatsapp|telegram|facebook|community|channel)[^.!?]{0,60}[.!]?$|"
+            r"^(?i:follow)\s+@\w+[^.!?]{0,60}$"
+        ),
+    ),
+    Rule(
+        "tail-note",
+        Action.DROP,
+        "notes that close a news page: 'Jane Doe covers courts for the Courier.', 'Our Standards: ...', 'Have a news "
+        "tip? Email us.', 'This article appears in the March print edition.', 'X writer Y contributed to this report.'",
+        _re(
+            rf"^(?:{_NAME}\s+(?:is|was)\s+(?i:a|an|the|our)\s+[^.!?]{{0,80}}"
+            r"(?i:reporter|writer|correspondent|editor|journalist|columnist|contributor|producer|critic)\b|"
+            rf"{_NAME}\s+(?:covers|writes about|reports on)\s|"
+            r".{0,80}\b(?i:can be reached at|reach (?:him|her|them) at|contact (?:him|her|them) at)\b|"
+            rf"(?i:contact|email|e-mail)\s+{_NAME}\s+(?i:at)\s+\S+@|"
+            r"(?i:our standards|editorial standards|for (?:a )?reprints?|have a (?:news )?tip|got a (?:news )?tip|"
+            r"do you have a story|want more|download the|support (?:local |independent |our )?journalism|"
+            r"if you (?:have )?(?:found|spotted|see|notice) (?:a |an )?(?:mistake|error|typo))\b|"
+            r"(?i:this (?:article|story|piece|essay|report) "
+            r"(?:appears|appeared|is from|was published|first appeared))\b|"
+            r".{0,120}\b(?i:contributed (?:to )?(?:this |the )?(?:report|reporting|article|story))\W*$|"
+            r".{0,200}\b(?i:is solely responsible for (?:all )?(?:the )?content)\b|"
+            r"[\W_]+$)"
+        ),
+        tail_only=True,
     ),
     Rule(
         "photo-caption",
@@ -239,6 +325,16 @@ RULES: list[Rule] = [
         Action.DROP,
         "a related-story headline inserted between paragraphs: an unpunctuated line longer than a subhead",
     ),
+    Rule(
+        "in-article-box",
+        Action.DROP,
+        "the short lines of a box inside the article (related headlines) between its heading and the next paragraph",
+    ),
+    Rule(
+        "link-line",
+        Action.DROP,
+        "HTML: a line that is mostly a link to another page: 'Lea también: <a>headline</a>', a related headline",
+    ),
     Rule("after-last-paragraph", Action.DROP, "author blocks and labels after the article's last sentence"),
     Rule("page-tail", Action.DROP, "everything after a rule that ends the article (related links, footers)"),
 ]
@@ -268,9 +364,16 @@ _MONTHS = {
     "nov": 11,
     "dec": 12,
 }
-_SENTENCE_END = ".!?…:;"
-_CLOSING_QUOTES = "\"”’»'"
+# Latin, CJK (full-width), Devanagari and Bengali (danda), Arabic sentence marks.
+_SENTENCE_END = ".!?…:;。！？｡।॥؟"
+# Closing quotation marks of English (” ’), German („…“, »…«), French («…»), Japanese (「…」『…』).
+_CLOSING_QUOTES = "\"”’»«“'」』"
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_WIDE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_TITLE_SEPARATOR = re.compile(r"\s+[|»·]\s+")
+_LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[a-z][.)]|[ivx]{1,4}[.)])\s")  # "1. ...", "3) ...": a numbered item
+_ENDS_IN_URL = re.compile(r"(?:https?://|www\.)\S+$|\S+\.[a-z]{2,4}/?$")
+_CODE_LIKE = re.compile(r"[=<>{}\[\]|_\\/$#@]|\w\(|\d")  # code, tables, prices, dates, addresses: not a headline
 _BULLET = re.compile(r"^[-*•·–]\s+\S")  # a list item is content, however it ends
 _BLANK_RUN = re.compile(r"\n{3,}")
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
@@ -291,6 +394,8 @@ class CleanResult:
     source: str | None = None
     warnings: list[str] = field(default_factory=list)
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (line, rule name)
+    # every line of the page in page order with what became of it: a rule name, "title", or None (kept)
+    lines: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +436,17 @@ def article_id(text: str) -> str:
 
 
 def _words(line: str) -> int:
-    return len(_WORD.findall(line))
+    # Chinese and Japanese write words without spaces: about two characters a word.
+    return len(_WORD.findall(line)) + len(_WIDE.findall(line)) // 2
+
+
+def _length(line: str) -> int:
+    return len(line) + (WIDE_CHAR_WEIGHT - 1) * len(_WIDE.findall(line))
+
+
+def _is_prose(line: str) -> bool:
+    """A line long enough to be prose is prose, whatever its last character (a lost full stop, a table cell)."""
+    return _length(line) >= PROSE_MIN_CHARS and _words(line) >= PROSE_MIN_WORDS
 
 
 def _ends_sentence(line: str) -> bool:
@@ -341,7 +456,36 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _is_paragraph(line: str) -> bool:
-    return _ends_sentence(line) and _words(line) >= PARAGRAPH_MIN_WORDS
+    return (_ends_sentence(line) and _words(line) >= PARAGRAPH_MIN_WORDS) or _is_prose(line)
+
+
+def _is_short(line: str) -> bool:
+    """A menu item, a label, a teaser headline: not a paragraph, a list item or a table row of some length."""
+    return _words(line) < PARAGRAPH_MIN_WORDS and not _BULLET.match(line) and not _LIST_ITEM.match(line)
+
+
+def _is_label(line: str) -> bool:
+    return line.endswith(":") and _is_short(line)
+
+
+def _is_inserted_headline(line: str) -> bool:
+    """A related-story headline between paragraphs: Latin-script words in headline form, no more and no less.
+
+    Everything else that lacks a final full stop stays: subheads (up to SUBHEAD_MAX_WORDS), quotations closed
+    with „…“ or »…«, list items, table rows, code, lines ending in a link, and text in scripts without spaces.
+    """
+    first = line[:1]
+    return (
+        SUBHEAD_MAX_WORDS < _words(line) <= INSERTED_HEADLINE_MAX_WORDS
+        and not _ends_sentence(line)
+        and not _is_prose(line)
+        and (first.isupper() or first in "‘'\"“„«»")
+        and not _BULLET.match(line)
+        and not _LIST_ITEM.match(line)
+        and not _ENDS_IN_URL.search(line)
+        and not _CODE_LIKE.search(line)
+        and not _WIDE.search(line)
+    )
 
 
 def _same(a: str, b: str) -> bool:
@@ -368,6 +512,8 @@ def _paragraph_lines(text: str) -> list[str]:
 
 def _match(line: str, *, in_header: bool) -> Rule | None:
     for rule in _LINE_RULES:
+        if rule.tail_only:
+            continue
         if rule.header_only and not in_header:
             continue
         if rule.heading_only and _ends_sentence(line):
@@ -453,19 +599,71 @@ def _read_tail_meta(lines: list[str], rules: list[Rule | None], meta: _Meta) -> 
             _read_meta(rule, line, meta)
 
 
-def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
+def _box_end(lines: list[str], rules: list[Rule | None], at: int) -> int | None:
+    """Where a box headed at `at` ends if the article's next full paragraph follows its few lines, else None."""
+    for j in range(at + 1, min(len(lines), at + 2 + BOX_MAX_LINES)):
+        if rules[j] is None and _is_paragraph(lines[j]):
+            return j if _is_prose(lines[j]) and _ends_sentence(lines[j]) else None
+    return None
+
+
+def _article_end(lines: list[str], rules: list[Rule | None], start: int, *, gaps: bool) -> tuple[int, list[int]]:
+    """Where the page tail starts, and the end markers that sit inside the article (dropped alone, not cut at).
+
+    Footers end an article wherever they are. The headings of boxes that sites also put inside articles
+    (newsletter sign-ups, related links, comment counts) end it only once the body has clearly ended: less
+    article text follows them than precedes them, and no full paragraph follows the box's few short lines
+    (those lines are then marked `in-article-box`).
+    """
+    mass = [_length(line) if rules[i] is None and _is_paragraph(line) else 0 for i, line in enumerate(lines)]
+    after = sum(mass[start:])
+    before = 0
+    inside: list[int] = []
+    for i in range(start, len(lines)):
+        after -= mass[i]
+        rule = rules[i]
+        if rule is not None and rule.action is Action.END:
+            if not rule.boxed:
+                return i, inside
+            box_end = _box_end(lines, rules, i)
+            if after > before or box_end is not None:
+                inside.append(i)
+                for j in range(i + 1, box_end or i + 1):
+                    rules[j] = rules[j] or RULES_BY_NAME["in-article-box"]
+                continue
+            return i, inside
+        before += mass[i]
+        # A run of short lines (menus, teaser headlines, link lists) followed by less text than the article
+        # had: the body has ended, whether or not a heading says so.
+        if gaps and mass[i] and i + 1 < len(lines) and after <= before:
+            gap = lines[i + 1 : i + 1 + TAIL_GAP_LINES]
+            if len(gap) == TAIL_GAP_LINES and all(_is_short(line) for line in gap):
+                return i + 1, inside
+    return len(lines), inside
+
+
+def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str] = frozenset()) -> CleanResult:
     """Clean a plain-text copy of a news page down to its headline and article body.
 
     The body runs from the first paragraph of the article to its last; every removed line is listed in
     `dropped` with the name of the rule in `RULES` that removed it. Give `title` when it is known (HTML
-    metadata): then no headline is looked for, and the body starts at the first line no rule removes.
+    metadata): then the text is an extractor's judgement of the article (trafilatura's), no headline is
+    looked for, the body starts at the first line no rule removes, and only line rules and the page-tail
+    cut apply (no structural guess about unpunctuated lines). `link_lines` are lines the page marks up as
+    links to other pages (whitespace collapsed); they are dropped unless long enough to be prose.
     """
     lines = _paragraph_lines(normalise_text(raw))
+    headline_mode = title is None
     meta = _Meta()
     warnings: list[str] = []
     dropped: list[tuple[str, str]] = []
     # Body rules for every line in one pass; the few header lines are matched again with header rules below.
     rules: list[Rule | None] = [_match(line, in_header=False) for line in lines]
+    reasons: dict[int, str] = {}  # line index -> the rule that removed it
+
+    def drop(i: int, rule: str) -> None:
+        dropped.append((lines[i], rule))
+        reasons[i] = rule
 
     # A caption printed twice: once bare, once with its credit; the bare copy names no rule by itself.
     for i, rule in enumerate(rules):
@@ -485,6 +683,7 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         return _is_paragraph(lines[i])
 
     start = next((i for i in range(len(lines)) if is_start(i)), len(lines))
+    first_paragraph = start
     header = [i for i in range(start) if rules[i] is None]
     if title is None:
         candidates = [i for i in header if _words(lines[i]) >= TITLE_MIN_WORDS]
@@ -495,13 +694,24 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
                 candidates = [start]
                 start = next((i for i in range(start + 1, len(lines)) if is_start(i)), len(lines))
                 header = [i for i in range(start) if rules[i] is None]
+                first_paragraph = start
         if not candidates and header:
             candidates = [max(header, key=lambda i: _words(lines[i]))]
         title_at = candidates[0] if candidates else None
         title = lines[title_at] if title_at is not None else ""
         if not title:
             warnings.append("no headline found above the first paragraph; the title is empty")
+        if title_at is not None:
+            # A standfirst or a lead paragraph without a final full stop ("Washington — President ...") sits
+            # between the headline and the first sentence: a line of paragraph length there is article text.
+            lead = (
+                i
+                for i in range(title_at + 1, start)
+                if rules[i] is None and not _same(lines[i], title) and _words(lines[i]) >= PARAGRAPH_MIN_WORDS
+            )
+            start = next(lead, start)
     else:
+        first_paragraph = start
         title_at = None
         title = normalise_text(title).replace("\n", " ")
 
@@ -510,18 +720,17 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         if rule is not None:
             if rule.action is Action.META:
                 _read_meta(rule, lines[i], meta)
-            dropped.append((lines[i], rule.name))
+            drop(i, rule.name)
         elif i == title_at:
             continue
         elif title and _same(lines[i], title):
-            dropped.append((lines[i], "repeated-headline"))
+            drop(i, "repeated-headline")
         elif title_at is None or i < title_at:
-            dropped.append((lines[i], "before-headline"))
+            drop(i, "before-headline")
         else:
-            dropped.append((lines[i], "header-noise"))
+            drop(i, "header-noise")
 
-    end = next((i for i in range(start, len(lines)) if (r := rules[i]) is not None and r.action is Action.END), None)
-    end = len(lines) if end is None else end
+    end, inside = _article_end(lines, rules, start, gaps=headline_mode)
 
     body: list[int] = []
     for i in range(start, end):
@@ -529,26 +738,49 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         if rule is not None:
             if rule.action is Action.META:
                 _read_meta(rule, line, meta)
-            dropped.append((line, rule.name))
+            drop(i, rule.name)
         elif body and _same(lines[body[-1]], line):
-            dropped.append((line, "repeated-line"))
-        elif (
-            not _ends_sentence(line)
-            and not _BULLET.match(line)
-            and SUBHEAD_MAX_WORDS < _words(line) <= INSERTED_HEADLINE_MAX_WORDS
-        ):
-            dropped.append((line, "inserted-headline"))
+            drop(i, "repeated-line")
+        elif i < first_paragraph and (i == start or _words(line) >= PARAGRAPH_MIN_WORDS):
+            body.append(i)  # a lead or standfirst: kept whatever its form
+        elif i < first_paragraph:
+            drop(i, "header-noise")
+        elif headline_mode and _is_inserted_headline(line):
+            drop(i, "inserted-headline")
+        elif link_lines and " ".join(line.split()) in link_lines and not _is_prose(line):
+            drop(i, "link-line")
         else:
-            if not _ends_sentence(line) and _words(line) > INSERTED_HEADLINE_MAX_WORDS:
-                warnings.append(f"kept a long line without final punctuation: {line[:60]!r}")
             body.append(i)
+    for i in inside:
+        warnings.append(
+            f"{lines[i]!r} looks like the end of the article ({getattr(rules[i], 'name', '')}) but more of the "
+            "article follows it; dropped that line only"
+        )
 
-    last = max((i for i in body if _ends_sentence(lines[i])), default=None)
-    # Headline mode only: an HTML extractor has already found the article's end (and may end on a list).
-    after_last = [i for i in body if last is not None and i > last] if title_at is not None else []
-    body = [i for i in body if last is None or i <= last or title_at is None]
+    # Unpunctuated lines after the last sentence are author blocks, labels and teaser headlines; an HTML
+    # extractor has already found the article's end (it may end on a list), so there only short labels go.
+    # Then notes that close a news page (an author's bio, a tip line) are peeled off the end one by one.
+    tail_note = RULES_BY_NAME["tail-note"]
+    assert tail_note.pattern is not None
+    after_last: list[int] = []
+    while True:
+        # A short label ending in a colon ("Also interesting:") introduces what follows; at the end it dangles.
+        last = max(
+            (i for i in body if _ends_sentence(lines[i]) and not _is_label(lines[i]) or _is_prose(lines[i])),
+            default=None,
+        )
+        labels = [i for i in body if last is not None and i > last and (headline_mode or _is_short(lines[i]))]
+        after_last.extend(labels)
+        body = [i for i in body if i not in labels]
+        if not (headline_mode and len(body) > 1 and tail_note.pattern.search(lines[body[-1]])):
+            break
+        drop(body.pop(), tail_note.name)
     # Readers of the dropped list want page order: header, body drops, then the tail.
-    dropped.extend((lines[i], "after-last-paragraph") for i in after_last)
+    for i in sorted(after_last):
+        drop(i, "after-last-paragraph")
+    for i in body:
+        if not _ends_sentence(lines[i]) and _words(lines[i]) > INSERTED_HEADLINE_MAX_WORDS and not _is_prose(lines[i]):
+            warnings.append(f"kept a long line without final punctuation: {lines[i][:60]!r}")
 
     unexplained = 0
     for i in range(end, len(lines)):
@@ -556,13 +788,13 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         if rule is None and _is_paragraph(lines[i]):
             unexplained += 1
         # A tail line names its own rule when one matches (a footer), else the cut that removed it.
-        dropped.append((lines[i], rule.name if rule is not None else "page-tail"))
+        drop(i, rule.name if rule is not None else "page-tail")
     if unexplained >= TAIL_PARAGRAPHS_WARN:
         warnings.append(
-            f"{unexplained} paragraph-like lines after {lines[end]!r} were cut as page tail; check the article's end"
+            f"cut {unexplained} paragraph-like lines after {lines[end]!r} as page tail; check the article's end"
         )
 
-    tail_from = (after_last[0] if after_last else end) if body else start
+    tail_from = (min(after_last) if after_last else end) if body else start
     _read_tail_meta(lines[tail_from:], rules[tail_from:], meta)
 
     return CleanResult(
@@ -573,6 +805,7 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanResult:
         source=meta.source or meta.copyright_holder,
         warnings=warnings,
         dropped=dropped,
+        lines=[(line, "title" if i == title_at else reasons.get(i)) for i, line in enumerate(lines)],
     )
 
 
@@ -675,39 +908,123 @@ def _make_article(result: CleanResult, origin: str, url: str | None = None) -> A
     )
 
 
-def _read_txt(path: Path) -> Article:
+def _clean_txt(path: Path) -> tuple[CleanResult, Article | None, str | None]:
     where = str(path)
     text = decode_bytes(_read_limited(path, MAX_ARTICLE_BYTES, "one article"), where)
     result = clean_text(text)
     if not result.text:
-        raise ArticleError(
-            f"{where}: no article paragraph found (no line of {PARAGRAPH_MIN_WORDS}+ words ends a sentence)"
-        )
-    return _make_article(result, where)
+        why = f"no article paragraph found (no line of {PARAGRAPH_MIN_WORDS}+ words ends a sentence)"
+        return result, None, f"{where}: {why}"
+    return result, _make_article(result, where), None
 
 
-def _read_html(path: Path) -> Article:
+def _clean_html(path: Path) -> tuple[CleanResult, Article | None, str | None]:
     import trafilatura
 
     where = str(path)
-    page = decode_bytes(_read_limited(path, MAX_HTML_BYTES, "one HTML page"), where)
+    data = _read_limited(path, MAX_HTML_BYTES, "one HTML page")
+    page: str | bytes = decode_bytes(data, where)  # refuses empty and binary files
+    if not any(data.startswith(bom) for bom, _ in _BOMS):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            page = data  # not UTF-8: trafilatura reads the charset the page declares, which a guess cannot beat
     doc = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=True)
     extracted = getattr(doc, "text", None) if doc is not None else None
     if not extracted or not extracted.strip():
-        raise ArticleError(f"{where}: no article text found in the page; is it an article page?")
-    title = (getattr(doc, "title", None) or "").strip()
+        return (
+            CleanResult(title="", text=""),
+            None,
+            f"{where}: no article text found in the page; is it an article page?",
+        )
+    title = _headline(getattr(doc, "title", None) or "", getattr(doc, "sitename", None) or "")
     # trafilatura gives text, never markup; the body rules still take out captions and inserted links.
-    result = clean_text(extracted, title=title or None)
-    if not any(_is_paragraph(paragraph) for paragraph in result.text.split("\n\n")):
+    result = clean_text(extracted, title=title or None, link_lines=_link_lines(page))
+    if not any(_words(paragraph) >= PARAGRAPH_MIN_WORDS for paragraph in result.text.split("\n\n")):
         # trafilatura falls back to menu text on a page without an article; that is not an article.
-        raise ArticleError(f"{where}: no article paragraph found in the page; is it an article page?")
+        return result, None, f"{where}: no article text in the page, only short lines; is it an article page?"
     _check_text_size(result.text, where)
     if not title:
         result.warnings.append("the page has no title")
     result.author = result.author or _clean_meta(getattr(doc, "author", None))
     result.published = parse_date(getattr(doc, "date", None) or "") or result.published
     result.source = _clean_meta(getattr(doc, "sitename", None)) or result.source
-    return _make_article(result, where, url=_clean_meta(getattr(doc, "url", None)))
+    return result, _make_article(result, where, url=_clean_meta(getattr(doc, "url", None))), None
+
+
+def _headline(title: str, sitename: str) -> str:
+    """A page title without the site's name and section: 'Talks fail | World | The Courier' -> 'Talks fail'."""
+    title = " ".join(title.split())
+    parts = [part for part in _TITLE_SEPARATOR.split(title) if part]
+    if len(parts) > 1:
+        title = max(parts, key=len)  # the headline is the long part; site and section names are short
+    site = " ".join(sitename.split()).casefold()
+    for dash in (" - ", " – ", " — "):
+        head, _, tail = title.rpartition(dash)
+        if head and site and (tail.casefold() in site or site in tail.casefold()):
+            title = head
+    return title.strip()
+
+
+def _link_lines(page: str | bytes) -> frozenset[str]:
+    """The article's blocks that are mostly link text, as trafilatura sees them: links to other stories.
+
+    A link whose text is an address (a source cited in the article) is not one; neither is a block of prose.
+    """
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(page, include_comments=False, include_tables=True, include_links=True)
+    body = getattr(doc, "body", None)
+    if body is None:
+        return frozenset()
+    found = set()
+    for block in body.iter("p", "head", "item", "cell"):
+        text = " ".join("".join(block.itertext()).split())
+        linked = " ".join(" ".join("".join(ref.itertext()).split()) for ref in block.iter("ref"))
+        if text and len(linked) >= LINK_LINE_SHARE * len(text) and not _ENDS_IN_URL.search(linked):
+            found.add(text)
+    return frozenset(found)
+
+
+@dataclass(slots=True)
+class Explained:
+    """One .txt or .html file cleaned: the article (or why none), and every line removed with its rule."""
+
+    origin: str
+    article: Article | None
+    error: str | None
+    dropped: list[tuple[str, str]]  # (line, rule name), as `CleanResult.dropped`
+    lines: list[tuple[str, str | None]]  # every line in page order: a rule name, "title", or None (kept)
+
+
+def explain_file(path: str | Path) -> Explained:
+    """Clean one .txt or .html file and say what was removed, and by which rule (`annot ingest --explain`).
+
+    Raises ArticleError when the file cannot be read at all (missing, binary, undecodable, unsupported).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
+        kinds = ", ".join(sorted(TEXT_SUFFIXES | HTML_SUFFIXES))
+        raise ArticleError(f"{path}: only {kinds} files are cleaned (JSONL text is taken as it is); give one of those")
+    if not path.is_file():
+        raise ArticleError(f"{path}: no such file")
+    result, article, error = _clean_txt(path) if suffix in TEXT_SUFFIXES else _clean_html(path)
+    return Explained(str(path), article, error, result.dropped, result.lines)
+
+
+def _read_txt(path: Path) -> Article:
+    _, article, error = _clean_txt(path)
+    if article is None:
+        raise ArticleError(error or f"{path}: no article")
+    return article
+
+
+def _read_html(path: Path) -> Article:
+    _, article, error = _clean_html(path)
+    if article is None:
+        raise ArticleError(error or f"{path}: no article")
+    return article
 
 
 def _clean_meta(value: Any) -> str | None:

@@ -264,15 +264,27 @@ def init(
 @app.command()
 @friendly
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .htm, .jsonl).")],
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (.txt, .html, .htm, .jsonl).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One Article per line as JSON.")] = False,
+    explain: Annotated[
+        Path | None,
+        typer.Option("--explain", help="Show every line of one .txt or .html file: kept, or dropped by which rule."),
+    ] = None,
 ) -> None:
     """Read and clean articles; bad files are named on stderr, the rest still come out.
 
     Example: annot ingest seeds/ --json > articles.jsonl
+    Example: annot ingest --explain seeds/000_f952c15ee2bedc1a.txt
     """
     from annot.articles import read_articles
 
+    if explain is not None:
+        if paths:
+            raise typer.BadParameter("give either PATHS or --explain FILE, not both", param_hint="--explain")
+        _explain(explain, as_json)
+        return
+    if not paths:
+        raise typer.BadParameter("give files or folders to ingest, or --explain FILE", param_hint="PATHS")
     ingested = read_articles(paths)
     if as_json:
         for article in ingested.articles:
@@ -289,6 +301,47 @@ def ingest(
     for problem in ingested.problems:
         err.print(f"{problem.origin}: {problem.reason}", highlight=False, markup=False)
     if ingested.problems:
+        raise typer.Exit(1)
+
+
+def _explain(path: Path, as_json: bool) -> None:
+    """Print each line of one cleaned file with its fate; exit 1 when the file gave no article."""
+    from annot.articles import RULES_BY_NAME, explain_file
+
+    explained = explain_file(path)
+    article = explained.article
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "origin": explained.origin,
+                    "article": None if article is None else article.model_dump(mode="json"),
+                    "error": explained.error,
+                    "lines": [{"line": line, "rule": rule} for line, rule in explained.lines],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        kept = sum(1 for _, rule in explained.lines if rule is None)
+        print(f"{explained.origin}: {kept} lines kept, {len(explained.dropped)} dropped ('+' kept, '-' dropped)")
+        width = max((len(rule) for _, rule in explained.lines if rule), default=0)
+        for line, rule in explained.lines:
+            if rule is None:
+                print(f"+ {'':{width}}  {line}")
+            elif rule == "title":
+                print(f"= {'title':{width}}  {line}")
+            else:
+                print(f"- {rule:{width}}  {line}")
+        used = sorted({rule for _, rule in explained.dropped})
+        if used:
+            print("\nrules:")
+            for name in used:
+                print(f"  {name}: {RULES_BY_NAME[name].removes}")
+        for warning in [] if article is None else article.warnings:
+            print(f"warning: {warning}")
+    if explained.error:
+        err.print(explained.error, highlight=False, markup=False)
         raise typer.Exit(1)
 
 

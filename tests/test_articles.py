@@ -286,15 +286,27 @@ def test_body_noise_in_another_outlets_layout() -> None:
     assert reasons["Anna Kowalska"] == "after-last-paragraph"
 
 
-def test_article_cut_short_by_a_tail_marker_warns() -> None:
+def test_article_cut_short_by_a_footer_warns() -> None:
+    sentence = "The talks resumed on {} after a week-long pause, officials in both capitals said."
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+    raw = "\n\n".join(
+        ["Talks resume after pause", sentence.format(days[0]), "Privacy policy", *map(sentence.format, days[1:])]
+    )
+    result = clean_text(raw)
+    assert result.text == sentence.format("Monday")
+    assert any("4 paragraph-like lines" in warning for warning in result.warnings)
+
+
+def test_comment_count_inside_the_article_is_dropped_alone_and_said() -> None:
     sentence = "The talks resumed on {} after a week-long pause, officials in both capitals said."
     days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
     raw = "\n\n".join(
         ["Talks resume after pause", sentence.format(days[0]), "Comments", *map(sentence.format, days[1:])]
     )
     result = clean_text(raw)
-    assert result.text == sentence.format("Monday")
-    assert any("4 paragraph-like lines" in warning for warning in result.warnings)
+    assert result.text.split("\n\n") == [sentence.format(day) for day in days]
+    assert ("Comments", "comment-notice") in result.dropped
+    assert any("'Comments' looks like the end of the article" in warning for warning in result.warnings)
 
 
 def test_question_headline_is_the_title_not_the_first_paragraph() -> None:
