@@ -877,11 +877,11 @@ def cv_learning_curve(
 ) -> list[dict[str, Any]]:
     """learning_curve on each fold (pool: the other folds); one row per (size, fold), `repeat` is the fold."""
     splits = folds_of(examples, max(2, folds))
+    sizes = curve_sizes(len(examples) - max(len(t) for t in splits))  # the same sizes on every fold
     rows = []
     for n, test in enumerate(splits):
         held = set(test)
         pool = [ex for i, ex in enumerate(examples) if i not in held]
-        sizes = curve_sizes(len(pool))
         for row in learning_curve(pool, [examples[i] for i in test], schema, sizes, seed=n):
             row["repeat"] = n
             rows.append(row)

@@ -171,3 +171,19 @@ def test_card_shows_the_baseline_and_its_learning_curve(
     assert "## Baseline" in card and f"Stance macro-F1 on `claims`: {stance['macro_f1']:.3f}" in card
     assert f"({dataset.BASELINE_IMAGE})" in card and (tmp_path / "out" / dataset.BASELINE_IMAGE).exists()
     assert dataset.BASELINE_IMAGE in result.files
+
+
+def test_train_prints_the_scores_beside_the_rules(
+    trained: TrainedModel, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annot.cli import _print_training
+
+    folder = save(trained, tmp_path, "p")
+    _print_training(trained, folder)
+    printed = capsys.readouterr().out
+    assert trained.version in printed and trained.meta.data_hash[:16] in printed
+    spans = trained.scores["spans"]
+    claim_f1 = f"{spans['rules']['Claim']['overlap']['f1']:.3f}"
+    row = next(line for line in printed.splitlines() if "Claim overlap f1" in line)
+    assert claim_f1 in row and f"{spans['model+rules']['Claim']['overlap']['f1']:.3f}" in row
+    assert "gold claims correctly attributed" in printed
