@@ -388,17 +388,21 @@ def _best_overlap(target: Region, regions: list[Region]) -> Region | None:
 
 
 def claim_analyzer(doc: str) -> list[str]:
-    """Features of 'claim \\x1f sentence \\x1f speaker name': claim words and bigrams, sentence words, name."""
-    claim, context, name = (doc.split("\x1f") + ["", ""])[:3]
+    """Features of 'claim \\x1f sentence \\x1f speaker name \\x1f rules' values': claim words and bigrams,
+    sentence words, the name, and the attributes the rules gave an overlapping claim."""
+    claim, context, name, ruled = (doc.split("\x1f") + ["", "", ""])[:4]
     words = re.findall(r"\w+", claim.lower())
     feats = words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
     feats += ["c:" + w for w in re.findall(r"\w+", context.lower())]
     feats += ["s:" + name.lower().strip()] if name.strip() else []
+    feats += ["r:" + v for v in ruled.split("\x1e") if v]
     return feats
 
 
 def _claim_doc(text: str, claim: Region, name: str) -> str:
-    return f"{claim.text}\x1f{_context(text, claim.start, claim.end)}\x1f{name}"
+    same = _best_overlap(claim, [r for r in _rules(text).regions if r.label == claim.label])
+    ruled = "\x1e".join(f"{k}={v}" for k, v in sorted(same.attributes.items()) if isinstance(v, str)) if same else ""
+    return f"{claim.text}\x1f{_context(text, claim.start, claim.end)}\x1f{name}\x1f{ruled}"
 
 
 @lru_cache(maxsize=64)
