@@ -559,7 +559,7 @@ def predict_variants(parts: Parts, text: str, version: str, choices: list[dict[s
     if not text.strip():
         return [Annotation(id=None, task_id=None, annotator=version) for _ in choices]
     doc = _doc(text)
-    from_rules = sorted({label for c in choices for label in parts.labels if c.get(label) == "rules"})
+    from_rules = sorted({label for c in choices for label in parts.labels if c.get(label) in ("rules", "union")})
     tags, probs, marginals = _tag(parts.crf, doc, from_rules)
     learnt = _decode(doc, tags, probs)
     out = []
@@ -571,9 +571,14 @@ def predict_variants(parts: Parts, text: str, version: str, choices: list[dict[s
                     if r.label == label:
                         regions.append(_region(text, label, r.start, r.end, _rule_score(doc, marginals, r)))
             else:
-                regions += [
+                mine = [
                     Region(r.id, r.label, r.start, r.end, r.text, {}, score=r.score) for r in learnt if r.label == label
                 ]
+                regions += mine
+                if choice.get(label) == "union":  # the rules' regions the model has nothing over
+                    for r in doc.rules.regions:
+                        if r.label == label and not any(m.start < r.end and r.start < m.end for m in mine):
+                            regions.append(_region(text, label, r.start, r.end, _rule_score(doc, marginals, r)))
         regions.sort(key=lambda r: (r.start, r.end, r.label))
         relations = _attribute(parts, text, regions, doc.rules, choice.get("attribution", "model") == "rules")
         _fill_attributes(parts, text, regions, relations, doc.rules)
@@ -687,17 +692,25 @@ def _label_score(report: dict[str, Any], key: str) -> float:
     return (report[key]["exact"]["f1"] + report[key]["overlap"]["f1"]) / 2
 
 
-def choose(model: dict[str, Any], rules: dict[str, Any], rule_links: dict[str, Any]) -> dict[str, str]:
-    """Per label: the model where it scored higher than the rules on held-out articles, else the rules.
+def choose(
+    model: dict[str, Any], rules: dict[str, Any], rule_links: dict[str, Any], union: dict[str, Any] | None = None
+) -> dict[str, str]:
+    """Per label, what scored best on held-out articles: the rules, else the model, else the union (the
+    model's regions plus the rules' where the model has none); each only when strictly better.
 
-    Spans compare the model's regions with the rules'; attribution compares, on the model's regions, the
-    learnt `says` with the rules' own links (`rule_links`: predictions with attribution by the rules).
+    Attribution compares, on the model's regions, the learnt `says` with the rules' own links
+    (`rule_links`: predictions with attribution by the rules).
     """
-    picked = {
-        key: "model" if _label_score(model, key) > _label_score(rules, key) else "rules"
-        for key in CHOICE_KEYS
-        if key != "attribution"
-    }
+    picked = {}
+    for key in CHOICE_KEYS:
+        if key == "attribution":
+            continue
+        options = [("rules", rules), ("model", model), *([("union", union)] if union else [])]
+        best, best_score = "rules", _label_score(rules, key)
+        for name, report in options[1:]:
+            if _label_score(report, key) > best_score:
+                best, best_score = name, _label_score(report, key)
+        picked[key] = best
     learnt, ruled = _label_score(model, "attribution"), _label_score(rule_links, "attribution")
     picked["attribution"] = "model" if learnt > ruled else "rules"
     return picked
@@ -705,6 +718,7 @@ def choose(model: dict[str, Any], rules: dict[str, Any], rule_links: dict[str, A
 
 ALL_MODEL = dict.fromkeys(CHOICE_KEYS, "model")
 RULE_LINKS = {**ALL_MODEL, "attribution": "rules"}
+ALL_UNION = {**dict.fromkeys(CHOICE_KEYS, "union"), "attribution": "model"}
 
 
 def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
@@ -716,17 +730,20 @@ def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
         splits = [list(range(cut, len(examples)))]
     else:
         splits = folds_of(examples, min(INNER_FOLDS, len(examples) // 2))
-    predicted, linked, rules, gold = [], [], [], []
+    predicted, linked, union, rules, gold = [], [], [], [], []
     for test in splits:
         held = set(test)
         parts = fit([ex for i, ex in enumerate(examples) if i not in held], schema)
         for i in test:
-            model, with_links = predict_variants(parts, examples[i].text, "inner", [ALL_MODEL, RULE_LINKS])
-            predicted.append(model)
-            linked.append(with_links)
+            variants = predict_variants(parts, examples[i].text, "inner", [ALL_MODEL, RULE_LINKS, ALL_UNION])
+            predicted.append(variants[0])
+            linked.append(variants[1])
+            union.append(variants[2])
             rules.append(_rules(examples[i].text))
             gold.append(examples[i].gold)
-    return choose(span_report(predicted, gold), span_report(rules, gold), span_report(linked, gold))
+    return choose(
+        span_report(predicted, gold), span_report(rules, gold), span_report(linked, gold), span_report(union, gold)
+    )
 
 
 def _macro_f1(gold: list[str], predicted: list[str]) -> float:
@@ -743,7 +760,7 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
     k = max(2, folds if nested else min(folds, LARGE_FOLDS))
     splits = folds_of(examples, k)
     gold: list[Annotation] = []
-    by: dict[str, list[Annotation]] = {"rules": [], "model": [], "model+rules": [], "model, rules' links": []}
+    by: dict[str, list[Annotation]] = {"rules": [], "model": [], "model+rules": [], "links": [], "union": []}
     attr_gold: dict[str, list[str]] = {}
     attr_pred: dict[str, list[str]] = {}
     attr_major: dict[str, list[str]] = {}
@@ -758,11 +775,14 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
             ex = examples[i]
             gold.append(ex.gold)
             by["rules"].append(_rules(ex.text))
-            variants = predict_variants(parts, ex.text, "cv", [ALL_MODEL, RULE_LINKS, *([picked] if picked else [])])
+            variants = predict_variants(
+                parts, ex.text, "cv", [ALL_MODEL, RULE_LINKS, ALL_UNION, *([picked] if picked else [])]
+            )
             by["model"].append(variants[0])
-            by["model, rules' links"].append(variants[1])
+            by["links"].append(variants[1])
+            by["union"].append(variants[2])
             if picked:
-                by["model+rules"].append(variants[2])
+                by["model+rules"].append(variants[3])
         if not nested:
             kept.append((parts, test))
         for attr in parts.attributes:
@@ -773,8 +793,8 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
             attr_pred.setdefault(attr, []).extend(v for v, _ in _classify(parts, docs, attr))
             attr_major.setdefault(attr, []).extend([majority] * len(values))
         progress("cross-validation", n + 1, k)
-    links = span_report(by.pop("model, rules' links"), gold)
-    choice = choose(span_report(by["model"], gold), span_report(by["rules"], gold), links)
+    links, union = span_report(by.pop("links"), gold), span_report(by.pop("union"), gold)
+    choice = choose(span_report(by["model"], gold), span_report(by["rules"], gold), links, union)
     for parts, test in kept:  # many articles: the choice comes from these same folds (not nested)
         by["model+rules"] += [predict_with(parts, examples[i].text, "cv", choice) for i in test]
     spans = {name: span_report(preds, gold) for name, preds in by.items()}

@@ -77,7 +77,7 @@ def test_model_reports_rules_side_by_side(trained: TrainedModel, examples: list[
         )
     stance = trained.scores["attributes"]["stance"]
     assert 0 <= stance["majority_macro_f1"] <= 1 and 0 <= stance["macro_f1"] <= 1
-    assert set(meta.choice.values()) <= {"model", "rules"}
+    assert set(meta.choice.values()) <= {"model", "rules", "union"}
 
 
 def test_predictions_carry_scores_and_attributes(trained: TrainedModel, examples: list[Example]) -> None:
