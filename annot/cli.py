@@ -571,7 +571,7 @@ def _print_training(trained: Any, folder: Path) -> None:
             f"{s['majority_macro_f1']:.3f} (majority)",
             "",
             f"{s['macro_f1']:.3f}",
-            "model",
+            "majority" if attr in trained.majority_only() else "model",
         )
     out.print(table)
     if (folder / "learning_curve.png").exists():

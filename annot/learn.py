@@ -514,6 +514,10 @@ def _fit_attributes(examples: Sequence[Example], schema: Schema, parts: Parts) -
     return out
 
 
+def majority_only(parts: Parts) -> list[str]:
+    return [attr for attr, (_, clf) in parts.attributes.items() if isinstance(clf, _Constant)]
+
+
 def _classify(parts: Parts, docs: list[str], attr: str) -> list[tuple[str, float]]:
     vec, clf = parts.attributes[attr]
     if not docs:
