@@ -187,3 +187,18 @@ def test_train_prints_the_scores_beside_the_rules(
     row = next(line for line in printed.splitlines() if "Claim overlap f1" in line)
     assert claim_f1 in row and f"{spans['model+rules']['Claim']['overlap']['f1']:.3f}" in row
     assert "gold claims correctly attributed" in printed
+
+
+def test_learns_the_courts_domain_beyond_the_rules() -> None:
+    """Issue 15's learning target, on the corpus' courts set: 20 training articles, 10 held out."""
+    schema = load_schema(SCHEMA)
+    pool = examples_from_gold(REPO / "tests/corpus/courts/dev.json", schema)
+    heldout = examples_from_gold(REPO / "tests/corpus/courts/test.json", schema)
+    assert len(pool) == 20 and not {ex.article_id for ex in pool} & {ex.article_id for ex in heldout}
+    (row,) = learn.learning_curve(pool, heldout, schema, [20])
+    learnt, rules = row["model+rules"], row["rules"]
+    assert learnt["Claim"]["overlap"]["f1"] >= rules["Claim"]["overlap"]["f1"] + 0.05
+    assert learnt["Speaker"]["exact"]["f1"] >= rules["Speaker"]["exact"]["f1"]
+    assert learnt["attribution"]["correct"] >= rules["attribution"]["correct"]
+    stance = row["attributes"]["stance"]
+    assert stance["macro_f1"] > stance["majority_macro_f1"]
