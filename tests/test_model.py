@@ -202,3 +202,26 @@ def test_learns_the_courts_domain_beyond_the_rules() -> None:
     assert learnt["attribution"]["correct"] >= rules["attribution"]["correct"]
     stance = row["attributes"]["stance"]
     assert stance["macro_f1"] > stance["majority_macro_f1"]
+
+
+def test_publish_puts_the_newest_model_in_the_card(
+    trained: TrainedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = make_workspace(tmp_path / "ws", "learn")
+    monkeypatch.chdir(ws.root)
+    monkeypatch.delenv("ANNOT_HOME", raising=False)
+    raw = json.loads(DEV.read_text(encoding="utf-8"))
+    for i, task in enumerate(raw, 1):  # an export has task and annotation ids
+        task["id"] = i
+        for j, annotation in enumerate(task["annotations"]):
+            annotation["id"] = i * 10 + j
+    (ws.root / "export.json").write_text(json.dumps(raw), encoding="utf-8")
+    result = runner.invoke(app, ["-q", "publish", "--from-export", "export.json", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert "## Baseline" not in (ws.root / "out/README.md").read_text(encoding="utf-8")  # no model yet
+
+    save(trained, ws.root, "learn")
+    result = runner.invoke(app, ["-q", "publish", "--from-export", "export.json", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    card = (ws.root / "out/README.md").read_text(encoding="utf-8")
+    assert "## Baseline" in card and trained.version in card
