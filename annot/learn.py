@@ -23,6 +23,7 @@ import hashlib
 import math
 import random
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -54,6 +55,7 @@ CHOICE_KEYS = ("Speaker", "Claim", "Cue", "attribution")
 MIN_CURVE_SIZE = 5
 
 Progress = Callable[[str, int, int | None], None]
+_TAGGER_LOCK = threading.Lock()
 
 
 @dataclass
@@ -210,15 +212,16 @@ def _tag(
 ) -> tuple[list[list[str]], list[list[float]], list[Any]]:
     """The CRF's tags per paragraph, the probability of each chosen tag, and the marginals of the B-/I- tags
     of `marginal_labels` (to score the rules' regions of those labels)."""
-    tagger = crf.tagger_
     wanted = [t for t in crf.classes_ if t[2:] in marginal_labels]
     tags, probs, marginals = [], [], []
-    for feats in doc.features:
-        tagger.set(feats)
-        seq = tagger.tag()
-        tags.append(seq)
-        probs.append([tagger.marginal(y, t) for t, y in enumerate(seq)])
-        marginals.append({lab: [tagger.marginal(lab, t) for t in range(len(seq))] for lab in wanted})
+    with _TAGGER_LOCK:  # a crfsuite tagger holds the sequence it was set to: one thread at a time (annot serve)
+        tagger = crf.tagger_
+        for feats in doc.features:
+            tagger.set(feats)
+            seq = tagger.tag()
+            tags.append(seq)
+            probs.append([tagger.marginal(y, t) for t, y in enumerate(seq)])
+            marginals.append({lab: [tagger.marginal(lab, t) for t in range(len(seq))] for lab in wanted})
     return tags, probs, marginals
 
 

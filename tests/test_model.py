@@ -225,3 +225,18 @@ def test_publish_puts_the_newest_model_in_the_card(
     assert result.exit_code == 0, result.output
     card = (ws.root / "out/README.md").read_text(encoding="utf-8")
     assert "## Baseline" in card and trained.version in card
+
+
+def test_predictions_from_several_threads_agree(trained: TrainedModel, examples: list[Example]) -> None:
+    """annot serve predicts from a thread pool: one shared CRF tagger must not mix up articles."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [ex.text for ex in examples[:6]] * 3
+
+    def spans(text: str) -> list[tuple[str, int, int]]:
+        return [(r.label, r.start, r.end) for r in trained.predict(text).regions]
+
+    alone = [spans(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(spans, texts))
+    assert together == alone
