@@ -940,14 +940,17 @@ def _print_training(trained: Any, folder: Path) -> None:
                 cells = [f"{spans[k][label][mode][m]:.3f}" for k in ("rules", "model", "model+rules")]
                 table.add_row(f"{label} {mode} {m}", *cells, meta.choice.get(label, "") if m == "f1" else "")
     cells = [str(spans[k]["attribution"]["accuracy"]) for k in ("rules", "model", "model+rules")]
-    table.add_row("attribution accuracy", *cells, meta.choice.get("attribution", ""))
+    table.add_row("attribution accuracy (matched claims)", *cells, meta.choice.get("attribution", ""))
+    gold_claims = spans["rules"]["Claim"]["overlap"]["gold"]
+    cells = [f"{spans[k]['attribution']['correct']} of {gold_claims}" for k in ("rules", "model", "model+rules")]
+    table.add_row("gold claims correctly attributed", *cells, "")
     for attr, s in meta.scores["attributes"].items():
         table.add_row(
             f"{attr} macro-F1 (gold claims)",
             f"{s['majority_macro_f1']:.3f} (majority)",
             "",
             f"{s['macro_f1']:.3f}",
-            "model",
+            "majority" if attr in trained.majority_only() else "model",
         )
     out.print(table)
     if (folder / "learning_curve.png").exists():

@@ -898,7 +898,7 @@ def _baseline_section(model: Mapping[str, Any], schema: Schema, image: bool) -> 
         f"(model `{model.get('version')}`, training data SHA-256 `{str(model.get('data_hash', ''))[:16]}`), "
         f"scored by {scores.get('folds')}-fold cross-validation by article: an article is never in training "
         "and test at once. The rule-based pre-annotator is scored on the same folds; `model+rules` uses, "
-        "per label, whichever of the two did better on the training folds.\n",
+        "per label, the rules' regions, the model's or their union, whichever did best on the training folds.\n",
     ]
     stance = attributes.get("stance")
     if stance:
@@ -913,7 +913,10 @@ def _baseline_section(model: Mapping[str, Any], schema: Schema, image: bool) -> 
             rows.append(f"| {label} | {mode} F1 | " + " | ".join(cells) + " |")
     if "attribution" in spans.get("rules", {}):
         cells = [str(spans[k]["attribution"]["accuracy"]) for k in ("rules", "model+rules")]
-        rows.append("| attribution | accuracy | " + " | ".join(cells) + " |")
+        rows.append("| attribution | accuracy on matched claims | " + " | ".join(cells) + " |")
+        gold = spans["rules"].get("Claim", {}).get("overlap", {}).get("gold")
+        cells = [f"{spans[k]['attribution']['correct']} of {gold}" for k in ("rules", "model+rules")]
+        rows.append("| attribution | gold claims correctly attributed | " + " | ".join(cells) + " |")
     for attr, s in attributes.items():
         rows.append(f"| {attr} | macro-F1 | {s['majority_macro_f1']:.3f} (majority class) | {s['macro_f1']:.3f} |")
     lines.append("\n".join(rows) + "\n")

@@ -23,6 +23,7 @@ import hashlib
 import math
 import random
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -54,6 +55,7 @@ CHOICE_KEYS = ("Speaker", "Claim", "Cue", "attribution")
 MIN_CURVE_SIZE = 5
 
 Progress = Callable[[str, int, int | None], None]
+_TAGGER_LOCK = threading.Lock()
 
 
 @dataclass
@@ -210,15 +212,16 @@ def _tag(
 ) -> tuple[list[list[str]], list[list[float]], list[Any]]:
     """The CRF's tags per paragraph, the probability of each chosen tag, and the marginals of the B-/I- tags
     of `marginal_labels` (to score the rules' regions of those labels)."""
-    tagger = crf.tagger_
     wanted = [t for t in crf.classes_ if t[2:] in marginal_labels]
     tags, probs, marginals = [], [], []
-    for feats in doc.features:
-        tagger.set(feats)
-        seq = tagger.tag()
-        tags.append(seq)
-        probs.append([tagger.marginal(y, t) for t, y in enumerate(seq)])
-        marginals.append({lab: [tagger.marginal(lab, t) for t in range(len(seq))] for lab in wanted})
+    with _TAGGER_LOCK:  # a crfsuite tagger holds the sequence it was set to: one thread at a time (annot serve)
+        tagger = crf.tagger_
+        for feats in doc.features:
+            tagger.set(feats)
+            seq = tagger.tag()
+            tags.append(seq)
+            probs.append([tagger.marginal(y, t) for t, y in enumerate(seq)])
+            marginals.append({lab: [tagger.marginal(lab, t) for t in range(len(seq))] for lab in wanted})
     return tags, probs, marginals
 
 
@@ -388,17 +391,21 @@ def _best_overlap(target: Region, regions: list[Region]) -> Region | None:
 
 
 def claim_analyzer(doc: str) -> list[str]:
-    """Features of 'claim \\x1f sentence \\x1f speaker name': claim words and bigrams, sentence words, name."""
-    claim, context, name = (doc.split("\x1f") + ["", ""])[:3]
+    """Features of 'claim \\x1f sentence \\x1f speaker name \\x1f rules' values': claim words and bigrams,
+    sentence words, the name, and the attributes the rules gave an overlapping claim."""
+    claim, context, name, ruled = (doc.split("\x1f") + ["", "", ""])[:4]
     words = re.findall(r"\w+", claim.lower())
     feats = words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
     feats += ["c:" + w for w in re.findall(r"\w+", context.lower())]
     feats += ["s:" + name.lower().strip()] if name.strip() else []
+    feats += ["r:" + v for v in ruled.split("\x1e") if v]
     return feats
 
 
 def _claim_doc(text: str, claim: Region, name: str) -> str:
-    return f"{claim.text}\x1f{_context(text, claim.start, claim.end)}\x1f{name}"
+    same = _best_overlap(claim, [r for r in _rules(text).regions if r.label == claim.label])
+    ruled = "\x1e".join(f"{k}={v}" for k, v in sorted(same.attributes.items()) if isinstance(v, str)) if same else ""
+    return f"{claim.text}\x1f{_context(text, claim.start, claim.end)}\x1f{name}\x1f{ruled}"
 
 
 @lru_cache(maxsize=64)
@@ -510,6 +517,10 @@ def _fit_attributes(examples: Sequence[Example], schema: Schema, parts: Parts) -
     return out
 
 
+def majority_only(parts: Parts) -> list[str]:
+    return [attr for attr, (_, clf) in parts.attributes.items() if isinstance(clf, _Constant)]
+
+
 def _classify(parts: Parts, docs: list[str], attr: str) -> list[tuple[str, float]]:
     vec, clf = parts.attributes[attr]
     if not docs:
@@ -555,7 +566,7 @@ def predict_variants(parts: Parts, text: str, version: str, choices: list[dict[s
     if not text.strip():
         return [Annotation(id=None, task_id=None, annotator=version) for _ in choices]
     doc = _doc(text)
-    from_rules = sorted({label for c in choices for label in parts.labels if c.get(label) == "rules"})
+    from_rules = sorted({label for c in choices for label in parts.labels if c.get(label) in ("rules", "union")})
     tags, probs, marginals = _tag(parts.crf, doc, from_rules)
     learnt = _decode(doc, tags, probs)
     out = []
@@ -567,9 +578,14 @@ def predict_variants(parts: Parts, text: str, version: str, choices: list[dict[s
                     if r.label == label:
                         regions.append(_region(text, label, r.start, r.end, _rule_score(doc, marginals, r)))
             else:
-                regions += [
+                mine = [
                     Region(r.id, r.label, r.start, r.end, r.text, {}, score=r.score) for r in learnt if r.label == label
                 ]
+                regions += mine
+                if choice.get(label) == "union":  # the rules' regions the model has nothing over
+                    for r in doc.rules.regions:
+                        if r.label == label and not any(m.start < r.end and r.start < m.end for m in mine):
+                            regions.append(_region(text, label, r.start, r.end, _rule_score(doc, marginals, r)))
         regions.sort(key=lambda r: (r.start, r.end, r.label))
         relations = _attribute(parts, text, regions, doc.rules, choice.get("attribution", "model") == "rules")
         _fill_attributes(parts, text, regions, relations, doc.rules)
@@ -683,17 +699,25 @@ def _label_score(report: dict[str, Any], key: str) -> float:
     return (report[key]["exact"]["f1"] + report[key]["overlap"]["f1"]) / 2
 
 
-def choose(model: dict[str, Any], rules: dict[str, Any], rule_links: dict[str, Any]) -> dict[str, str]:
-    """Per label: the model where it scored higher than the rules on held-out articles, else the rules.
+def choose(
+    model: dict[str, Any], rules: dict[str, Any], rule_links: dict[str, Any], union: dict[str, Any] | None = None
+) -> dict[str, str]:
+    """Per label, what scored best on held-out articles: the rules, else the model, else the union (the
+    model's regions plus the rules' where the model has none); each only when strictly better.
 
-    Spans compare the model's regions with the rules'; attribution compares, on the model's regions, the
-    learnt `says` with the rules' own links (`rule_links`: predictions with attribution by the rules).
+    Attribution compares, on the model's regions, the learnt `says` with the rules' own links
+    (`rule_links`: predictions with attribution by the rules).
     """
-    picked = {
-        key: "model" if _label_score(model, key) > _label_score(rules, key) else "rules"
-        for key in CHOICE_KEYS
-        if key != "attribution"
-    }
+    picked = {}
+    for key in CHOICE_KEYS:
+        if key == "attribution":
+            continue
+        options = [("rules", rules), ("model", model), *([("union", union)] if union else [])]
+        best, best_score = "rules", _label_score(rules, key)
+        for name, report in options[1:]:
+            if _label_score(report, key) > best_score:
+                best, best_score = name, _label_score(report, key)
+        picked[key] = best
     learnt, ruled = _label_score(model, "attribution"), _label_score(rule_links, "attribution")
     picked["attribution"] = "model" if learnt > ruled else "rules"
     return picked
@@ -701,6 +725,7 @@ def choose(model: dict[str, Any], rules: dict[str, Any], rule_links: dict[str, A
 
 ALL_MODEL = dict.fromkeys(CHOICE_KEYS, "model")
 RULE_LINKS = {**ALL_MODEL, "attribution": "rules"}
+ALL_UNION = {**dict.fromkeys(CHOICE_KEYS, "union"), "attribution": "model"}
 
 
 def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
@@ -712,17 +737,20 @@ def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
         splits = [list(range(cut, len(examples)))]
     else:
         splits = folds_of(examples, min(INNER_FOLDS, len(examples) // 2))
-    predicted, linked, rules, gold = [], [], [], []
+    predicted, linked, union, rules, gold = [], [], [], [], []
     for test in splits:
         held = set(test)
         parts = fit([ex for i, ex in enumerate(examples) if i not in held], schema)
         for i in test:
-            model, with_links = predict_variants(parts, examples[i].text, "inner", [ALL_MODEL, RULE_LINKS])
-            predicted.append(model)
-            linked.append(with_links)
+            variants = predict_variants(parts, examples[i].text, "inner", [ALL_MODEL, RULE_LINKS, ALL_UNION])
+            predicted.append(variants[0])
+            linked.append(variants[1])
+            union.append(variants[2])
             rules.append(_rules(examples[i].text))
             gold.append(examples[i].gold)
-    return choose(span_report(predicted, gold), span_report(rules, gold), span_report(linked, gold))
+    return choose(
+        span_report(predicted, gold), span_report(rules, gold), span_report(linked, gold), span_report(union, gold)
+    )
 
 
 def _macro_f1(gold: list[str], predicted: list[str]) -> float:
@@ -739,7 +767,7 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
     k = max(2, folds if nested else min(folds, LARGE_FOLDS))
     splits = folds_of(examples, k)
     gold: list[Annotation] = []
-    by: dict[str, list[Annotation]] = {"rules": [], "model": [], "model+rules": [], "model, rules' links": []}
+    by: dict[str, list[Annotation]] = {"rules": [], "model": [], "model+rules": [], "links": [], "union": []}
     attr_gold: dict[str, list[str]] = {}
     attr_pred: dict[str, list[str]] = {}
     attr_major: dict[str, list[str]] = {}
@@ -754,11 +782,14 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
             ex = examples[i]
             gold.append(ex.gold)
             by["rules"].append(_rules(ex.text))
-            variants = predict_variants(parts, ex.text, "cv", [ALL_MODEL, RULE_LINKS, *([picked] if picked else [])])
+            variants = predict_variants(
+                parts, ex.text, "cv", [ALL_MODEL, RULE_LINKS, ALL_UNION, *([picked] if picked else [])]
+            )
             by["model"].append(variants[0])
-            by["model, rules' links"].append(variants[1])
+            by["links"].append(variants[1])
+            by["union"].append(variants[2])
             if picked:
-                by["model+rules"].append(variants[2])
+                by["model+rules"].append(variants[3])
         if not nested:
             kept.append((parts, test))
         for attr in parts.attributes:
@@ -769,8 +800,8 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
             attr_pred.setdefault(attr, []).extend(v for v, _ in _classify(parts, docs, attr))
             attr_major.setdefault(attr, []).extend([majority] * len(values))
         progress("cross-validation", n + 1, k)
-    links = span_report(by.pop("model, rules' links"), gold)
-    choice = choose(span_report(by["model"], gold), span_report(by["rules"], gold), links)
+    links, union = span_report(by.pop("links"), gold), span_report(by.pop("union"), gold)
+    choice = choose(span_report(by["model"], gold), span_report(by["rules"], gold), links, union)
     for parts, test in kept:  # many articles: the choice comes from these same folds (not nested)
         by["model+rules"] += [predict_with(parts, examples[i].text, "cv", choice) for i in test]
     spans = {name: span_report(preds, gold) for name, preds in by.items()}
@@ -877,11 +908,11 @@ def cv_learning_curve(
 ) -> list[dict[str, Any]]:
     """learning_curve on each fold (pool: the other folds); one row per (size, fold), `repeat` is the fold."""
     splits = folds_of(examples, max(2, folds))
+    sizes = curve_sizes(len(examples) - max(len(t) for t in splits))  # the same sizes on every fold
     rows = []
     for n, test in enumerate(splits):
         held = set(test)
         pool = [ex for i, ex in enumerate(examples) if i not in held]
-        sizes = curve_sizes(len(pool))
         for row in learning_curve(pool, [examples[i] for i in test], schema, sizes, seed=n):
             row["repeat"] = n
             rows.append(row)

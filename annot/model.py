@@ -12,15 +12,16 @@ The contract (stable; `annot push`, `annot serve` and `annot train` build on it)
         # the newest model under <state dir>/models/<project>/ trained on this schema version, else the rules;
         # `version` asks for one model: a missing one or one of another schema version raises AnnotError
     train(examples, schema, *, folds=5, progress=...) -> TrainedModel      # a Predictor, with .meta and .scores
-    train_project(config, project, *, export=None, gold=None, offline=False, folds=5, progress=...) -> TrainedModel
-        # the project's valid, adjudicated annotations (+ a gold file), trained, cross-validated and saved
+    train_project(config, project, *, export=None, gold=None, offline=False, folds=5, curve=False, progress=...)
+        -> TrainedModel  # the project's valid, adjudicated annotations (+ a gold file), cross-validated, saved
     save(model, root, project) -> Path              # <state dir>/models/<project>/<version>/
     examples_from_tasks(tasks, schema, invalid) / examples_from_gold(path, schema) -> list[Example]
+    current_baseline(root, project, schema) -> (meta.json dict, learning curve PNG or None) | None
 
 Scores: every predicted region has `score` in 0..1. A trained model's span score is the CRF's mean
-marginal probability of the region's tags over its tokens; a claim's stance and target come with the
-classifier's probability (in `Region.scores`). The rules have no probabilities: their regions carry
-`RULES_SCORE`.
+marginal probability of the region's tags over its tokens (for a rules' region it keeps, the CRF's
+probability of the rules' tags); a claim's stance and target come with the classifier's probability (in
+`Region.attribute_scores`). The rules alone have no probabilities: their regions carry `RULES_SCORE`.
 
 Uncertainty: for a trained model, the mean over the article's tokens of 1 - (the CRF's probability of the
 tag it chose), i.e. the expected share of wrongly tagged tokens (least confidence, averaged); for the rules,
@@ -213,6 +214,12 @@ class TrainedModel:
     @property
     def scores(self) -> dict[str, Any]:
         return self.meta.scores
+
+    def majority_only(self) -> list[str]:
+        """The claim attributes for which the model answers the majority class (no classifier beat it)."""
+        from annot.learn import majority_only
+
+        return majority_only(self.parts)
 
     def predict(self, text: str) -> Annotation:
         from annot.learn import predict_with

@@ -77,7 +77,7 @@ def test_model_reports_rules_side_by_side(trained: TrainedModel, examples: list[
         )
     stance = trained.scores["attributes"]["stance"]
     assert 0 <= stance["majority_macro_f1"] <= 1 and 0 <= stance["macro_f1"] <= 1
-    assert set(meta.choice.values()) <= {"model", "rules"}
+    assert set(meta.choice.values()) <= {"model", "rules", "union"}
 
 
 def test_predictions_carry_scores_and_attributes(trained: TrainedModel, examples: list[Example]) -> None:
@@ -171,3 +171,72 @@ def test_card_shows_the_baseline_and_its_learning_curve(
     assert "## Baseline" in card and f"Stance macro-F1 on `claims`: {stance['macro_f1']:.3f}" in card
     assert f"({dataset.BASELINE_IMAGE})" in card and (tmp_path / "out" / dataset.BASELINE_IMAGE).exists()
     assert dataset.BASELINE_IMAGE in result.files
+
+
+def test_train_prints_the_scores_beside_the_rules(
+    trained: TrainedModel, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annot.cli import _print_training
+
+    folder = save(trained, tmp_path, "p")
+    _print_training(trained, folder)
+    printed = capsys.readouterr().out
+    assert trained.version in printed and trained.meta.data_hash[:16] in printed
+    spans = trained.scores["spans"]
+    claim_f1 = f"{spans['rules']['Claim']['overlap']['f1']:.3f}"
+    row = next(line for line in printed.splitlines() if "Claim overlap f1" in line)
+    assert claim_f1 in row and f"{spans['model+rules']['Claim']['overlap']['f1']:.3f}" in row
+    assert "gold claims correctly attributed" in printed
+
+
+def test_learns_the_courts_domain_beyond_the_rules() -> None:
+    """Issue 15's learning target, on the corpus' courts set: 20 training articles, 10 held out."""
+    schema = load_schema(SCHEMA)
+    pool = examples_from_gold(REPO / "tests/corpus/courts/dev.json", schema)
+    heldout = examples_from_gold(REPO / "tests/corpus/courts/test.json", schema)
+    assert len(pool) == 20 and not {ex.article_id for ex in pool} & {ex.article_id for ex in heldout}
+    (row,) = learn.learning_curve(pool, heldout, schema, [20])
+    learnt, rules = row["model+rules"], row["rules"]
+    assert learnt["Claim"]["overlap"]["f1"] >= rules["Claim"]["overlap"]["f1"] + 0.05
+    assert learnt["Speaker"]["exact"]["f1"] >= rules["Speaker"]["exact"]["f1"]
+    assert learnt["attribution"]["correct"] >= rules["attribution"]["correct"]
+    stance = row["attributes"]["stance"]
+    assert stance["macro_f1"] > stance["majority_macro_f1"]
+
+
+def test_publish_puts_the_newest_model_in_the_card(
+    trained: TrainedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = make_workspace(tmp_path / "ws", "learn")
+    monkeypatch.chdir(ws.root)
+    monkeypatch.delenv("ANNOT_HOME", raising=False)
+    raw = json.loads(DEV.read_text(encoding="utf-8"))
+    for i, task in enumerate(raw, 1):  # an export has task and annotation ids
+        task["id"] = i
+        for j, annotation in enumerate(task["annotations"]):
+            annotation["id"] = i * 10 + j
+    (ws.root / "export.json").write_text(json.dumps(raw), encoding="utf-8")
+    result = runner.invoke(app, ["-q", "publish", "--from-export", "export.json", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert "## Baseline" not in (ws.root / "out/README.md").read_text(encoding="utf-8")  # no model yet
+
+    save(trained, ws.root, "learn")
+    result = runner.invoke(app, ["-q", "publish", "--from-export", "export.json", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    card = (ws.root / "out/README.md").read_text(encoding="utf-8")
+    assert "## Baseline" in card and trained.version in card
+
+
+def test_predictions_from_several_threads_agree(trained: TrainedModel, examples: list[Example]) -> None:
+    """annot serve predicts from a thread pool: one shared CRF tagger must not mix up articles."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [ex.text for ex in examples[:6]] * 3
+
+    def spans(text: str) -> list[tuple[str, int, int]]:
+        return [(r.label, r.start, r.end) for r in trained.predict(text).regions]
+
+    alone = [spans(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(spans, texts))
+    assert together == alone

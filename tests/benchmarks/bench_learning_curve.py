@@ -92,14 +92,16 @@ def main() -> None:
         n_claims = at[0]["rules"]["Claim"]["overlap"]["gold"]
         stance = [mean(at, "attributes", "stance", k) for k in ("macro_f1", "majority_macro_f1")]
         target = [mean(at, "attributes", "target", k) for k in ("macro_f1", "majority_macro_f1")]
-        uses = {k: sum(1 for r in at if r["choice"][k] == "model") for k in learn.CHOICE_KEYS}
-        used = ", ".join(f"{k} {v}/{len(at)}" for k, v in uses.items())
+        used = ", ".join(
+            f"{k} " + "/".join(str(sum(1 for r in at if r["choice"][k] == c)) for c in ("rules", "model", "union"))
+            for k in learn.CHOICE_KEYS
+        )
         print(
             f"| {size} | {claim[0]:.3f} / {claim[1]:.3f} | {speaker[0]:.3f} / {speaker[1]:.3f} | "
             f"{cue[0]:.3f} / {cue[1]:.3f} | {attr_acc[0]:.3f} ({attr_ok[0]:.0f}) / {attr_acc[1]:.3f} "
             f"({attr_ok[1]:.0f} of {n_claims}) | "
             f"{stance[0]:.3f} ({stance[1]:.3f}) | "
-            f"{target[0]:.3f} ({target[1]:.3f}) | model for {used} |"
+            f"{target[0]:.3f} ({target[1]:.3f}) | rules/model/union: {used} |"
         )
         worst = min(
             min(r["model+rules"]["Claim"]["overlap"]["f1"] - r["rules"]["Claim"]["overlap"]["f1"] for r in at),
