@@ -301,7 +301,7 @@ TITLE_WORDS = _words(
 )
 HONORIFICS = _words("Mr Mrs Ms Mx Dr Prof Sir Dame")
 # Honours and offices written after a name, not part of it: "Harriet Quayle KC", "Ann Bell MP".
-POST_NOMINALS = _words("KC QC SC MP MEP MSP MPP MLA OBE CBE MBE DBE KBE")
+POST_NOMINALS = _words("KC QC SC MP MEP MSP MPP MLA MS TD OBE CBE MBE DBE KBE")  # MS: Senedd, TD: Dáil
 PARTICLE_NAME_RE = re.compile(r"(?:al|el|ad|as|ash|an|at|az|bin|ibn|abu|abd)-[A-Z]")  # "al-Sudani", "bin-Zayed"
 NAME_PARTICLES = _words("von van der den de del della da di du le la bin ibn al el ter ten dos das ap ab zu op")
 # A nickname in quotation marks inside a name: 'Luc "Lulu" Marchetti' (kept in the mention, out of the name).
@@ -329,7 +329,8 @@ ORG_WORDS = _words(
     Programme Program Bureau Administration Society League Chamber Partners Holdings Industries Systems Airlines
     Railways Police Council Assembly Senate Parliament Congress Cabinet Tribunal Network Times Post Herald News
     Press Journal Gazette Tribune Leasing Manufacturing Motors Energy Capital Labs Club Guild Institution
-    Division Directorate Inspectorate Government Unit Team Laboratory Lab Commissioner's Executive Secretariat"""
+    Division Directorate Inspectorate Government Unit Team Laboratory Lab Commissioner's Executive Secretariat
+    Forum Consortium Sons Brothers"""
 )
 # Nouns (singular) that head a description standing for a speaker: "the union's president", "a statement".
 AGENT_HEADS = (
@@ -900,6 +901,16 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
                 mentions = _np_at_end(text, lo + inner_start + 1, lo + appos_end)
                 if len(mentions) == 1 and not mentions[0].is_pronoun and mentions[0].name[:1].isupper():
                     return mentions
+            named_body = re.fullmatch(r"the\s+(.+)", appos)
+            if named_body and _is_name(named_body.group(1)) and _is_organisation(named_body.group(1).split()):
+                # "The union representing the workers, the Food and Allied Workers Union, said": the body's name
+                at = (
+                    lo
+                    + inner_start
+                    + 1
+                    + (len(prefix[inner_start + 1 : appos_end]) - len(prefix[inner_start + 1 : appos_end].lstrip()))
+                )
+                return _organisation(text, at + named_body.start(1), at + named_body.end(1))
             prefix = prefix[:inner_start].rstrip()
         else:
             prefix = prefix[:-1].rstrip()
@@ -930,6 +941,14 @@ def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Men
                 and text[tokens[k][0]].isupper()
             ):
                 k -= 1  # "a Ministry of Roads and Bridges spokeswoman": one body's name
+                continue
+            if (
+                word == "&"
+                and 1 < k < len(tokens)
+                and text[tokens[k - 2][0]].isupper()
+                and text[tokens[k][0]].isupper()
+            ):
+                k -= 1  # "Harlow & Sons said": the ampersand joins one name
                 continue
             if word.lower() in NP_LINKS and k < len(tokens) and k > 1 and _np_word(text[slice(*tokens[k - 2])]):
                 k -= 1
@@ -1130,6 +1149,7 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
             w[:1].isupper()
             or NICKNAME_RE.fullmatch(w)
             or (w.lower() in ("of", "for") and first > 1 and words[first - 2][:1].isupper())
+            or (w == "&" and first > 1 and words[first - 2][:1].isupper())
         ):
             first -= 1
         elif w == "the" and first > 2 and words[first - 2] in ("of", "for") and words[first - 3][:1].isupper():
@@ -1564,8 +1584,8 @@ def _inverted_subject(text: str, after: int, end: int) -> list[_Mention]:
 
 def _apposed_name(text: str, speakers: list[_Mention], end: int) -> list[_Mention]:
     """'..., said one resident, Marge Ruiz.': a description followed by the name it stands for gives the name."""
-    if len(speakers) != 1 or speakers[0].is_pronoun or speakers[0].name[:1].isupper():
-        return speakers
+    if len(speakers) != 1 or speakers[0].is_pronoun or speakers[0].name.split()[-1][:1].isupper():
+        return speakers  # a description has a lowercase head ("Trentside's operations director, Neil Garside")
     named = APPOSED_NAME_RE.match(text, speakers[0].end, end)
     if named is None or _is_organisation(named.group(1).split()):
         return speakers
