@@ -970,6 +970,23 @@ def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Men
     mentions = _classify_np(text, np, determined or any_head)
     if k >= 2 and text[slice(*tokens[k - 1])].lower() in POSSESSIVES and text[slice(*tokens[k - 2])] == "and":
         k -= 1  # "Kyiv and its Western allies say"
+    if (
+        len(mentions) == 1
+        and not mentions[0].is_pronoun
+        and k >= 3
+        and text[slice(*tokens[k - 1])].lower() == "the"
+        and text[slice(*tokens[k - 2])] == "and"
+        and _singular(mentions[0].name.split()[-1]) in AGENT_HEADS
+    ):
+        # "the company and the union said": two bodies, each with its article, speak jointly.
+        first = _np_at_end(text, lo, tokens[k - 2][0])
+        if (
+            len(first) == 1
+            and not first[0].is_pronoun
+            and _singular(first[0].name.split()[-1]) in AGENT_HEADS
+            and re.search(r"\b[Tt]he\s+$", text[max(lo, first[0].start - 4) : first[0].start])
+        ):
+            return [first[0], mentions[0]]
     if len(mentions) == 1 and not mentions[0].is_pronoun and k >= 2 and text[slice(*tokens[k - 1])] == "and":
         # A joint subject: "Biden and Vice President Kamala Harris said".
         first = _np_at_end(text, lo, tokens[k - 1][0])
@@ -1735,6 +1752,9 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         m = ADDRESSEE_END_RE.search(rest)
         if m is not None and m.group() in ("of", "against") and len(rest[: m.start()].split()) > MAX_ADDRESSEE_WORDS:
             m = None  # "told the court he had "no memory" of the crash": that "of" is inside the claim
+        joined = re.search(r",\s+(?:and|but)\s", rest[: m.start()]) if m is not None else None
+        if m is not None and joined and _has_finite_verb(rest[joined.end() : m.start()]):
+            m = None  # "asked for a meeting, and the board has agreed to send ...": that "to" is another clause's
         if (
             m is not None
             and m.group() == "to"
