@@ -710,6 +710,8 @@ def _transcript_line(text: str, start: int, end: int, names: list[str]) -> _Foun
     if len(words) == 1 and words[0] not in known:
         return None  # a single word names a person only when the article names them in full
     speaker = _strip_titles(text, m.start(1), m.end(1))
+    if speaker is None or not re.search(rf"\b{re.escape(speaker.name.split()[-1])}\b", text[:start] + text[end:]):
+        return None  # a person the article names elsewhere, not a headline's topic ("Coal Towns: Mayors Ask ...")
     claim_start = m.end()
     claim_end = end
     while claim_end > claim_start and text[claim_end - 1] in " .":
@@ -1193,6 +1195,8 @@ def _spokesperson_body(text: str, rest: list[tuple[int, int]]) -> list[_Mention]
     rest, words = rest[:cut], words[:cut]
     if not rest:
         return []
+    if any(_is_title(w) for w in words) and not _is_organisation(words):
+        return []  # "a spokesperson for Prime Minister Keir Starmer": a titled person, no body
     if words[0][:1].isupper() and all(w[:1].isupper() or w in ("of", "for", "and", "the") for w in words):
         return _organisation(text, rest[0][0], rest[-1][1])
     return []
