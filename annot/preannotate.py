@@ -442,7 +442,7 @@ DIALOGUE_RE = re.compile(r"[–—]\s+([^–—]{10,}?)\s+[–—]\s+")
 # A group named by a quantifier: "several of them told", "All three say".
 QUANTIFIED_GROUP_RE = re.compile(
     r"(?:^|(?<=\s))((?:[Ss]everal|[Ss]ome|[Mm]any|[Mm]ost|[Aa]ll|[Bb]oth|[Ff]ew|[Ee]ach|[Oo]ne|[Tt]wo|[Tt]hree|"
-    r"[Ff]our|[Ff]ive)\s+of\s+(?:them|us|those)|[Aa]ll\s+(?:two|three|four|five|six|seven|eight|nine|ten))$"
+    r"[Ff]our|[Ff]ive)\s+of\s+(?:them|us|those)|[Aa]ll\s+(?:two|three|four|five|six|seven|eight|nine|ten)|[Bb]oth)$"
 )
 # A participle with a place after the subject: "Residents gathered outside the centre", "Officials based in Oslo".
 PLACED_PARTICIPLE_RE = re.compile(
@@ -969,7 +969,8 @@ def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Men
     while np and text[slice(*np[0])].lower() in NP_LINKS:
         np = np[1:]
     determined = k > 0 and text[slice(*tokens[k - 1])].lower() in DETERMINERS
-    mentions = _classify_np(text, np, determined or any_head)
+    quantified = len(np) == 2 and text[slice(*np[0])].lower() in NUMBER_WORDS  # "Both men said", "most residents"
+    mentions = _classify_np(text, np, determined or quantified or any_head)
     if k >= 2 and text[slice(*tokens[k - 1])].lower() in POSSESSIVES and text[slice(*tokens[k - 2])] == "and":
         k -= 1  # "Kyiv and its Western allies say"
     if (

@@ -1130,3 +1130,12 @@ def test_no_claim_from_a_to_in_a_later_clause_nor_from_a_headline_with_a_colon()
     assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
         ("the talks would go on", "spokesperson for Prime Minister Ada Brant")
     ]
+
+
+def test_a_quantifier_before_a_plural_noun_or_both_alone_is_a_group_speaker() -> None:
+    text = (
+        "Both men said they would accept the result.\n\n"
+        "Asked directly, both said the count had been fair.\n\n"
+        "The vote came after three hours of public comment in the hall.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["Both men", "both"]
