@@ -873,7 +873,8 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
-    if place := CITY_STATE_RE.search(prefix):
+    if (place := CITY_STATE_RE.search(prefix)) and not re.match(r"\s*[A-Z][a-z]+ing\b", prefix):
+        # (not "Speaking in Kyiv, Zelenskyy said": there the comma closes a participle phrase before the subject)
         prefix = prefix[: place.start()]  # "A federal jury in Marshall, Texas, on Friday found": the jury
     if who := WHO_RELATIVE_RE.search(prefix):
         # "Patent litigators who follow the Eastern District said": "who" stands for people, whatever the noun.

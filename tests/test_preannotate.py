@@ -1139,3 +1139,8 @@ def test_a_quantifier_before_a_plural_noun_or_both_alone_is_a_group_speaker() ->
         "The vote came after three hours of public comment in the hall.\n"
     )
     assert [c[2][0][0] for c in claims(predict(text))] == ["Both men", "both"]
+
+
+def test_a_participle_phrase_with_a_city_before_the_subject_is_no_city_and_state() -> None:
+    text = "Speaking in Kyiv, Marchuk said the front line was holding.\n"
+    assert claims(predict(text))[0][2] == [("Marchuk", "Marchuk")]
