@@ -354,7 +354,8 @@ AGENT_HEADS = (
     clinician epidemiologist virologist professor lecturer academic historian strategist pollster poll data
     figures estimate estimates forecast study studies paper data draft guild platform manifesto indictment
     records filings paramedic teacher motion petition resolution amendment strategy guidance guideline framework
-    directive decree legislation charter treaty agreement communique declaration budget"""
+    directive decree legislation charter treaty agreement communique declaration budget force military army navy
+    command service"""
     )
     | OCCUPATION_WORDS
     | _words(

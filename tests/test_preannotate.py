@@ -1144,3 +1144,8 @@ def test_a_quantifier_before_a_plural_noun_or_both_alone_is_a_group_speaker() ->
 def test_a_participle_phrase_with_a_city_before_the_subject_is_no_city_and_state() -> None:
     text = "Speaking in Kyiv, Marchuk said the front line was holding.\n"
     assert claims(predict(text))[0][2] == [("Marchuk", "Marchuk")]
+
+
+def test_armed_forces_and_services_head_a_speaker_after_a_possessive() -> None:
+    text = "Norway's air force said it had intercepted two aircraft over the sea.\n"
+    assert claims(predict(text))[0][2] == [("Norway's air force", "Norway's air force")]
