@@ -301,7 +301,7 @@ TITLE_WORDS = _words(
 )
 HONORIFICS = _words("Mr Mrs Ms Mx Dr Prof Sir Dame")
 # Honours and offices written after a name, not part of it: "Harriet Quayle KC", "Ann Bell MP".
-POST_NOMINALS = _words("KC QC SC MP MEP MSP MPP MLA OBE CBE MBE DBE KBE")
+POST_NOMINALS = _words("KC QC SC MP MEP MSP MPP MLA MS TD OBE CBE MBE DBE KBE")  # MS: Senedd, TD: Dáil
 PARTICLE_NAME_RE = re.compile(r"(?:al|el|ad|as|ash|an|at|az|bin|ibn|abu|abd)-[A-Z]")  # "al-Sudani", "bin-Zayed"
 NAME_PARTICLES = _words("von van der den de del della da di du le la bin ibn al el ter ten dos das ap ab zu op")
 # A nickname in quotation marks inside a name: 'Luc "Lulu" Marchetti' (kept in the mention, out of the name).
@@ -329,7 +329,8 @@ ORG_WORDS = _words(
     Programme Program Bureau Administration Society League Chamber Partners Holdings Industries Systems Airlines
     Railways Police Council Assembly Senate Parliament Congress Cabinet Tribunal Network Times Post Herald News
     Press Journal Gazette Tribune Leasing Manufacturing Motors Energy Capital Labs Club Guild Institution
-    Division Directorate Inspectorate Government Unit Team Laboratory Lab Commissioner's Executive Secretariat"""
+    Division Directorate Inspectorate Government Unit Team Laboratory Lab Commissioner's Executive Secretariat
+    Forum Consortium Sons Brothers"""
 )
 # Nouns (singular) that head a description standing for a speaker: "the union's president", "a statement".
 AGENT_HEADS = (
@@ -353,7 +354,8 @@ AGENT_HEADS = (
     clinician epidemiologist virologist professor lecturer academic historian strategist pollster poll data
     figures estimate estimates forecast study studies paper data draft guild platform manifesto indictment
     records filings paramedic teacher motion petition resolution amendment strategy guidance guideline framework
-    directive decree legislation charter treaty agreement communique declaration budget"""
+    directive decree legislation charter treaty agreement communique declaration budget force military army navy
+    command service"""
     )
     | OCCUPATION_WORDS
     | _words(
@@ -441,7 +443,7 @@ DIALOGUE_RE = re.compile(r"[–—]\s+([^–—]{10,}?)\s+[–—]\s+")
 # A group named by a quantifier: "several of them told", "All three say".
 QUANTIFIED_GROUP_RE = re.compile(
     r"(?:^|(?<=\s))((?:[Ss]everal|[Ss]ome|[Mm]any|[Mm]ost|[Aa]ll|[Bb]oth|[Ff]ew|[Ee]ach|[Oo]ne|[Tt]wo|[Tt]hree|"
-    r"[Ff]our|[Ff]ive)\s+of\s+(?:them|us|those)|[Aa]ll\s+(?:two|three|four|five|six|seven|eight|nine|ten))$"
+    r"[Ff]our|[Ff]ive)\s+of\s+(?:them|us|those)|[Aa]ll\s+(?:two|three|four|five|six|seven|eight|nine|ten)|[Bb]oth)$"
 )
 # A participle with a place after the subject: "Residents gathered outside the centre", "Officials based in Oslo".
 PLACED_PARTICIPLE_RE = re.compile(
@@ -709,6 +711,8 @@ def _transcript_line(text: str, start: int, end: int, names: list[str]) -> _Foun
     if len(words) == 1 and words[0] not in known:
         return None  # a single word names a person only when the article names them in full
     speaker = _strip_titles(text, m.start(1), m.end(1))
+    if speaker is None or not re.search(rf"\b{re.escape(speaker.name.split()[-1])}\b", text[:start] + text[end:]):
+        return None  # a person the article names elsewhere, not a headline's topic ("Coal Towns: Mayors Ask ...")
     claim_start = m.end()
     claim_end = end
     while claim_end > claim_start and text[claim_end - 1] in " .":
@@ -870,7 +874,8 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
-    if place := CITY_STATE_RE.search(prefix):
+    if (place := CITY_STATE_RE.search(prefix)) and not re.match(r"\s*[A-Z][a-z]+ing\b", prefix):
+        # (not "Speaking in Kyiv, Zelenskyy said": there the comma closes a participle phrase before the subject)
         prefix = prefix[: place.start()]  # "A federal jury in Marshall, Texas, on Friday found": the jury
     if who := WHO_RELATIVE_RE.search(prefix):
         # "Patent litigators who follow the Eastern District said": "who" stands for people, whatever the noun.
@@ -900,6 +905,16 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
                 mentions = _np_at_end(text, lo + inner_start + 1, lo + appos_end)
                 if len(mentions) == 1 and not mentions[0].is_pronoun and mentions[0].name[:1].isupper():
                     return mentions
+            named_body = re.fullmatch(r"the\s+(.+)", appos)
+            if named_body and _is_name(named_body.group(1)) and _is_organisation(named_body.group(1).split()):
+                # "The union representing the workers, the Food and Allied Workers Union, said": the body's name
+                at = (
+                    lo
+                    + inner_start
+                    + 1
+                    + (len(prefix[inner_start + 1 : appos_end]) - len(prefix[inner_start + 1 : appos_end].lstrip()))
+                )
+                return _organisation(text, at + named_body.start(1), at + named_body.end(1))
             prefix = prefix[:inner_start].rstrip()
         else:
             prefix = prefix[:-1].rstrip()
@@ -931,6 +946,14 @@ def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Men
             ):
                 k -= 1  # "a Ministry of Roads and Bridges spokeswoman": one body's name
                 continue
+            if (
+                word == "&"
+                and 1 < k < len(tokens)
+                and text[tokens[k - 2][0]].isupper()
+                and text[tokens[k][0]].isupper()
+            ):
+                k -= 1  # "Harlow & Sons said": the ampersand joins one name
+                continue
             if word.lower() in NP_LINKS and k < len(tokens) and k > 1 and _np_word(text[slice(*tokens[k - 2])]):
                 k -= 1
                 continue
@@ -948,9 +971,27 @@ def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Men
     while np and text[slice(*np[0])].lower() in NP_LINKS:
         np = np[1:]
     determined = k > 0 and text[slice(*tokens[k - 1])].lower() in DETERMINERS
-    mentions = _classify_np(text, np, determined or any_head)
+    quantified = len(np) == 2 and text[slice(*np[0])].lower() in NUMBER_WORDS  # "Both men said", "most residents"
+    mentions = _classify_np(text, np, determined or quantified or any_head)
     if k >= 2 and text[slice(*tokens[k - 1])].lower() in POSSESSIVES and text[slice(*tokens[k - 2])] == "and":
         k -= 1  # "Kyiv and its Western allies say"
+    if (
+        len(mentions) == 1
+        and not mentions[0].is_pronoun
+        and k >= 3
+        and text[slice(*tokens[k - 1])].lower() == "the"
+        and text[slice(*tokens[k - 2])] == "and"
+        and _singular(mentions[0].name.split()[-1]) in AGENT_HEADS
+    ):
+        # "the company and the union said": two bodies, each with its article, speak jointly.
+        first = _np_at_end(text, lo, tokens[k - 2][0])
+        if (
+            len(first) == 1
+            and not first[0].is_pronoun
+            and _singular(first[0].name.split()[-1]) in AGENT_HEADS
+            and re.search(r"\b[Tt]he\s+$", text[max(lo, first[0].start - 4) : first[0].start])
+        ):
+            return [first[0], mentions[0]]
     if len(mentions) == 1 and not mentions[0].is_pronoun and k >= 2 and text[slice(*tokens[k - 1])] == "and":
         # A joint subject: "Biden and Vice President Kamala Harris said".
         first = _np_at_end(text, lo, tokens[k - 1][0])
@@ -1130,6 +1171,7 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
             w[:1].isupper()
             or NICKNAME_RE.fullmatch(w)
             or (w.lower() in ("of", "for") and first > 1 and words[first - 2][:1].isupper())
+            or (w == "&" and first > 1 and words[first - 2][:1].isupper())
         ):
             first -= 1
         elif w == "the" and first > 2 and words[first - 2] in ("of", "for") and words[first - 3][:1].isupper():
@@ -1156,6 +1198,8 @@ def _spokesperson_body(text: str, rest: list[tuple[int, int]]) -> list[_Mention]
     rest, words = rest[:cut], words[:cut]
     if not rest:
         return []
+    if any(_is_title(w) for w in words) and not _is_organisation(words):
+        return []  # "a spokesperson for Prime Minister Keir Starmer": a titled person, no body
     if words[0][:1].isupper() and all(w[:1].isupper() or w in ("of", "for", "and", "the") for w in words):
         return _organisation(text, rest[0][0], rest[-1][1])
     return []
@@ -1564,8 +1608,8 @@ def _inverted_subject(text: str, after: int, end: int) -> list[_Mention]:
 
 def _apposed_name(text: str, speakers: list[_Mention], end: int) -> list[_Mention]:
     """'..., said one resident, Marge Ruiz.': a description followed by the name it stands for gives the name."""
-    if len(speakers) != 1 or speakers[0].is_pronoun or speakers[0].name[:1].isupper():
-        return speakers
+    if len(speakers) != 1 or speakers[0].is_pronoun or speakers[0].name.split()[-1][:1].isupper():
+        return speakers  # a description has a lowercase head ("Trentside's operations director, Neil Garside")
     named = APPOSED_NAME_RE.match(text, speakers[0].end, end)
     if named is None or _is_organisation(named.group(1).split()):
         return speakers
@@ -1715,6 +1759,9 @@ def _clause_start(text: str, after_verb: int, end: int, verb: str) -> int | None
         m = ADDRESSEE_END_RE.search(rest)
         if m is not None and m.group() in ("of", "against") and len(rest[: m.start()].split()) > MAX_ADDRESSEE_WORDS:
             m = None  # "told the court he had "no memory" of the crash": that "of" is inside the claim
+        joined = re.search(r",\s+(?:and|but)\s", rest[: m.start()]) if m is not None else None
+        if m is not None and joined and _has_finite_verb(rest[joined.end() : m.start()]):
+            m = None  # "asked for a meeting, and the board has agreed to send ...": that "to" is another clause's
         if (
             m is not None
             and m.group() == "to"

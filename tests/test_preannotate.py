@@ -1092,3 +1092,60 @@ def test_a_person_named_after_a_possessive_body_and_a_quotation_closing_before_a
         ("growth would slow next year", "Okoro"),
         ('The new rota is "simply unworkable,"', "drivers' union"),
     ]
+
+
+def test_names_with_an_ampersand_a_post_nominal_and_a_body_named_in_an_apposition() -> None:
+    text = (
+        "Penrose & Sons said in a letter that the mill would close in May.\n\n"
+        "The transport spokesman, Idris Rowe MS, said the timetable was a mess.\n\n"
+        "The union representing the drivers, the Coach Drivers Union, said its members would strike.\n\n"
+        "Industry body the UK Ports Forum said the levy was too high.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == [
+        "Penrose & Sons",
+        "Idris Rowe",
+        "Coach Drivers Union",
+        "UK Ports Forum",
+    ]
+
+
+def test_an_inverted_description_with_a_possessor_gives_its_apposed_name() -> None:
+    text = '"The new line will be running by June," said Ferrow\'s operations director, Ines Malkin.\n'
+    assert claims(predict(text))[0][2] == [("Ines Malkin", "Ines Malkin")]
+
+
+def test_two_bodies_each_with_its_article_speak_jointly() -> None:
+    text = "The depot will stay open until March, the council and the union said in a joint statement.\n"
+    assert claims(predict(text)) == [
+        ("The depot will stay open until March", "indirect", [("council", "council"), ("union", "union")])
+    ]
+
+
+def test_no_claim_from_a_to_in_a_later_clause_nor_from_a_headline_with_a_colon() -> None:
+    text = (
+        "Parents have asked for a meeting with the head teacher, and the school has agreed to open the hall.\n\n"
+        "Coal Towns: Mayors Ask For More Time As The Fund Deadline Nears.\n\n"
+        "A spokesperson for Prime Minister Ada Brant said the talks would go on.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("the talks would go on", "spokesperson for Prime Minister Ada Brant")
+    ]
+
+
+def test_a_quantifier_before_a_plural_noun_or_both_alone_is_a_group_speaker() -> None:
+    text = (
+        "Both men said they would accept the result.\n\n"
+        "Asked directly, both said the count had been fair.\n\n"
+        "The vote came after three hours of public comment in the hall.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["Both men", "both"]
+
+
+def test_a_participle_phrase_with_a_city_before_the_subject_is_no_city_and_state() -> None:
+    text = "Speaking in Kyiv, Marchuk said the front line was holding.\n"
+    assert claims(predict(text))[0][2] == [("Marchuk", "Marchuk")]
+
+
+def test_armed_forces_and_services_head_a_speaker_after_a_possessive() -> None:
+    text = "Norway's air force said it had intercepted two aircraft over the sea.\n"
+    assert claims(predict(text))[0][2] == [("Norway's air force", "Norway's air force")]
