@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from annot.agreement import OVERLAP_THRESHOLD, Adjudicated, AgreementReport, adjudicate, measure
 from annot.dataset import SPLITS, split_of
+from annot.errors import AnnotError
 from annot.records import Task
 from annot.schema import Schema
 
@@ -626,10 +627,14 @@ def write(campaign: Campaign, out: Path, png: Path | None = None) -> Path:
 
 
 def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise AnnotError(f"cannot write {path} ({e.strerror}); choose another file with --out or --png") from None
 
 
 def locate(campaign: Campaign, config: Config, project: ProjectConfig, export: Path | None = None) -> None:

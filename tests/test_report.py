@@ -236,6 +236,11 @@ def test_bad_input_is_one_line(offline: Workspace) -> None:
     assert missing.returncode == 1 and "missing.json" in missing.stderr and "Traceback" not in missing.stderr
     never_pulled = annot("report", "--local")
     assert never_pulled.returncode == 1 and "run `annot pull` first" in never_pulled.stderr
+    (offline.root / "a-folder").mkdir()
+    export = write_export(offline.root / "export.json", campaign(12, project=3))
+    unwritable = annot("report", str(export), "--out", "a-folder")
+    assert unwritable.returncode == 1 and unwritable.stderr.count("\n") == 1, unwritable.stderr
+    assert "cannot write a-folder" in unwritable.stderr and not (offline.root / "a-folder.part").exists()
     helped = annot("report", "--help")
     assert helped.returncode == 0 and "Example: annot report" in helped.stdout
 
