@@ -860,15 +860,19 @@ def _original(unit: Mapping[str, Region], attr: str, winner: _Value) -> Attribut
     return _plain(winner)
 
 
-def _when(stamp: str | None) -> datetime:
-    oldest = datetime.min.replace(tzinfo=UTC)
+def parse_time(stamp: str | None) -> datetime | None:
+    """A Label Studio timestamp (ISO 8601) as an aware datetime (UTC when it names no zone), or None."""
     if not stamp:
-        return oldest
+        return None
     try:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
-        return oldest
+        return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _when(stamp: str | None) -> datetime:
+    return parse_time(stamp) or datetime.min.replace(tzinfo=UTC)
 
 
 def _ratio(part: int, whole: int) -> float | None:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annot.agreement import OVERLAP_THRESHOLD, Adjudicated, AgreementReport, adjudicate, measure
+from annot.agreement import OVERLAP_THRESHOLD, Adjudicated, AgreementReport, adjudicate, measure, parse_time
 from annot.dataset import SPLITS, split_of
 from annot.errors import AnnotError
 from annot.records import Task
@@ -188,7 +188,7 @@ def _note(seen: Campaign, task: Task, bad: set[str]) -> None:
             continue
         w.submitted += 1
         w.rejected += str(a.id) in bad
-        moment = _moment(a.created_at) or _moment(a.updated_at)
+        moment = parse_time(a.created_at) or parse_time(a.updated_at)
         if moment is not None:
             w.made.append(moment)
             first = moment if first is None else min(first, moment)
@@ -200,16 +200,6 @@ def _note(seen: Campaign, task: Task, bad: set[str]) -> None:
             seen.done.append(first)
     if task.id is not None:
         seen.titles[task.id] = str(task.data.get("title") or task.article_id or "")
-
-
-def _moment(stamp: str | None) -> datetime | None:
-    if not stamp:
-        return None
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _shown_value(value: Any) -> str:
