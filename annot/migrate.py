@@ -364,13 +364,18 @@ def plan(config: Config, project: ProjectConfig, schema: Schema, server: Server)
     cache = sync.cache_path(config, project)
     if not cache.exists():
         return Plan(remote.id, [], [(c, Touched()) for c in schema.changes])
-    rewrites = [
-        (task.get("id"), ann.get("id"))
-        for task in iter_raw_tasks(cache)
-        for ann in _annotations(task)
-        if migrate_results(ann["result"], schema) is not ann["result"]
-    ]
-    touched = count_changes(iter_raw_tasks(cache), schema, schema.changes)
+    rewrites: list[tuple[Any, Any]] = []
+
+    def noting_rewrites(tasks: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The tasks passed on to the count, the annotations the change log rewrites noted on the way."""
+        for task in tasks:
+            for ann in _annotations(task):
+                if migrate_results(ann["result"], schema) is not ann["result"]:
+                    rewrites.append((task.get("id"), ann.get("id")))
+            yield task
+
+    # one pass over the local copy (it can be large)
+    touched = count_changes(noting_rewrites(iter_raw_tasks(cache)), schema, schema.changes)
     return Plan(remote.id, rewrites, list(zip(schema.changes, touched, strict=True)))
 
 
