@@ -260,6 +260,7 @@ def test_report_reads_the_local_copy_offline(offline: Workspace, schema: Schema)
     assert run.returncode == 0, run.stderr
     page = (offline.root / "reports" / "news-stance.html").read_text(encoding="utf-8")
     assert "40 of 50 in the project" in page
-    assert all(href.startswith("http://127.0.0.1:9/projects/11/data?task=") for _, href in page_figures(page).links)
+    links = page_figures(page).links
+    assert links and all(href.startswith("http://127.0.0.1:9/projects/11/data?task=") for _, href in links)
     tasks = ExportFile(sync.cache_path(cfg, proj), schema)
     assert page_figures(page).tables["pairs"] == json_pairs(measure(tasks, schema, by_annotator=True).to_json())
