@@ -206,9 +206,14 @@ def count_changes(tasks: Iterable[dict[str, Any]], schema: Schema, changes: list
     return counts
 
 
-def count_values(tasks: Iterable[dict[str, Any]], schema: Schema, values: Values) -> dict[tuple[str, str], Touched]:
-    """(control, value) -> the regions and tasks using it, for the given values only."""
-    counts: dict[tuple[str, str], Touched] = {}
+def count_values(
+    tasks: Iterable[dict[str, Any]],
+    schema: Schema,
+    values: Values,
+    into: dict[tuple[str, str], Touched] | None = None,
+) -> dict[tuple[str, str], Touched]:
+    """(control, value) -> the regions and tasks using it, for the given values only (added to `into`)."""
+    counts: dict[tuple[str, str], Touched] = {} if into is None else into
     for task in tasks:
         for ann in _annotations(task):
             for result in ann["result"]:
@@ -270,8 +275,15 @@ def diff(old: Schema, new: Schema, local_copy: Path | None) -> Diff:
     added = [(c, v) for c in sorted(now) for v in sorted(now[c] - played.get(c, set()))]
     if local_copy is None or not local_copy.exists():
         return Diff(old, new, [(c, None) for c in changes], [(c, v, None) for c, v in removed], added, False)
-    touched = count_changes(iter_raw_tasks(local_copy), new, changes)
-    uses = count_values(iter_raw_tasks(local_copy), new, removed_values)
+    uses: dict[tuple[str, str], Touched] = {}
+
+    def noting_uses(tasks: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for task in tasks:
+            count_values((task,), new, removed_values, into=uses)
+            yield task
+
+    # one pass over the local copy (it can be large): the removed values counted on the way
+    touched = count_changes(noting_uses(iter_raw_tasks(local_copy)), new, changes)
     return Diff(
         old,
         new,
