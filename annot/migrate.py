@@ -357,6 +357,7 @@ class Plan:
     project_id: int
     annotations: list[tuple[Any, Any]]  # (task id, annotation id) whose result changes
     changes: list[tuple[Change, Touched]]
+    label_config: str = ""  # the project's config on the server when planned
 
     @property
     def tasks(self) -> int:
@@ -375,7 +376,7 @@ def plan(config: Config, project: ProjectConfig, schema: Schema, server: Server)
     sync.fetch(config, project, server, project_id=remote.id)
     cache = sync.cache_path(config, project)
     if not cache.exists():
-        return Plan(remote.id, [], [(c, Touched()) for c in schema.changes])
+        return Plan(remote.id, [], [(c, Touched()) for c in schema.changes], remote.label_config)
     rewrites: list[tuple[Any, Any]] = []
 
     def noting_rewrites(tasks: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -388,7 +389,7 @@ def plan(config: Config, project: ProjectConfig, schema: Schema, server: Server)
 
     # one pass over the local copy (it can be large)
     touched = count_changes(noting_rewrites(iter_raw_tasks(cache)), schema, schema.changes)
-    return Plan(remote.id, rewrites, list(zip(schema.changes, touched, strict=True)))
+    return Plan(remote.id, rewrites, list(zip(schema.changes, touched, strict=True)), remote.label_config)
 
 
 @dataclass
@@ -434,8 +435,10 @@ def apply(
     done: set[Any] = set()
     tasks: set[Any] = set()
     # one request at a time: Label Studio serialises annotation updates (4 in flight measured no faster)
+    before = None  # the config on the server: rewriting annotations leaves it as it was
     for _ in range(MIGRATE_ROUNDS):
         todo = plan(config, project, schema, server)
+        before = todo.label_config
         if not todo.annotations:
             break
         total = len(todo.annotations)
@@ -446,7 +449,5 @@ def apply(
                     tasks.add(task_id)
             if progress:
                 progress("migrate", min(start + batch, total), total)
-    remote = server.find_project(project.name)
-    before = remote.label_config if remote else None
     updated = sync.ensure_project(server, project, schema)
     return Applied(len(done), len(tasks), config_updated=before != updated.label_config)
