@@ -551,14 +551,7 @@ def _pair_attribute(name: str, values: list[tuple[_Value, _Value]]) -> PairAttri
     confusion = [[0] * len(domain) for _ in domain]
     for a, b in shown:
         confusion[index[a]][index[b]] += 1
-    kappa = None
-    if len(domain) > 1:
-        from sklearn.metrics import cohen_kappa_score
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # one value per annotator: nan, reported as undefined
-            value = float(cohen_kappa_score([a for a, _ in shown], [b for _, b in shown]))
-        kappa = None if math.isnan(value) else value
+    kappa = _kappa([a for a, _ in shown], [b for _, b in shown]) if len(domain) > 1 else None
     observed = _ratio(sum(a == b for a, b in shown), len(shown))
     return PairAttribute(name, len(shown), kappa, observed, domain, confusion)
 
@@ -588,16 +581,19 @@ def _score(name: str, units: list[dict[str, _Value]], annotators: list[str]) -> 
     if len(annotators) == 2:
         both = [u for u in units if all(r in u for r in annotators)]
         if both:
-            from sklearn.metrics import cohen_kappa_score
-
-            first = [repr(u[annotators[0]]) for u in both]
-            second = [repr(u[annotators[1]]) for u in both]
-            with warnings.catch_warnings():
-                # one value only: sklearn warns and returns nan, which we report as undefined
-                warnings.simplefilter("ignore")
-                value = float(cohen_kappa_score(first, second))
-            kappa = None if math.isnan(value) else value
+            kappa = _kappa([repr(u[annotators[0]]) for u in both], [repr(u[annotators[1]]) for u in both])
     return AttributeScore(name, len(units), alpha, kappa, _ratio(agree, total))
+
+
+def _kappa(first: list[str], second: list[str]) -> float | None:
+    """Cohen's kappa of two annotators' values of the same units; None where it is undefined."""
+    from sklearn.metrics import cohen_kappa_score
+
+    with warnings.catch_warnings():
+        # one value only: sklearn warns and returns nan, which we report as undefined
+        warnings.simplefilter("ignore")
+        value = float(cohen_kappa_score(first, second))
+    return None if math.isnan(value) else value
 
 
 def _speakers(
@@ -860,15 +856,19 @@ def _original(unit: Mapping[str, Region], attr: str, winner: _Value) -> Attribut
     return _plain(winner)
 
 
-def _when(stamp: str | None) -> datetime:
-    oldest = datetime.min.replace(tzinfo=UTC)
+def parse_time(stamp: str | None) -> datetime | None:
+    """A Label Studio timestamp (ISO 8601) as an aware datetime (UTC when it names no zone), or None."""
     if not stamp:
-        return oldest
+        return None
     try:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
-        return oldest
+        return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _when(stamp: str | None) -> datetime:
+    return parse_time(stamp) or datetime.min.replace(tzinfo=UTC)
 
 
 def _ratio(part: int, whole: int) -> float | None:

@@ -206,9 +206,14 @@ def count_changes(tasks: Iterable[dict[str, Any]], schema: Schema, changes: list
     return counts
 
 
-def count_values(tasks: Iterable[dict[str, Any]], schema: Schema, values: Values) -> dict[tuple[str, str], Touched]:
-    """(control, value) -> the regions and tasks using it, for the given values only."""
-    counts: dict[tuple[str, str], Touched] = {}
+def count_values(
+    tasks: Iterable[dict[str, Any]],
+    schema: Schema,
+    values: Values,
+    into: dict[tuple[str, str], Touched] | None = None,
+) -> dict[tuple[str, str], Touched]:
+    """(control, value) -> the regions and tasks using it, for the given values only (added to `into`)."""
+    counts: dict[tuple[str, str], Touched] = {} if into is None else into
     for task in tasks:
         for ann in _annotations(task):
             for result in ann["result"]:
@@ -270,8 +275,15 @@ def diff(old: Schema, new: Schema, local_copy: Path | None) -> Diff:
     added = [(c, v) for c in sorted(now) for v in sorted(now[c] - played.get(c, set()))]
     if local_copy is None or not local_copy.exists():
         return Diff(old, new, [(c, None) for c in changes], [(c, v, None) for c, v in removed], added, False)
-    touched = count_changes(iter_raw_tasks(local_copy), new, changes)
-    uses = count_values(iter_raw_tasks(local_copy), new, removed_values)
+    uses: dict[tuple[str, str], Touched] = {}
+
+    def noting_uses(tasks: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for task in tasks:
+            count_values((task,), new, removed_values, into=uses)
+            yield task
+
+    # one pass over the local copy (it can be large): the removed values counted on the way
+    touched = count_changes(noting_uses(iter_raw_tasks(local_copy)), new, changes)
     return Diff(
         old,
         new,
@@ -345,6 +357,7 @@ class Plan:
     project_id: int
     annotations: list[tuple[Any, Any]]  # (task id, annotation id) whose result changes
     changes: list[tuple[Change, Touched]]
+    label_config: str = ""  # the project's config on the server when planned
 
     @property
     def tasks(self) -> int:
@@ -363,15 +376,20 @@ def plan(config: Config, project: ProjectConfig, schema: Schema, server: Server)
     sync.fetch(config, project, server, project_id=remote.id)
     cache = sync.cache_path(config, project)
     if not cache.exists():
-        return Plan(remote.id, [], [(c, Touched()) for c in schema.changes])
-    rewrites = [
-        (task.get("id"), ann.get("id"))
-        for task in iter_raw_tasks(cache)
-        for ann in _annotations(task)
-        if migrate_results(ann["result"], schema) is not ann["result"]
-    ]
-    touched = count_changes(iter_raw_tasks(cache), schema, schema.changes)
-    return Plan(remote.id, rewrites, list(zip(schema.changes, touched, strict=True)))
+        return Plan(remote.id, [], [(c, Touched()) for c in schema.changes], remote.label_config)
+    rewrites: list[tuple[Any, Any]] = []
+
+    def noting_rewrites(tasks: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The tasks passed on to the count, the annotations the change log rewrites noted on the way."""
+        for task in tasks:
+            for ann in _annotations(task):
+                if migrate_results(ann["result"], schema) is not ann["result"]:
+                    rewrites.append((task.get("id"), ann.get("id")))
+            yield task
+
+    # one pass over the local copy (it can be large)
+    touched = count_changes(noting_rewrites(iter_raw_tasks(cache)), schema, schema.changes)
+    return Plan(remote.id, rewrites, list(zip(schema.changes, touched, strict=True)), remote.label_config)
 
 
 @dataclass
@@ -417,8 +435,10 @@ def apply(
     done: set[Any] = set()
     tasks: set[Any] = set()
     # one request at a time: Label Studio serialises annotation updates (4 in flight measured no faster)
+    before = None  # the config on the server: rewriting annotations leaves it as it was
     for _ in range(MIGRATE_ROUNDS):
         todo = plan(config, project, schema, server)
+        before = todo.label_config
         if not todo.annotations:
             break
         total = len(todo.annotations)
@@ -429,7 +449,5 @@ def apply(
                     tasks.add(task_id)
             if progress:
                 progress("migrate", min(start + batch, total), total)
-    remote = server.find_project(project.name)
-    before = remote.label_config if remote else None
     updated = sync.ensure_project(server, project, schema)
     return Applied(len(done), len(tasks), config_updated=before != updated.label_config)

@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annot.agreement import OVERLAP_THRESHOLD, Adjudicated, AgreementReport, adjudicate, measure
+from annot.agreement import OVERLAP_THRESHOLD, Adjudicated, AgreementReport, adjudicate, measure, parse_time
 from annot.dataset import SPLITS, split_of
+from annot.errors import AnnotError
 from annot.records import Task
 from annot.schema import Schema
 
@@ -187,7 +188,7 @@ def _note(seen: Campaign, task: Task, bad: set[str]) -> None:
             continue
         w.submitted += 1
         w.rejected += str(a.id) in bad
-        moment = _moment(a.created_at) or _moment(a.updated_at)
+        moment = parse_time(a.created_at) or parse_time(a.updated_at)
         if moment is not None:
             w.made.append(moment)
             first = moment if first is None else min(first, moment)
@@ -199,16 +200,6 @@ def _note(seen: Campaign, task: Task, bad: set[str]) -> None:
             seen.done.append(first)
     if task.id is not None:
         seen.titles[task.id] = str(task.data.get("title") or task.article_id or "")
-
-
-def _moment(stamp: str | None) -> datetime | None:
-    if not stamp:
-        return None
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _shown_value(value: Any) -> str:
@@ -626,10 +617,14 @@ def write(campaign: Campaign, out: Path, png: Path | None = None) -> Path:
 
 
 def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise AnnotError(f"cannot write {path} ({e.strerror}); choose another file with --out or --png") from None
 
 
 def locate(campaign: Campaign, config: Config, project: ProjectConfig, export: Path | None = None) -> None:

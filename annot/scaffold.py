@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ class Scaffold:
     def next_commands(self) -> list[str]:
         """The three commands to run next, from the current folder, each with what it does."""
         where = shown(self.root)
-        cd = "" if where == "." else f"cd {where} && "
+        cd = "" if where == "." else f"cd {shlex.quote(where)} && "  # a folder named with a space still works
         load = f'python -c \'import datasets; print(datasets.load_dataset("exports/{SCHEMA}", "claims"))\''
         steps = [
             (f"{cd}annot studio up", "a local Label Studio on 127.0.0.1 (installed the first time)"),

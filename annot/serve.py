@@ -216,9 +216,10 @@ class Backend:
             log.info("trained %s in %.1f s", model.version, time.monotonic() - started)
             refreshed = sync.repredict(self.config, self.project, predictor=model, server=self.server())
             log.info("%s: predictions of %d unannotated tasks replaced", model.version, refreshed.replaced)
-        except AnnotError as e:
-            self.training.last_error = " ".join(str(e).split())
-            log.warning("not retrained: %s", self.training.last_error)
+        except Exception as e:  # /health must say why, whatever failed; the server keeps the model it has
+            said = " ".join(str(e).split())
+            self.training.last_error = said if isinstance(e, AnnotError) else f"{type(e).__name__}: {said}"
+            log.warning("not retrained: %s", self.training.last_error, exc_info=not isinstance(e, AnnotError))
         finally:
             self.training.running = False
 

@@ -82,6 +82,13 @@ def test_init_makes_a_project_that_loads(tmp_path: Path) -> None:
     assert rendered.returncode == 0 and '<Labels name="mention"' in rendered.stdout
 
 
+def test_init_names_a_folder_with_a_space_as_a_shell_takes_it(tmp_path: Path) -> None:
+    run = annot("init", "my project", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    first = run.stdout.split("next:")[1].strip().splitlines()[0].strip()
+    assert first.startswith("cd 'my project' && annot studio up"), first
+
+
 def test_init_demo_brings_the_seeds(tmp_path: Path) -> None:
     run = annot("init", "--demo", cwd=tmp_path)
     assert run.returncode == 0, run.stderr

@@ -236,6 +236,11 @@ def test_bad_input_is_one_line(offline: Workspace) -> None:
     assert missing.returncode == 1 and "missing.json" in missing.stderr and "Traceback" not in missing.stderr
     never_pulled = annot("report", "--local")
     assert never_pulled.returncode == 1 and "run `annot pull` first" in never_pulled.stderr
+    (offline.root / "a-folder").mkdir()
+    export = write_export(offline.root / "export.json", campaign(12, project=3))
+    unwritable = annot("report", str(export), "--out", "a-folder")
+    assert unwritable.returncode == 1 and unwritable.stderr.count("\n") == 1, unwritable.stderr
+    assert "cannot write a-folder" in unwritable.stderr and not (offline.root / "a-folder.part").exists()
     helped = annot("report", "--help")
     assert helped.returncode == 0 and "Example: annot report" in helped.stdout
 
@@ -255,6 +260,7 @@ def test_report_reads_the_local_copy_offline(offline: Workspace, schema: Schema)
     assert run.returncode == 0, run.stderr
     page = (offline.root / "reports" / "news-stance.html").read_text(encoding="utf-8")
     assert "40 of 50 in the project" in page
-    assert all(href.startswith("http://127.0.0.1:9/projects/11/data?task=") for _, href in page_figures(page).links)
+    links = page_figures(page).links
+    assert links and all(href.startswith("http://127.0.0.1:9/projects/11/data?task=") for _, href in links)
     tasks = ExportFile(sync.cache_path(cfg, proj), schema)
     assert page_figures(page).tables["pairs"] == json_pairs(measure(tasks, schema, by_annotator=True).to_json())

@@ -126,6 +126,41 @@ def test_a_webhook_answers_at_once_and_a_failed_retrain_keeps_the_model(backend:
         assert httpx.post(f"{url}/predict", json={"tasks": [{"data": {"text": ARTICLE}}]}).status_code == 200
 
 
+def test_a_retrain_failing_with_an_unexpected_error_says_so_on_health(tmp_path: Path) -> None:
+    """A web server that is not Label Studio (every path answers a 200 HTML page): the pull fails with
+    something other than annot's own errors, and /health still names it instead of a stale `null`."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from annot.labelstudio import Server
+
+    class NotLabelStudio(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<!DOCTYPE html><html><body>a web app</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    other = ThreadingHTTPServer(("127.0.0.1", 0), NotLabelStudio)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    ws = make_workspace(tmp_path / "ws", "t-serve", sources=[])
+    cfg = ws.config()
+    wrong = Server(f"http://127.0.0.1:{other.server_address[1]}", "0" * 40, retry_seconds=0)
+    made = serve.Backend(cfg, cfg.project(), debounce=0.1, predictor=rules_predictor(), server=wrong)
+    try:
+        with serve.serving(made, port=free_port()) as url:
+            httpx.post(f"{url}/webhook", json={"action": "ANNOTATION_CREATED", "project": {"id": 1}})
+            health = wait_for("the retrain to run", lambda: _finished(url))
+            assert health["training"]["last_error"], health["training"]
+            assert health["model_version"] == "annot-rules-1"  # the model it had is kept
+    finally:
+        other.shutdown()
+
+
 def _finished(url: str) -> dict[str, Any] | None:
     health = httpx.get(f"{url}/health", timeout=10).json()
     done = health["training"]["runs"] and not health["training"]["running"]
