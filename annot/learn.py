@@ -8,9 +8,11 @@ cross-validation by article against the rules.
   the candidates, cues between them, whether the rules join them.
 - Claim attributes with choices (stance, target): logistic regression over the claim's words, its sentence
   and its speaker's name. `quote_type` is read off the quotation marks, as the rules do.
-- Fallback: per label (and for attribution) cross-validation chooses the CRF's regions or the rules'.
-  Up to NESTED_MAX articles the choice inside each outer fold comes from inner folds of that fold's
-  training articles only (nested, so the reported model+rules scores are not picked on their own test
+- Fallback: per label (and for attribution) cross-validation chooses the CRF's regions, the rules', or
+  their union, conservatively: the rules unless the alternative's mean gain over the folds is larger than
+  MIN_GAIN and than the gain's fold-to-fold spread, a union only where it adds recall without losing
+  precision (`choose`). Up to NESTED_MAX articles the choice inside each outer fold comes from inner folds
+  of that fold's training articles only (nested, so the reported model+rules scores are not picked on their own test
   articles); above it, LARGE_FOLDS folds and the choice from those same folds (the selection bias of one
   choice between two is small with that many articles, and the model and rules columns stay unbiased).
   Scores are always measured side by side with the rules on the same folds (pooled over folds, through
@@ -29,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING, Any
 
 from annot.evaluate import OVERLAP_IOU, evaluate, iou, match_spans
@@ -49,6 +52,7 @@ INNER_FOLDS = 3  # cross-validation inside each training set, to choose model or
 MIN_CHOICE_ARTICLES = 4  # fewer training articles than this: the rules, untried (two folds of two at least)
 NESTED_MAX = 150  # above this many training articles, one 80/20 hold-out chooses instead of inner folds
 LARGE_FOLDS = 3  # cross-validation folds above NESTED_MAX articles, where the choice is not nested
+MIN_GAIN = 0.005  # the least mean gain over the rules (score per label) for the model or union to replace them
 MIN_PAIRS = 2  # positive and negative examples the attribution classifier needs
 RULE_ATTRIBUTES = frozenset({"quote_type"})  # read off the text, not learnt
 CHOICE_KEYS = ("Speaker", "Claim", "Cue", "attribution")
@@ -694,32 +698,66 @@ def span_report(predicted: list[Annotation], gold: list[Annotation]) -> dict[str
 
 
 def _label_score(report: dict[str, Any], key: str) -> float:
+    """One figure per label: the mean of exact and overlap F1; for attribution the share of gold claims
+    joined to the right speaker (so that folds of different sizes compare)."""
     if key == "attribution":
-        return float(report["attribution"]["correct"])
+        gold = report["Claim"]["exact"]["gold"]
+        return report["attribution"]["correct"] / gold if gold else 0.0
     return (report[key]["exact"]["f1"] + report[key]["overlap"]["f1"]) / 2
 
 
-def choose(
-    model: dict[str, Any], rules: dict[str, Any], rule_links: dict[str, Any], union: dict[str, Any] | None = None
-) -> dict[str, str]:
-    """Per label, what scored best on held-out articles: the rules, else the model, else the union (the
-    model's regions plus the rules' where the model has none); each only when strictly better.
+def _pooled(folds: Sequence[dict[str, Any]], key: str, mode: str, figure: str) -> float:
+    """Precision or recall of one label over several folds' reports (matched, predicted, gold summed)."""
+    matched = sum(f[key][mode]["matched"] for f in folds)
+    total = sum(f[key][mode]["predicted" if figure == "precision" else "gold"] for f in folds)
+    return matched / total if total else 0.0
 
-    Attribution compares, on the model's regions, the learnt `says` with the rules' own links
-    (`rule_links`: predictions with attribution by the rules).
+
+def _gain(folds: Sequence[dict[str, dict[str, Any]]], option: str, baseline: str, key: str) -> tuple[float, float]:
+    """The mean over folds of option's score minus the baseline's, and that difference's fold-to-fold
+    standard deviation (0 with one fold)."""
+    diffs = [_label_score(f[option], key) - _label_score(f[baseline], key) for f in folds]
+    mean = sum(diffs) / len(diffs)
+    spread = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (len(diffs) - 1)) if len(diffs) > 1 else 0.0
+    return mean, spread
+
+
+def _union_adds_recall(folds: Sequence[dict[str, dict[str, Any]]], key: str) -> bool:
+    """Whether the rules' regions the union adds to the model's find more gold regions without lowering
+    precision (exact and overlap, pooled over the folds): else the union only adds false alarms."""
+    union = [f["union"] for f in folds]
+    model = [f["model"] for f in folds]
+    modes = ("exact", "overlap")
+    more = any(_pooled(union, key, m, "recall") > _pooled(model, key, m, "recall") for m in modes)
+    precise = all(_pooled(union, key, m, "precision") >= _pooled(model, key, m, "precision") for m in modes)
+    return more and precise
+
+
+def choose(folds: Sequence[dict[str, dict[str, Any]]]) -> dict[str, str]:
+    """Per label, the rules unless the model (or the union) beats them clearly on held-out articles.
+
+    `folds`: one dict per fold of held-out articles, with the span reports of "rules", "model", "union" (the
+    model's regions plus the rules' where the model has none) and "links" (the model's regions, the rules'
+    own `says` links). An option replaces the rules only when its mean gain over the folds (mean of exact
+    and overlap F1; for attribution the share of gold claims correctly attributed) is larger than both
+    MIN_GAIN and the gain's fold-to-fold standard deviation: a gain within the folds' own noise is no gain,
+    and a tie keeps the rules. The union is an option only where it adds recall to the model without
+    losing precision (pooled over the folds). Attribution compares, on the model's regions, the learnt
+    `says` with the rules' own links.
     """
     picked = {}
     for key in CHOICE_KEYS:
         if key == "attribution":
+            mean, spread = _gain(folds, "model", "links", key)
+            picked[key] = "model" if mean > max(MIN_GAIN, spread) else "rules"
             continue
-        options = [("rules", rules), ("model", model), *([("union", union)] if union else [])]
-        best, best_score = "rules", _label_score(rules, key)
-        for name, report in options[1:]:
-            if _label_score(report, key) > best_score:
-                best, best_score = name, _label_score(report, key)
+        options = ["model", *(["union"] if _union_adds_recall(folds, key) else [])]
+        best, best_gain = "rules", 0.0
+        for option in options:
+            mean, spread = _gain(folds, option, "rules", key)
+            if mean > max(MIN_GAIN, spread) and mean > best_gain:
+                best, best_gain = option, mean
         picked[key] = best
-    learnt, ruled = _label_score(model, "attribution"), _label_score(rule_links, "attribution")
-    picked["attribution"] = "model" if learnt > ruled else "rules"
     return picked
 
 
@@ -728,29 +766,37 @@ RULE_LINKS = {**ALL_MODEL, "attribution": "rules"}
 ALL_UNION = {**dict.fromkeys(CHOICE_KEYS, "union"), "attribution": "model"}
 
 
+def _fold_reports(predicted: dict[str, list[Annotation]], gold: list[Annotation]) -> dict[str, dict[str, Any]]:
+    return {name: span_report(preds, gold) for name, preds in predicted.items()}
+
+
 def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
-    """Model or rules per label, decided on `examples` alone (inner folds, or one hold-out when many)."""
+    """Model or rules per label, decided on `examples` alone: inner folds, or above NESTED_MAX articles one
+    80/20 hold-out whose held-out articles are scored in INNER_FOLDS groups (the spread `choose` needs)."""
     if len(examples) < MIN_CHOICE_ARTICLES:
         return dict.fromkeys(CHOICE_KEYS, "rules")
     if len(examples) > NESTED_MAX:
         cut = len(examples) * 4 // 5
-        splits = [list(range(cut, len(examples)))]
+        held_out = list(range(cut, len(examples)))
+        splits = [(held_out, [held_out[g::INNER_FOLDS] for g in range(INNER_FOLDS)])]
     else:
-        splits = folds_of(examples, min(INNER_FOLDS, len(examples) // 2))
-    predicted, linked, union, rules, gold = [], [], [], [], []
-    for test in splits:
+        splits = [(test, [test]) for test in folds_of(examples, min(INNER_FOLDS, len(examples) // 2))]
+    folds = []
+    for test, groups in splits:
         held = set(test)
         parts = fit([ex for i, ex in enumerate(examples) if i not in held], schema)
-        for i in test:
-            variants = predict_variants(parts, examples[i].text, "inner", [ALL_MODEL, RULE_LINKS, ALL_UNION])
-            predicted.append(variants[0])
-            linked.append(variants[1])
-            union.append(variants[2])
-            rules.append(_rules(examples[i].text))
-            gold.append(examples[i].gold)
-    return choose(
-        span_report(predicted, gold), span_report(rules, gold), span_report(linked, gold), span_report(union, gold)
-    )
+        for group in groups:
+            by: dict[str, list[Annotation]] = {"model": [], "links": [], "union": [], "rules": []}
+            for i in group:
+                model, links, union = predict_variants(
+                    parts, examples[i].text, "inner", [ALL_MODEL, RULE_LINKS, ALL_UNION]
+                )
+                by["model"].append(model)
+                by["links"].append(links)
+                by["union"].append(union)
+                by["rules"].append(_rules(examples[i].text))
+            folds.append(_fold_reports(by, [examples[i].gold for i in group]))
+    return choose(folds)
 
 
 def _macro_f1(gold: list[str], predicted: list[str]) -> float:
@@ -800,8 +846,14 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
             attr_pred.setdefault(attr, []).extend(v for v, _ in _classify(parts, docs, attr))
             attr_major.setdefault(attr, []).extend([majority] * len(values))
         progress("cross-validation", n + 1, k)
-    links, union = span_report(by.pop("links"), gold), span_report(by.pop("union"), gold)
-    choice = choose(span_report(by["model"], gold), span_report(by["rules"], gold), links, union)
+    bounds = [0, *accumulate(len(test) for test in splits)]
+    choice = choose(
+        [
+            _fold_reports({name: by[name][a:b] for name in ("rules", "model", "links", "union")}, gold[a:b])
+            for a, b in pairwise(bounds)
+        ]
+    )
+    del by["links"], by["union"]
     for parts, test in kept:  # many articles: the choice comes from these same folds (not nested)
         by["model+rules"] += [predict_with(parts, examples[i].text, "cv", choice) for i in test]
     spans = {name: span_report(preds, gold) for name, preds in by.items()}

@@ -196,7 +196,7 @@ class ModelMeta:
     data_hash: str
     articles: int
     claims: int
-    choice: dict[str, str] = field(default_factory=dict)  # label -> "model" | "rules", chosen by CV
+    choice: dict[str, str] = field(default_factory=dict)  # label -> "model" | "rules" | "union", chosen by CV
     scores: dict[str, Any] = field(default_factory=dict)  # the cross-validation report
 
     def to_json(self) -> dict[str, Any]:

@@ -240,3 +240,42 @@ def test_predictions_from_several_threads_agree(trained: TrainedModel, examples:
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(spans, texts))
     assert together == alone
+
+
+def _report(speaker: tuple[int, int, int], claims: int = 10, attributed: int = 5) -> dict[str, object]:
+    """A span report with `speaker` = (matched, predicted, gold) in both modes, the other labels fixed."""
+
+    def figures(matched: int, predicted: int, gold: int) -> dict[str, float | int]:
+        p, r = matched / predicted, matched / gold
+        return {"matched": matched, "predicted": predicted, "gold": gold, "f1": 2 * p * r / (p + r)}
+
+    fixed = {mode: figures(8, 10, claims) for mode in ("exact", "overlap")}
+    return {
+        "Speaker": {mode: figures(*speaker) for mode in ("exact", "overlap")},
+        "Claim": fixed,
+        "Cue": fixed,
+        "attribution": {"correct": attributed},
+    }
+
+
+def test_choice_keeps_the_rules_unless_the_gain_beats_the_folds_noise() -> None:
+    rules = _report((8, 10, 10))
+    noisy = [  # the model one region better in one fold, one worse in another: no gain
+        {"rules": rules, "model": _report((9, 10, 10)), "union": rules, "links": rules},
+        {"rules": rules, "model": _report((7, 10, 10)), "union": rules, "links": rules},
+        {"rules": rules, "model": _report((8, 10, 10)), "union": rules, "links": rules},
+    ]
+    assert learn.choose(noisy)["Speaker"] == "rules"
+    steady = [{**fold, "model": _report((10, 10, 10))} for fold in noisy]
+    assert learn.choose(steady)["Speaker"] == "model"
+    # the union finds two more gold speakers and a higher F1, but adds three false alarms: not chosen
+    model = _report((5, 5, 10))
+    union = _report((7, 10, 10))
+    diluted = [{"rules": _report((4, 10, 10)), "model": model, "union": union, "links": rules}] * 3
+    assert learn.choose(diluted)["Speaker"] == "model"
+    clean = [{**fold, "union": _report((7, 7, 10))} for fold in diluted]
+    assert learn.choose(clean)["Speaker"] == "union"
+    # attribution: the learnt links only when they join clearly more gold claims than the rules' own links
+    linked = [{**fold, "model": _report((10, 10, 10), attributed=8), "links": rules} for fold in steady]
+    assert learn.choose(linked)["attribution"] == "model"
+    assert learn.choose(steady)["attribution"] == "rules"
