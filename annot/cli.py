@@ -266,18 +266,26 @@ def init(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .htm, .jsonl).")],
     as_json: Annotated[bool, typer.Option("--json", help="One Article per line as JSON.")] = False,
+    predictions: Annotated[
+        bool, typer.Option("--predictions", help="With --json: add each article's pre-annotation ('prediction').")
+    ] = False,
 ) -> None:
     """Read and clean articles; bad files are named on stderr, the rest still come out.
 
-    Example: annot ingest seeds/ --json > articles.jsonl
-    """
-    from annot.articles import read_articles
+    With --json the articles stream out as they are cleaned, on every core (ANNOT_WORKERS sets how
+    many worker processes), in constant memory: an archive of millions of lines is fine.
 
-    ingested = read_articles(paths)
+    Example: annot ingest seeds/ --json > articles.jsonl
+
+    Example: annot ingest archive.jsonl --json --predictions > preannotated.jsonl
+    """
+    from annot.articles import Ingested, read_articles
+
     if as_json:
-        for article in ingested.articles:
-            print(article.model_dump_json())
+        ingested = Ingested()
+        ingest_json(paths, ingested, predictions)
     else:
+        ingested = read_articles(paths)
         table = Table("id", "title", "outlet", "date", "words", "warnings")
         for a in ingested.articles:
             table.add_row(
@@ -290,6 +298,25 @@ def ingest(
         err.print(f"{problem.origin}: {problem.reason}", highlight=False, markup=False)
     if ingested.problems:
         raise typer.Exit(1)
+
+
+def ingest_json(paths: list[Path], ingested: Any, predictions: bool) -> None:
+    """`annot ingest --json`: articles streamed to stdout as the workers clean them, with a progress display."""
+    from annot.pipeline import stream
+
+    write = sys.stdout.write
+    with progress_bar() as progress:
+        done = 0
+        for article, predicted in stream(paths, ingested.problems, ingested.duplicates, preannotate=predictions):
+            line = article.model_dump_json()
+            if predictions:
+                line = f'{line[:-1]},"prediction":{json.dumps(predicted)}}}'
+            write(line + "\n")
+            done += 1
+            if done % 1000 == 0:
+                progress("ingest", done, None)
+        progress("ingest", done, None)
+    sys.stdout.flush()
 
 
 @schema_app.command("render")

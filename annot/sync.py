@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice, repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
@@ -28,6 +28,9 @@ from annot.errors import ArticleError, BusyError, LabelStudioError
 from annot.labelstudio import IMPORT_BATCH, Project, Server
 from annot.records import Article, Task
 from annot.schema import Schema, guidelines_html, label_config, load_schema
+
+if TYPE_CHECKING:
+    from annot.pipeline import Pool
 
 LOCK_WAIT_S = 5.0
 FIRST_BATCH = 200
@@ -148,7 +151,9 @@ class Sources:
     signatures: dict[str, list[Any]] = field(default_factory=dict)  # file -> [size, mtime_ns, article ids]
 
 
-def iter_sources(paths: Sequence[Path], state: State, known: dict[str, int], found: Sources) -> Iterator[Article]:
+def iter_sources(
+    paths: Sequence[Path], state: State, known: dict[str, int], found: Sources, pool: Pool | None = None
+) -> Iterator[Article]:
     """The articles of the files, as they are read, each article once; files unchanged since the
     last push whose articles are all in the project are not read again.
 
@@ -157,6 +162,7 @@ def iter_sources(paths: Sequence[Path], state: State, known: dict[str, int], fou
     """
     from annot.articles import Problem, article_files, iter_file
 
+    read = pool.iter_file if pool else iter_file
     seen: set[str] = set()
     for path in article_files(paths, found.problems):
         stat = path.stat()
@@ -168,7 +174,7 @@ def iter_sources(paths: Sequence[Path], state: State, known: dict[str, int], fou
             problems: list[Problem] = []
             ids = []
             try:
-                for article in iter_file(path, problems):
+                for article in read(path, problems):
                     ids.append(article.id)
                     if article.id in seen:
                         found.duplicates.append((article.origin, article.id))
@@ -197,7 +203,8 @@ def read_sources(paths: Sequence[Path], state: State, known: dict[str, int]) -> 
 
 
 def task_payload(article: Article, schema: Schema, predictions: bool) -> dict[str, Any]:
-    task: dict[str, Any] = {"data": article.task_data()}
+    # the article id in `meta` too: listing ids and meta is far cheaper than exporting (the lost-state scan)
+    task: dict[str, Any] = {"data": article.task_data(), "meta": {"article_id": article.id}}
     if predictions:
         from annot.convert import to_results
         from annot.preannotate import MODEL_VERSION, predict
@@ -221,6 +228,7 @@ def push(
     (the server works in its own process), so a push costs little more than the imports.
     """
     from annot.migrate import guard_push
+    from annot.pipeline import Pool
 
     schema = load_schema(project.schema)
     server = server or connect(config)
@@ -231,7 +239,6 @@ def push(
         state.project_id, state.pushed, state.task_count = remote.id, known, remote.task_number
         save_state(config, project, state)
     found = Sources()
-    new = (a for a in iter_sources(paths or project.sources, state, known, found) if a.id not in known)
     imported = 0
     last_save = time.monotonic()
 
@@ -257,7 +264,9 @@ def push(
         progress("push", imported, None)
 
     progress("push", 0, None)
-    with ThreadPoolExecutor(max_workers=1) as importer:
+    # the workers fork before the importer thread starts; they clean while the server imports
+    with Pool() as pool, ThreadPoolExecutor(max_workers=1) as importer:
+        new = (a for a in iter_sources(paths or project.sources, state, known, found, pool) if a.id not in known)
         pending: tuple[list[Article], Future[list[int]]] | None = None
         # a small first batch gets the server working while the rest is still being read
         for size in chain([FIRST_BATCH], repeat(IMPORT_BATCH)):
