@@ -13,9 +13,10 @@ import json
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -118,38 +119,61 @@ def _chunks(path: Path, problems: list[Problem]) -> Iterator[list[Line]]:
 
 
 class Pool:
-    """Worker processes for cleaning, started once (before any thread of ours) and shut down on exit."""
+    """Worker processes for cleaning, started when a file big enough to need them comes up, shut down on exit."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = worker_count() if workers is None else workers
-        self._executor: ProcessPoolExecutor | None = None
-        if self.workers > 0:
+        self._started: ProcessPoolExecutor | None = None
+        # files whose first chunks are already with the workers: (chunks left, in flight, problems found)
+        self._early: dict[str, tuple[Iterator[list[Line]], deque[Future[list[Outcome]]], list[Problem]]] = {}
+
+    @property
+    def _executor(self) -> ProcessPoolExecutor | None:
+        if self._started is None and self.workers > 0:
             # fork: the workers start in milliseconds with annot already imported
             context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
-            self._executor.submit(int)  # fork the workers now, while the caller still has other work
+            self._started = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self._started
 
     def __enter__(self) -> Pool:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._started is not None:
+            self._started.shutdown(wait=True, cancel_futures=True)
+
+    def prefetch(self, path: Path) -> None:
+        """Start cleaning the first chunks of a big JSONL file now, while the caller does other work
+        (a push makes its project meanwhile); `iter_file` on the same path takes them up."""
+        executor = self._executor if path.suffix.lower() in JSONL_SUFFIXES and _big(path) else None
+        key = str(path.resolve())
+        if executor is None or key in self._early:
+            return
+        problems: list[Problem] = []
+        try:
+            chunks = _chunks(path, problems)
+            first = list(islice(chunks, self.workers * CHUNKS_IN_FLIGHT_PER_WORKER))
+        except ArticleError:
+            return  # named when the file is read for real
+        pending = deque(executor.submit(_work, chunk, str(path), False) for chunk in first)
+        self._early[key] = (chunks, pending, problems)
 
     def iter_jsonl(self, path: Path, problems: list[Problem], *, preannotate: bool = False) -> Iterator[Outcome]:
         """The articles of a JSONL file in line order (each with its prediction when `preannotate`);
         bad lines go to `problems`. At most a few chunks per worker are in flight."""
         where = str(path)
-        chunks = _chunks(path, problems)
-        if self._executor is None:
+        early = self._early.pop(str(path.resolve()), None) if not preannotate else None
+        chunks = early[0] if early else _chunks(path, problems)
+        executor = self._executor
+        if executor is None:
             for chunk in chunks:
                 yield from self._keep(_work(chunk, where, preannotate), problems)
             return
-        pending: deque[Future[list[Outcome]]] = deque()
+        pending: deque[Future[list[Outcome]]] = early[1] if early else deque()
         limit = self.workers * CHUNKS_IN_FLIGHT_PER_WORKER
         try:
             for chunk in chunks:
-                pending.append(self._executor.submit(_work, chunk, where, preannotate))
+                pending.append(executor.submit(_work, chunk, where, preannotate))
                 while len(pending) >= limit or (pending and pending[0].done()):
                     yield from self._keep(pending.popleft().result(), problems)
             while pending:
@@ -157,6 +181,20 @@ class Pool:
         finally:
             for future in pending:
                 future.cancel()
+            if early:
+                problems += early[2]  # lines over the size limit, found by the prefetch's reader
+
+    def prefetch_changed(self, paths: Iterable[str | Path], signatures: dict[str, list[Any]]) -> None:
+        """Prefetch the article files that changed since the signatures (size, mtime) were taken."""
+        from annot.articles import article_files
+
+        for path in article_files(paths, []):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            if (signatures.get(str(path.resolve())) or [None, None])[:2] != [stat.st_size, stat.st_mtime_ns]:
+                self.prefetch(path)
 
     @staticmethod
     def _keep(outcomes: list[Outcome], problems: list[Problem]) -> Iterator[Outcome]:
@@ -168,7 +206,7 @@ class Pool:
 
     def iter_file(self, path: Path, problems: list[Problem]) -> Iterator[Article]:
         """As `annot.articles.iter_file`, with a big JSONL file cleaned by the workers."""
-        if self._executor is not None and path.suffix.lower() in JSONL_SUFFIXES and _big(path):
+        if self.workers > 0 and path.suffix.lower() in JSONL_SUFFIXES and _big(path):
             for outcome in self.iter_jsonl(path, problems):
                 assert isinstance(outcome, Article)
                 yield outcome

@@ -231,6 +231,8 @@ def push(
     from annot.pipeline import Pool
 
     schema = load_schema(project.schema)
+    pool = Pool()  # big JSONL files not pushed before start cleaning now, while the project is made
+    pool.prefetch_changed(paths or project.sources, load_state(config, project).sources)
     server = server or connect(config)
     remote = ensure_project(server, project, schema, guard_push(config, project, schema, server))
     state = load_state(config, project)
@@ -264,8 +266,8 @@ def push(
         progress("push", imported, None)
 
     progress("push", 0, None)
-    # the workers fork before the importer thread starts; they clean while the server imports
-    with Pool() as pool, ThreadPoolExecutor(max_workers=1) as importer:
+    # worker processes clean a big JSONL file while the server imports (forked before the importer starts)
+    with pool, ThreadPoolExecutor(max_workers=1) as importer:
         new = (a for a in iter_sources(paths or project.sources, state, known, found, pool) if a.id not in known)
         pending: tuple[list[Article], Future[list[int]]] | None = None
         # a small first batch gets the server working while the rest is still being read

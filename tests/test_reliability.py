@@ -97,6 +97,7 @@ def test_push_killed_mid_import_then_rerun_completes(workspace: Workspace, live_
     """Every import answer and every re-check is cut: one clear line; the next run completes, once."""
     proxy.cut_response("/import", times=-1)
     proxy.cut_response("/export", times=-1)
+    proxy.cut_response("/tasks/", times=-1)  # the re-check lists the project's tasks
     failed = annot("push", env_extra={"LABEL_STUDIO_URL": proxy.url, **SHORT_RETRY})
     line = one_clear_line(failed)
     assert "cannot reach Label Studio" in line and proxy.url in line

@@ -17,6 +17,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -472,6 +473,8 @@ def main() -> None:
     parser.add_argument("--archive-tasks", type=int, default=None, help="annotated tasks (default: the largest size)")
     parser.add_argument("--tag", default="", help="suffix of the results files, for runs side by side")
     args = parser.parse_args()
+    # stopped with `kill`: still stop the servers and remove their data (the finally blocks)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else (QUICK_SIZES if args.quick else SIZES)
     archive = args.archive if args.archive is not None else (QUICK_ARCHIVE if args.quick else ARCHIVE)
     skip = set(args.skip.split(",")) - {""}
