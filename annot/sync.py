@@ -12,8 +12,9 @@ import json
 import os
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ from filelock import FileLock, Timeout
 
 from annot.config import Config, ProjectConfig, credentials
 from annot.errors import ArticleError, BusyError, LabelStudioError
-from annot.labelstudio import IMPORT_BATCH, Project, Server
+from annot.labelstudio import IMPORT_BATCH, Project, Server, imports_in_flight
 from annot.records import Article, Task
 from annot.schema import Schema, guidelines_html, label_config, load_schema
 
@@ -244,12 +245,16 @@ def push(
     imported = 0
     last_save = time.monotonic()
 
+    pending: deque[tuple[list[Article], Future[list[int]]]] = deque()  # imports in flight, oldest first
+
     def finish(batch: list[Article], landing: Future[list[int]]) -> None:
         nonlocal imported, last_save
         try:
             task_ids = landing.result()
         except LabelStudioError:
-            # the batch may have landed before the connection failed: look before sending again
+            # the batch may have landed before the connection failed: look before sending again,
+            # once the other imports in flight have ended (so the listing sees where they are)
+            wait([future for _, future in pending])
             state.pushed = server.article_ids(remote.id)
             state.task_count = server.get_project(remote.id).task_number
             save_state(config, project, state)
@@ -257,8 +262,9 @@ def push(
             batch = [a for a in batch if a.id not in state.pushed]
             payload = [task_payload(a, schema, predictions) for a in batch]
             task_ids = server.import_tasks(remote.id, payload) if payload else []
+        # a batch that landed may already be in `pushed` (a re-check after another batch failed)
+        state.task_count += sum(a.id not in state.pushed for a in batch)
         state.pushed.update(zip((a.id for a in batch), task_ids, strict=False))
-        state.task_count += len(task_ids)
         imported += len(batch)
         if time.monotonic() - last_save > STATE_SAVE_EVERY_S:  # a lost state only costs a rescan
             save_state(config, project, state)
@@ -267,20 +273,20 @@ def push(
 
     progress("push", 0, None)
     # worker processes clean a big JSONL file while the server imports (forked before the importer starts)
-    with pool, ThreadPoolExecutor(max_workers=1) as importer:
+    in_flight = imports_in_flight()
+    with pool, ThreadPoolExecutor(max_workers=in_flight) as importer:
         new = (a for a in iter_sources(paths or project.sources, state, known, found, pool) if a.id not in known)
-        pending: tuple[list[Article], Future[list[int]]] | None = None
         # a small first batch gets the server working while the rest is still being read
         for size in chain([FIRST_BATCH], repeat(IMPORT_BATCH)):
             batch = list(islice(new, size))
             if not batch:
                 break
             payload = [task_payload(a, schema, predictions) for a in batch]
-            if pending:
-                finish(*pending)
-            pending = (batch, importer.submit(server.import_tasks, remote.id, payload))
-        if pending:
-            finish(*pending)
+            while len(pending) >= in_flight:
+                finish(*pending.popleft())
+            pending.append((batch, importer.submit(server.import_tasks, remote.id, payload)))
+        while pending:
+            finish(*pending.popleft())
     state.sources.update(found.signatures)
     save_state(config, project, state)
     return PushResult(
