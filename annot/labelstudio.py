@@ -27,11 +27,11 @@ from annot.errors import AuthError, LabelStudioError
 
 T = TypeVar("T")
 
-# issue 19, raw import of 5,000 tasks against batches of 1,000 (tests/benchmarks/bench_archive.py):
-# batches of 2,000 took 0.91x on PostgreSQL, 0.78x on SQLite; 250: 1.44x and 1.95x
+# issue 19, raw import of 5,000 tasks against batches of 1,000 (tests/benchmarks/bench_archive.py, two runs):
+# batches of 2,000 took 0.91x and 0.92x on PostgreSQL, 0.78x and 0.89x on SQLite; 250: 1.4x-2.1x
 IMPORT_BATCH = 2000
-# import requests in flight at once: 4 took 0.68x of one at a time on PostgreSQL, but 4.3x on SQLite
-# (its single writer makes them queue); so one, unless ANNOT_IMPORTS_IN_FLIGHT says the server can take more
+# import requests in flight at once: 4 took 0.68x and 0.93x of one at a time on PostgreSQL, but 4.3x and
+# 6.5x on SQLite (its one writer makes them queue); so one, unless ANNOT_IMPORTS_IN_FLIGHT says more
 IMPORTS_IN_FLIGHT_ENV = "ANNOT_IMPORTS_IN_FLIGHT"
 IMPORTS_IN_FLIGHT_POSTGRES = 4
 REQUEST_TIMEOUT_S = 120.0  # one export of a large project can take a while
