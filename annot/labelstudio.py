@@ -35,6 +35,9 @@ IMPORT_BATCH = 2000
 IMPORTS_IN_FLIGHT_ENV = "ANNOT_IMPORTS_IN_FLIGHT"
 IMPORTS_IN_FLIGHT_POSTGRES = 4
 REQUEST_TIMEOUT_S = 120.0  # one export of a large project can take a while
+# the server builds a whole export before its first byte: 20,000 annotated tasks took over 120 s on a
+# loaded 2-core machine (issue 19), so an export may wait this long for it
+EXPORT_TIMEOUT_S = 1800.0
 RETRY_TOTAL_S = float(os.environ.get("ANNOT_RETRY_SECONDS", "60"))
 TRANSIENT_STATUS = frozenset({502, 503, 504})
 EXPORT_CHUNK = 1 << 16
@@ -328,7 +331,10 @@ class Server:
     def export_all(self, project_id: int) -> Iterator[dict[str, Any]]:
         """Every task with its data (annotated or not), through the export endpoint."""
         response = self._raw(
-            "GET", f"/api/projects/{project_id}/export", params={"exportType": "JSON", "download_all_tasks": "true"}
+            "GET",
+            f"/api/projects/{project_id}/export",
+            params={"exportType": "JSON", "download_all_tasks": "true"},
+            timeout=httpx.Timeout(REQUEST_TIMEOUT_S, read=EXPORT_TIMEOUT_S),
         )
         yield from response.json()
 
@@ -342,7 +348,8 @@ class Server:
 
         def go() -> None:
             url = f"{self.url}/api/projects/{project_id}/export"
-            with self.http.stream("GET", url, params=params, headers=self._headers()) as r:
+            timeout = httpx.Timeout(REQUEST_TIMEOUT_S, read=EXPORT_TIMEOUT_S)
+            with self.http.stream("GET", url, params=params, headers=self._headers(), timeout=timeout) as r:
                 r.raise_for_status()
                 with open(tmp, "wb") as f:
                     for chunk in r.iter_bytes(EXPORT_CHUNK):
