@@ -270,13 +270,22 @@ def ingest(
         Path | None,
         typer.Option("--explain", help="Show every line of one .txt or .html file: kept, or dropped by which rule."),
     ] = None,
+    predictions: Annotated[
+        bool, typer.Option("--predictions", help="With --json: add each article's pre-annotation ('prediction').")
+    ] = False,
 ) -> None:
     """Read and clean articles; bad files are named on stderr, the rest still come out.
 
+    With --json the articles stream out as they are cleaned, on every core (ANNOT_WORKERS sets how
+    many worker processes), in constant memory: an archive of millions of lines is fine.
+
     Example: annot ingest seeds/ --json > articles.jsonl
+
+    Example: annot ingest archive.jsonl --json --predictions > preannotated.jsonl
+
     Example: annot ingest --explain seeds/000_f952c15ee2bedc1a.txt
     """
-    from annot.articles import read_articles
+    from annot.articles import Ingested, read_articles
 
     if explain is not None:
         if paths:
@@ -285,11 +294,11 @@ def ingest(
         return
     if not paths:
         raise typer.BadParameter("give files or folders to ingest, or --explain FILE", param_hint="PATHS")
-    ingested = read_articles(paths)
     if as_json:
-        for article in ingested.articles:
-            print(article.model_dump_json())
+        ingested = Ingested()
+        ingest_json(paths, ingested, predictions)
     else:
+        ingested = read_articles(paths)
         table = Table("id", "title", "outlet", "date", "words", "warnings")
         for a in ingested.articles:
             table.add_row(
@@ -343,6 +352,25 @@ def _explain(path: Path, as_json: bool) -> None:
     if explained.error:
         err.print(explained.error, highlight=False, markup=False)
         raise typer.Exit(1)
+
+
+def ingest_json(paths: list[Path], ingested: Any, predictions: bool) -> None:
+    """`annot ingest --json`: articles streamed to stdout as the workers clean them, with a progress display."""
+    from annot.pipeline import stream
+
+    write = sys.stdout.write
+    with progress_bar() as progress:
+        done = 0
+        for article, predicted in stream(paths, ingested.problems, ingested.duplicates, preannotate=predictions):
+            line = article.model_dump_json()
+            if predictions:
+                line = f'{line[:-1]},"prediction":{json.dumps(predicted)}}}'
+            write(line + "\n")
+            done += 1
+            if done % 1000 == 0:
+                progress("ingest", done, None)
+        progress("ingest", done, None)
+    sys.stdout.flush()
 
 
 @schema_app.command("render")

@@ -27,15 +27,35 @@ from annot.errors import AuthError, LabelStudioError
 
 T = TypeVar("T")
 
-IMPORT_BATCH = 1000  # DESIGN.md: bulk import of 5,000 tasks in batches of 1,000 took 1.5 s
+# issue 19, raw import of 5,000 tasks against batches of 1,000 (tests/benchmarks/bench_archive.py, two runs):
+# batches of 2,000 took 0.91x and 0.92x on PostgreSQL, 0.78x and 0.89x on SQLite; 250: 1.4x-2.1x
+IMPORT_BATCH = 2000
+# import requests in flight at once: 4 took 0.68x and 0.93x of one at a time on PostgreSQL, but 4.3x and
+# 6.5x on SQLite (its one writer makes them queue); so one, unless ANNOT_IMPORTS_IN_FLIGHT says more
+IMPORTS_IN_FLIGHT_ENV = "ANNOT_IMPORTS_IN_FLIGHT"
+IMPORTS_IN_FLIGHT_POSTGRES = 4
 REQUEST_TIMEOUT_S = 120.0  # one export of a large project can take a while
+# the server builds a whole export before its first byte: 20,000 annotated tasks took over 120 s on a
+# loaded 2-core machine (issue 19), so an export may wait this long for it
+EXPORT_TIMEOUT_S = 1800.0
 RETRY_TOTAL_S = float(os.environ.get("ANNOT_RETRY_SECONDS", "60"))
 TRANSIENT_STATUS = frozenset({502, 503, 504})
 EXPORT_CHUNK = 1 << 16
 LIST_PAGE = 5000  # ids and times only: small rows, so big pages
+ID_PAGE = 5000  # tasks per page when listing article ids (issue 19: 10,000 measured no faster)
+ID_LISTING_ATTEMPTS = 2
+ARTICLE_ID_META = "article_id"  # task meta key under which a push files the article id
 EXPORT_IDS_PER_REQUEST = 400  # task ids in one export URL (ids[]=...), well under URL length limits
 # the project settings that decide how many annotators see a task (README: Label Studio facts)
 OVERLAP_SETTINGS = ("maximum_annotations", "overlap_cohort_percentage", "show_overlap_first")
+
+
+def imports_in_flight() -> int:
+    """Import requests a push keeps in flight: `$ANNOT_IMPORTS_IN_FLIGHT` (4 suits a server on PostgreSQL), else 1."""
+    try:
+        return max(1, int(os.environ.get(IMPORTS_IN_FLIGHT_ENV) or 1))
+    except ValueError:
+        return 1
 
 
 @functools.cache
@@ -125,9 +145,9 @@ class Server:
 
     # -- the one boundary where errors are translated ------------------------------
 
-    def _call(self, what: str, fn: Callable[[], T]) -> T:
+    def _call(self, what: str, fn: Callable[[], T], retry_seconds: float | None = None) -> T:
         retrying = Retrying(
-            stop=stop_after_delay(self.retry_seconds),
+            stop=stop_after_delay(self.retry_seconds if retry_seconds is None else retry_seconds),
             wait=wait_exponential_jitter(multiplier=0.5, max=8.0),
             retry=retry_if_exception(_transient),
             reraise=True,
@@ -165,15 +185,15 @@ class Server:
             )
         return LabelStudioError(f"Label Studio at {self.url} answered {status} to {what}: {_detail(body)}")
 
-    def _raw(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """One HTTP call; transient failures retried, errors translated."""
+    def _raw(self, method: str, path: str, *, retry_seconds: float | None = None, **kwargs: Any) -> httpx.Response:
+        """One HTTP call; transient failures retried (for `retry_seconds`, default the server's), errors translated."""
 
         def go() -> httpx.Response:
             response = self.http.request(method, f"{self.url}{path}", headers=self._headers(), **kwargs)
             response.raise_for_status()
             return response
 
-        return self._call(f"{method} {path}", go)
+        return self._call(f"{method} {path}", go, retry_seconds)
 
     # -- account ---------------------------------------------------------------------
 
@@ -247,13 +267,14 @@ class Server:
         Not retried here: a batch whose answer was lost may have landed, so the caller
         re-checks which articles are on the server before sending it again.
         """
-        saved, self.retry_seconds = self.retry_seconds, 0.0
-        try:
-            response = self._raw(
-                "POST", f"/api/projects/{project_id}/import", params={"return_task_ids": "true"}, json=list(tasks)
-            )
-        finally:
-            self.retry_seconds = saved
+        # retry budget 0 for this call only: several imports may be in flight on other threads
+        response = self._raw(
+            "POST",
+            f"/api/projects/{project_id}/import",
+            params={"return_task_ids": "true"},
+            json=list(tasks),
+            retry_seconds=0.0,
+        )
         return list(response.json().get("task_ids") or [])
 
     def changed_since(self, project_id: int, watermark: str | None, limit: int | None = None) -> list[tuple[int, str]]:
@@ -286,18 +307,57 @@ class Server:
         return changed[:limit] if limit else changed
 
     def article_ids(self, project_id: int) -> dict[str, int]:
-        """article_id -> task id for every task of the project, read from the server."""
+        """article_id -> task id for every task of the project, read from the server.
+
+        The Data Manager's listing of ids and `meta` (where annot puts the article id) costs
+        a fraction of an export, which serializes annotations and predictions too (issue 19:
+        0.3-1.0 ms a task against 3.3; `/api/projects/{id}/tasks/` costs 4.2, one query per
+        task); tasks imported without it are looked up in their data. A count short of the
+        project's task number (tasks deleted or made meanwhile) means a second listing, then
+        the export.
+        """
+        for _ in range(ID_LISTING_ATTEMPTS):
+            expected = self.get_project(project_id).task_number
+            listed = self._list_tasks(project_id, "id,meta")
+            bare = [t["id"] for t in listed if not (t.get("meta") or {}).get(ARTICLE_ID_META)]
+            if bare:  # imported by hand or by an older annot: the id is only in the data
+                listed = self._list_tasks(project_id, "id,data")
+            if len({t["id"] for t in listed}) >= expected:
+                break
+        else:
+            listed = list(self.export_all(project_id))
         found: dict[str, int] = {}
-        for task in self.export_all(project_id):
-            article_id = (task.get("data") or {}).get("article_id")
+        for task in sorted(listed, key=lambda t: t["id"]):
+            article_id = (task.get("meta") or {}).get(ARTICLE_ID_META) or (task.get("data") or {}).get("article_id")
             if article_id:
                 found.setdefault(article_id, task["id"])
         return found
 
+    def _list_tasks(self, project_id: int, include: str) -> list[dict[str, Any]]:
+        """Every task of the project with only the `include`d fields, a page at a time."""
+        tasks: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            params = {"project": project_id, "include": include, "page_size": ID_PAGE, "page": page}
+            try:
+                batch = self._raw("GET", "/api/tasks", params=params).json().get("tasks", [])
+            except LabelStudioError as e:
+                if " 404 " in str(e):  # past the last page
+                    break
+                raise
+            tasks += batch
+            if len(batch) < ID_PAGE:
+                break
+            page += 1
+        return tasks
+
     def export_all(self, project_id: int) -> Iterator[dict[str, Any]]:
         """Every task with its data (annotated or not), through the export endpoint."""
         response = self._raw(
-            "GET", f"/api/projects/{project_id}/export", params={"exportType": "JSON", "download_all_tasks": "true"}
+            "GET",
+            f"/api/projects/{project_id}/export",
+            params={"exportType": "JSON", "download_all_tasks": "true"},
+            timeout=httpx.Timeout(REQUEST_TIMEOUT_S, read=EXPORT_TIMEOUT_S),
         )
         yield from response.json()
 
@@ -311,7 +371,8 @@ class Server:
 
         def go() -> None:
             url = f"{self.url}/api/projects/{project_id}/export"
-            with self.http.stream("GET", url, params=params, headers=self._headers()) as r:
+            timeout = httpx.Timeout(REQUEST_TIMEOUT_S, read=EXPORT_TIMEOUT_S)
+            with self.http.stream("GET", url, params=params, headers=self._headers(), timeout=timeout) as r:
                 r.raise_for_status()
                 with open(tmp, "wb") as f:
                     for chunk in r.iter_bytes(EXPORT_CHUNK):

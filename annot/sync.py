@@ -12,8 +12,9 @@ import json
 import os
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -25,12 +26,13 @@ from filelock import FileLock, Timeout
 
 from annot.config import Config, ProjectConfig, credentials
 from annot.errors import ArticleError, BusyError, LabelStudioError
-from annot.labelstudio import IMPORT_BATCH, Project, Server
+from annot.labelstudio import IMPORT_BATCH, Project, Server, imports_in_flight
 from annot.records import Article, Task
 from annot.schema import Schema, guidelines_html, label_config, load_schema
 
 if TYPE_CHECKING:
     from annot.model import Predictor
+    from annot.pipeline import Pool
 
 LOCK_WAIT_S = 5.0
 FIRST_BATCH = 200
@@ -155,7 +157,9 @@ class Sources:
     signatures: dict[str, list[Any]] = field(default_factory=dict)  # file -> [size, mtime_ns, article ids]
 
 
-def iter_sources(paths: Sequence[Path], state: State, known: dict[str, int], found: Sources) -> Iterator[Article]:
+def iter_sources(
+    paths: Sequence[Path], state: State, known: dict[str, int], found: Sources, pool: Pool | None = None
+) -> Iterator[Article]:
     """The articles of the files, as they are read, each article once; files unchanged since the
     last push whose articles are all in the project are not read again.
 
@@ -164,6 +168,7 @@ def iter_sources(paths: Sequence[Path], state: State, known: dict[str, int], fou
     """
     from annot.articles import Problem, article_files, iter_file
 
+    read = pool.iter_file if pool else iter_file
     seen: set[str] = set()
     for path in article_files(paths, found.problems):
         stat = path.stat()
@@ -175,7 +180,7 @@ def iter_sources(paths: Sequence[Path], state: State, known: dict[str, int], fou
             problems: list[Problem] = []
             ids = []
             try:
-                for article in iter_file(path, problems):
+                for article in read(path, problems):
                     ids.append(article.id)
                     if article.id in seen:
                         found.duplicates.append((article.origin, article.id))
@@ -222,8 +227,11 @@ def prediction(predictor: Predictor, text: str, schema: Schema) -> dict[str, Any
 
 
 def task_payload(article: Article, schema: Schema, predictor: Predictor | None) -> dict[str, Any]:
-    """The task to import for an article, with the predictor's prediction when there is one."""
-    task: dict[str, Any] = {"data": article.task_data()}
+    """The task to import for an article, with the predictor's prediction when there is one.
+
+    The article id goes in `meta` too: listing ids and meta is far cheaper than exporting (the lost-state scan).
+    """
+    task: dict[str, Any] = {"data": article.task_data(), "meta": {"article_id": article.id}}
     if predictor is not None:
         task["predictions"] = [prediction(predictor, article.text, schema)]
     return task
@@ -268,6 +276,7 @@ def push(
     (the server works in its own process), so a push costs little more than the imports.
     """
     from annot.migrate import guard_push
+    from annot.pipeline import Pool
 
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
@@ -282,6 +291,8 @@ def push(
             chosen.append(load_predictor(config.root, project.name, schema))
         return chosen[0]
 
+    pool = Pool()  # big JSONL files not pushed before start cleaning now, while the project is made
+    pool.prefetch_changed(paths or project.sources, load_state(config, project).sources)
     server = server or connect(config)
     remote = ensure_project(server, project, schema, guard_push(config, project, schema, server))
     state = load_state(config, project)
@@ -290,29 +301,28 @@ def push(
         state.project_id, state.pushed, state.task_count = remote.id, known, remote.task_number
         save_state(config, project, state)
     found = Sources()
-    new = (a for a in iter_sources(paths or project.sources, state, known, found) if a.id not in known)
-    payloads: Iterator[tuple[Article, dict[str, Any]]] = (
-        (a, task_payload(a, schema, model() if predictions else None)) for a in new
-    )
-    if order == "uncertain":
-        payloads = iter(_least_certain_first(payloads, model, progress))
     imported = 0
     last_save = time.monotonic()
+
+    pending: deque[tuple[list[tuple[Article, dict[str, Any]]], Future[list[int]]]] = deque()  # in flight, oldest first
 
     def finish(batch: list[tuple[Article, dict[str, Any]]], landing: Future[list[int]]) -> None:
         nonlocal imported, last_save
         try:
             task_ids = landing.result()
         except LabelStudioError:
-            # the batch may have landed before the connection failed: look before sending again
+            # the batch may have landed before the connection failed: look before sending again,
+            # once the other imports in flight have ended (so the listing sees where they are)
+            wait([future for _, future in pending])
             state.pushed = server.article_ids(remote.id)
             state.task_count = server.get_project(remote.id).task_number
             save_state(config, project, state)
             imported += sum(a.id in state.pushed for a, _ in batch)  # landed by the lost call: still this push's
             batch = [(a, task) for a, task in batch if a.id not in state.pushed]
             task_ids = server.import_tasks(remote.id, [task for _, task in batch]) if batch else []
+        # a batch that landed may already be in `pushed` (a re-check after another batch failed)
+        state.task_count += sum(a.id not in state.pushed for a, _ in batch)
         state.pushed.update(zip((a.id for a, _ in batch), task_ids, strict=False))
-        state.task_count += len(task_ids)
         imported += len(batch)
         if time.monotonic() - last_save > STATE_SAVE_EVERY_S:  # a lost state only costs a rescan
             save_state(config, project, state)
@@ -320,18 +330,25 @@ def push(
         progress("push", imported, None)
 
     progress("push", 0, None)
-    with ThreadPoolExecutor(max_workers=1) as importer:
-        pending: tuple[list[tuple[Article, dict[str, Any]]], Future[list[int]]] | None = None
+    # worker processes clean a big JSONL file while the server imports (forked before the importer starts)
+    in_flight = imports_in_flight()
+    with pool, ThreadPoolExecutor(max_workers=in_flight) as importer:
+        new = (a for a in iter_sources(paths or project.sources, state, known, found, pool) if a.id not in known)
+        payloads: Iterator[tuple[Article, dict[str, Any]]] = (
+            (a, task_payload(a, schema, model() if predictions else None)) for a in new
+        )
+        if order == "uncertain":
+            payloads = iter(_least_certain_first(payloads, model, progress))
         # a small first batch gets the server working while the rest is still being read
         for size in chain([FIRST_BATCH], repeat(IMPORT_BATCH)):
             batch = list(islice(payloads, size))
             if not batch:
                 break
-            if pending:
-                finish(*pending)
-            pending = (batch, importer.submit(server.import_tasks, remote.id, [task for _, task in batch]))
-        if pending:
-            finish(*pending)
+            while len(pending) >= in_flight:
+                finish(*pending.popleft())
+            pending.append((batch, importer.submit(server.import_tasks, remote.id, [task for _, task in batch])))
+        while pending:
+            finish(*pending.popleft())
     state.sources.update(found.signatures)
     save_state(config, project, state)
     sent = chosen[0].version if predictions and chosen and imported else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from annot.articles import read_articles
 from annot.labelstudio import Server
 from tests.conftest import Live, Workspace, free_port
 from tests.tcp_proxy import TcpProxy
+from tests.test_pipeline import record
 from tests.test_roundtrip import annot, task_for, ui_annotation
 
 pytestmark = pytest.mark.server
@@ -97,12 +99,63 @@ def test_push_killed_mid_import_then_rerun_completes(workspace: Workspace, live_
     """Every import answer and every re-check is cut: one clear line; the next run completes, once."""
     proxy.cut_response("/import", times=-1)
     proxy.cut_response("/export", times=-1)
+    proxy.cut_response("/api/tasks", times=-1)  # the re-check lists the project's tasks
     failed = annot("push", env_extra={"LABEL_STUDIO_URL": proxy.url, **SHORT_RETRY})
     line = one_clear_line(failed)
     assert "cannot reach Label Studio" in line and proxy.url in line
     again = annot("push")
     assert again.returncode == 0, again.stderr
     assert_exactly_once(live_studio, workspace)
+
+
+def test_lost_state_listing_cut_once_is_retried_not_duplicated(workspace: Workspace, live_studio: Live, proxy) -> None:
+    """After `.annot/` is lost, the push lists the project's tasks; a cut answer is listed again."""
+    cfg = workspace.config()
+    sync.push(cfg, cfg.project())
+    shutil.rmtree(workspace.root / ".annot")
+    proxy.cut_response("/api/tasks", times=1)
+    again = sync.push(cfg, cfg.project(), server=Server(proxy.url, live_studio.api_key))
+    assert proxy.cuts_made == 1
+    assert again.imported == 0 and again.already == 5
+    assert_exactly_once(live_studio, workspace)
+
+
+def test_lost_state_finds_tasks_imported_without_meta(workspace: Workspace, live_studio: Live) -> None:
+    """Tasks with the article id only in `data` (an older annot, or a hand-made bulk import) are found too."""
+    cfg = workspace.config()
+    project = cfg.project()
+    articles = read_articles([workspace.root / "seeds"]).articles
+    pushed = sync.push(cfg, project, [workspace.root / "seeds" / Path(articles[0].origin).name])
+    server = live_studio.server()
+    server.import_tasks(pushed.project_id, [{"data": a.task_data()} for a in articles[1:3]])  # no meta
+    shutil.rmtree(workspace.root / ".annot")
+    again = sync.push(cfg, project)
+    assert again.imported == 2 and again.already == 3
+    assert_exactly_once(live_studio, workspace)
+
+
+def test_imports_in_flight_with_cuts_land_every_article_once(
+    workspace: Workspace, live_studio: Live, proxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four imports in flight (as on PostgreSQL): two answers cut and one request cut among them,
+    then every article is on the server exactly once."""
+    rng = random.Random(19)
+    lines = [json.dumps(record(i, rng), ensure_ascii=False) for i in range(300)]
+    (workspace.root / "seeds" / "archive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("ANNOT_IMPORTS_IN_FLIGHT", "4")
+    monkeypatch.setattr(sync, "FIRST_BATCH", 20)
+    monkeypatch.setattr(sync, "IMPORT_BATCH", 40)  # nine batches: several in flight at each cut
+    proxy.cut_response("/import", after_bytes=0, times=2)
+    proxy.cut_request("/import", after_bytes=2000, times=1)
+    cfg = workspace.config()
+    result = sync.push(cfg, cfg.project(), server=Server(proxy.url, live_studio.api_key))
+    assert proxy.cuts_made == 3
+    assert result.imported == 305
+    assert_exactly_once(live_studio, workspace)
+    state = sync.load_state(cfg, cfg.project())
+    assert state.task_count == 305 and len(state.pushed) == 305  # the next push trusts the state, rightly
+    again = sync.push(cfg, cfg.project())
+    assert again.imported == 0 and again.already == 305
 
 
 def _annotate_one(ws: Workspace, live: Live) -> int:

@@ -1,0 +1,256 @@
+"""Cleaning (and pre-annotating) an archive on every core, in constant memory.
+
+`clean_line` and `process_record` are the per-article functions: plain module-level functions of
+their arguments, so they pickle and run in worker processes here or under another engine
+(`datasets.Dataset.map(num_proc=...)`, a Spark/Dask/Ray map). `iter_jsonl` feeds a JSONL file's
+lines to a pool of processes a few chunks at a time and yields the articles in file order; only
+those chunks are ever in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from annot.articles import (
+    BINARY_SNIFF_BYTES,
+    JSONL_SUFFIXES,
+    MAX_JSONL_LINE_BYTES,
+    Problem,
+    _jsonl_lines,
+    _jsonl_record,
+    iter_file,
+)
+from annot.errors import ArticleError
+from annot.records import Article
+
+CHUNK_LINES = 100  # lines per task sent to a worker: big enough that pickling is a small share
+CHUNKS_IN_FLIGHT_PER_WORKER = 3  # keeps every worker busy while bounding what is held
+MIN_LINES_FOR_WORKERS = 2 * CHUNK_LINES  # smaller files: a pool costs more than it saves
+WORKERS_ENV = "ANNOT_WORKERS"  # how many worker processes (default: one per core; 0: none, all in this process)
+
+Line = tuple[int, bytes]  # (line number, the line's bytes)
+Outcome = Article | Problem | tuple[Article, Any]
+
+
+def worker_count() -> int:
+    """Worker processes to use: `$ANNOT_WORKERS`, else one per core this process may run on."""
+    if WORKERS_ENV in os.environ:
+        return max(0, int(os.environ[WORKERS_ENV]))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def clean_line(line: bytes, number: int, where: str) -> Article | Problem:
+    """One JSONL line (line `number` of file `where`) as a cleaned Article, or the Problem that stops it."""
+    origin = f"{where}:{number}"
+    try:
+        return _jsonl_record(line, number, origin)
+    except ArticleError as exc:
+        return Problem(origin, str(exc))
+
+
+def prediction(article: Article) -> dict[str, Any]:
+    """The pre-annotation of one article, as plain JSON-ready data (regions and relations)."""
+    from annot.preannotate import predict
+
+    return asdict(predict(article.text))
+
+
+def process_record(record: dict[str, Any], preannotate: bool = True) -> dict[str, Any]:
+    """One archive record (`title`, `text`, `source`, ...) in, one row out: the cleaned article's fields,
+    `problem` (why it gave no article, else None) and `prediction` (the pre-annotation as JSON).
+
+    For engines that map a function over rows: `Dataset.map(process_record, num_proc=8)`.
+    """
+    line = json.dumps({k: v for k, v in record.items() if v is not None}, ensure_ascii=False).encode("utf-8")
+    outcome = clean_line(line, 1, str(record.get("origin") or "record"))
+    empty = dict.fromkeys(("id", "title", "text", "source", "author", "published", "url"))
+    if isinstance(outcome, Problem):
+        return {**empty, "problem": outcome.reason, "prediction": None}
+    row = {key: getattr(outcome, key) for key in empty}
+    row["prediction"] = json.dumps(prediction(outcome)) if preannotate else None
+    return {**row, "problem": None}
+
+
+def _work(lines: list[Line], where: str, preannotate: bool) -> list[Outcome]:
+    """A worker's task: a chunk of lines cleaned (and pre-annotated), in order."""
+    out: list[Outcome] = []
+    for number, line in lines:
+        outcome = clean_line(line, number, where)
+        out.append((outcome, prediction(outcome)) if preannotate and isinstance(outcome, Article) else outcome)
+    return out
+
+
+def _chunks(path: Path, problems: list[Problem]) -> Iterator[list[Line]]:
+    """The file's non-blank lines in chunks; lines over the size limit become problems here."""
+    where = str(path)
+    chunk: list[Line] = []
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(BINARY_SNIFF_BYTES)
+            if not head.strip():
+                raise ArticleError(f"{where}: empty file; put one JSON article per line in it or remove it")
+            if b"\x00" in head:
+                raise ArticleError(f"{where}: binary file (contains NUL bytes), not JSON lines")
+            stream.seek(0)
+            for number, line in _jsonl_lines(stream):
+                if line is None:
+                    limit = MAX_JSONL_LINE_BYTES / 1e6
+                    problems.append(
+                        Problem(f"{where}:{number}", f"line is over the {limit:.0f} MB limit for one record; skipped")
+                    )
+                elif line.strip():
+                    chunk.append((number, line))
+                    if len(chunk) == CHUNK_LINES:
+                        yield chunk
+                        chunk = []
+    except OSError as exc:
+        raise ArticleError(f"{where}: cannot read the file ({exc.strerror})") from exc
+    if chunk:
+        yield chunk
+
+
+class Pool:
+    """Worker processes for cleaning, started when a file big enough to need them comes up, shut down on exit."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = worker_count() if workers is None else workers
+        self._started: ProcessPoolExecutor | None = None
+        # files whose first chunks are already with the workers: (chunks left, in flight, problems found)
+        self._early: dict[str, tuple[Iterator[list[Line]], deque[Future[list[Outcome]]], list[Problem]]] = {}
+
+    @property
+    def _executor(self) -> ProcessPoolExecutor | None:
+        if self._started is None and self.workers > 0:
+            # fork: the workers start in milliseconds with annot already imported
+            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            self._started = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self._started
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._started is not None:
+            self._started.shutdown(wait=True, cancel_futures=True)
+
+    def prefetch(self, path: Path) -> None:
+        """Start cleaning the first chunks of a big JSONL file now, while the caller does other work
+        (a push makes its project meanwhile); `iter_file` on the same path takes them up."""
+        executor = self._executor if path.suffix.lower() in JSONL_SUFFIXES and _big(path) else None
+        key = str(path.resolve())
+        if executor is None or key in self._early:
+            return
+        problems: list[Problem] = []
+        try:
+            chunks = _chunks(path, problems)
+            first = list(islice(chunks, self.workers * CHUNKS_IN_FLIGHT_PER_WORKER))
+        except ArticleError:
+            return  # named when the file is read for real
+        pending = deque(executor.submit(_work, chunk, str(path), False) for chunk in first)
+        self._early[key] = (chunks, pending, problems)
+
+    def iter_jsonl(self, path: Path, problems: list[Problem], *, preannotate: bool = False) -> Iterator[Outcome]:
+        """The articles of a JSONL file in line order (each with its prediction when `preannotate`);
+        bad lines go to `problems`. At most a few chunks per worker are in flight."""
+        where = str(path)
+        early = self._early.pop(str(path.resolve()), None) if not preannotate else None
+        chunks = early[0] if early else _chunks(path, problems)
+        executor = self._executor
+        if executor is None:
+            for chunk in chunks:
+                yield from self._keep(_work(chunk, where, preannotate), problems)
+            return
+        pending: deque[Future[list[Outcome]]] = early[1] if early else deque()
+        limit = self.workers * CHUNKS_IN_FLIGHT_PER_WORKER
+        try:
+            for chunk in chunks:
+                pending.append(executor.submit(_work, chunk, where, preannotate))
+                while len(pending) >= limit or (pending and pending[0].done()):
+                    yield from self._keep(pending.popleft().result(), problems)
+            while pending:
+                yield from self._keep(pending.popleft().result(), problems)
+        finally:
+            for future in pending:
+                future.cancel()
+            if early:
+                problems += early[2]  # lines over the size limit, found by the prefetch's reader
+
+    def prefetch_changed(self, paths: Iterable[str | Path], signatures: dict[str, list[Any]]) -> None:
+        """Prefetch the article files that changed since the signatures (size, mtime) were taken."""
+        from annot.articles import article_files
+
+        for path in article_files(paths, []):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            if (signatures.get(str(path.resolve())) or [None, None])[:2] != [stat.st_size, stat.st_mtime_ns]:
+                self.prefetch(path)
+
+    @staticmethod
+    def _keep(outcomes: list[Outcome], problems: list[Problem]) -> Iterator[Outcome]:
+        for outcome in outcomes:
+            if isinstance(outcome, Problem):
+                problems.append(outcome)
+            else:
+                yield outcome
+
+    def iter_file(self, path: Path, problems: list[Problem]) -> Iterator[Article]:
+        """As `annot.articles.iter_file`, with a big JSONL file cleaned by the workers."""
+        if self.workers > 0 and path.suffix.lower() in JSONL_SUFFIXES and _big(path):
+            for outcome in self.iter_jsonl(path, problems):
+                assert isinstance(outcome, Article)
+                yield outcome
+        else:
+            yield from iter_file(path, problems)
+
+
+def _big(path: Path) -> bool:
+    """At least MIN_LINES_FOR_WORKERS lines, judged by size (a short article is about 2 kB)."""
+    try:
+        return path.stat().st_size > MIN_LINES_FOR_WORKERS * 2_000
+    except OSError:
+        return False
+
+
+def stream(
+    paths: list[Path],
+    problems: list[Problem],
+    duplicates: list[tuple[str, str]],
+    *,
+    preannotate: bool = False,
+    workers: int | None = None,
+) -> Iterator[tuple[Article, Any]]:
+    """Every article of the files and folders, each once, in file then line order, as (article, prediction
+    or None); duplicates and problems are appended to the lists given. Memory stays flat whatever the
+    archive's size, but for the set of article ids seen (about 60 bytes an article)."""
+    from annot.articles import article_files
+
+    seen: set[int] = set()
+    with Pool(workers) as pool:
+        for path in article_files(paths, problems):
+            try:
+                if path.suffix.lower() in JSONL_SUFFIXES and pool.workers:
+                    outcomes: Iterator[Any] = pool.iter_jsonl(path, problems, preannotate=preannotate)
+                else:
+                    outcomes = ((a, prediction(a)) if preannotate else a for a in iter_file(path, problems))
+                for outcome in outcomes:
+                    article, predicted = outcome if isinstance(outcome, tuple) else (outcome, None)
+                    key = int(article.id, 16)
+                    if key in seen:
+                        duplicates.append((article.origin, article.id))
+                        continue
+                    seen.add(key)
+                    yield article, predicted
+            except ArticleError as exc:
+                reason = str(exc).removeprefix(f"{path}: ")
+                problems.append(Problem(str(path), reason))
