@@ -941,8 +941,9 @@ def _clean_html(path: Path) -> tuple[CleanResult, Article | None, str | None]:
     # trafilatura gives text, never markup; the body rules still take out captions and inserted links.
     result = clean_text(extracted, title=title or None, link_lines=_link_lines(page))
     if not any(_words(paragraph) >= PARAGRAPH_MIN_WORDS for paragraph in result.text.split("\n\n")):
-        # trafilatura falls back to menu text on a page without an article; that is not an article.
-        return result, None, f"{where}: no article text in the page, only short lines; is it an article page?"
+        _keep_thin_page(result)
+        if not result.text:
+            return result, None, f"{where}: the page's only text is its headline; is it an article page?"
     _check_text_size(result.text, where)
     if not title:
         result.warnings.append("the page has no title")
@@ -950,6 +951,32 @@ def _clean_html(path: Path) -> tuple[CleanResult, Article | None, str | None]:
     result.published = parse_date(getattr(doc, "date", None) or "") or result.published
     result.source = _clean_meta(getattr(doc, "sitename", None)) or result.source
     return result, _make_article(result, where, url=_clean_meta(getattr(doc, "url", None))), None
+
+
+def _keep_thin_page(result: CleanResult) -> None:
+    """trafilatura found text but the cleaning left no paragraph: keep that text, and say why it looks thin.
+
+    A page whose only text is a photo caption or a few short lines is still what the extractor judged to be
+    the article; rejecting it would lose it in silence, a warning lets a person decide.
+    """
+    if not result.text:
+        # The rules removed everything: the extractor's lines come back (not the headline), with their rules named.
+        restored = [(line, rule) for line, rule in result.lines if rule not in (None, "title", "repeated-headline")]
+        if restored:
+            rules = sorted({rule for _, rule in restored if rule})
+            result.text = "\n\n".join(line for line, _ in restored)
+            result.lines = [(line, None if rule in rules else rule) for line, rule in result.lines]
+            result.dropped = [(line, rule) for line, rule in result.dropped if rule not in rules]
+            result.warnings.append(
+                f"kept the page's only text ({len(restored)} line(s), {len(result.text)} characters) although "
+                f"{', '.join(rules)} would drop it: no paragraph of {PARAGRAPH_MIN_WORDS}+ words; is it an article?"
+            )
+            return
+    shown = result.text.replace("\n\n", " / ")[:60]
+    result.warnings.append(
+        f"kept a thin article ({len(result.text)} characters, no paragraph of {PARAGRAPH_MIN_WORDS}+ words): "
+        f"{shown!r}; is it an article page?"
+    )
 
 
 def _headline(title: str, sitename: str) -> str:

@@ -291,3 +291,17 @@ def test_explain_a_file_without_article_says_why_and_exits_1(tmp_path: Path) -> 
 
 def test_ingest_without_paths_or_explain_is_a_usage_error() -> None:
     assert runner.invoke(app, ["ingest"]).exit_code == 2
+
+
+def test_html_page_whose_only_text_is_a_caption_is_kept_with_a_warning(tmp_path: Path) -> None:
+    caption = "Harbour cranes stand idle in Rotterdam on Friday as the dock strike enters its second day. Photo: AP"
+    page = tmp_path / "gallery.html"
+    page.write_text(
+        "<html><head><title>Dock strike in pictures | The Courier</title></head><body><article>"
+        f"<h1>Dock strike in pictures</h1>\n<p>{caption}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (article,) = read_file(page)
+    assert article.text == caption
+    assert any("kept the page's only text" in w and "photo-caption" in w for w in article.warnings), article.warnings
+    assert caption not in dict(explain_file(page).dropped)
