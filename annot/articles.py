@@ -47,7 +47,8 @@ TAIL_PARAGRAPHS_WARN = 3  # this many unexplained paragraphs cut as page tail de
 HARD_WRAP_MAX_WIDTH = 100  # a file whose lines never exceed this may be hard-wrapped
 HEADER_META_WINDOW = 6  # a byline or date stamp this close under a sentence-ended line shows it was a standfirst
 HEADER_MAX_STANDFIRSTS = 2  # ... at most this many times (a standfirst, then a photo caption)
-MASTHEAD_PART_WORDS = 2  # a header line split by '|' or '—' with a part this short is a masthead, not the headline
+MASTHEAD_PART_WORDS = 2
+PULL_QUOTE_MAX_WORDS = 40  # a quotation alone on a line, repeating another paragraph's words, is a pull quote  # a header line split by '|' or '—' with a part this short is a masthead, not the headline
 HARD_WRAP_FILL = 0.7  # in a hard-wrapped file, a line filled to this share of the width continues
 
 TEXT_SUFFIXES = frozenset({".txt"})
@@ -190,7 +191,8 @@ RULES: list[Rule] = [
             r"^[-–—(\s]*(?i:translation|translated|edited|editing|additional reporting|compiled|produced|"
             r"illustrations?|"
             r"graphics?|fact[- ]checked|reviewed|writing|reporting|with reporting)(?:\s+\w+){0,3}\s+(?i:by)\s+"
-            r"[^.!?]{1,160}[.)]?$|"
+            r"[^.!?]{1,160}(?:[.)]\s+(?i:editing|edited|writing|reporting|additional reporting|compiled|"
+            r"graphics?)(?:\s+\w+){0,2}\s+(?i:by)\s+[^.!?]{1,120})*[.)]?$|"
             # "Jane Doe contributed reporting.", "Jane Doe and John Roe contributed to this report."
             rf"^\(?{_NAMES}\s+(?i:contributed)(?:\s+(?i:reporting|to this (?:report|article|story)))?"
             r"[^.!?]{0,60}[.)]*$"
@@ -202,7 +204,8 @@ RULES: list[Rule] = [
         Action.END,
         "the related-links block after an article: 'Related Links', 'RELATED CONTENT', 'More stories', 'Most read'",
         _re(
-            r"^(?i:(?:related|more|other|recommended|latest|top|popular)\s+(?:links|articles?|content|stories|"
+            r"^(?i:(?:related|more|other|recommended|latest|top|popular)\s+(?:internet\s+|external\s+|web\s+)?"
+            r"(?:links|articles?|content|stories|"
             r"news|coverage|reading|topics|posts|videos)(?:\s+(?:from|on|in|about)\s+.{1,30})?|"
             r"you (?:may|might) also like|recommended(?: for you)?|"
             r"most (?:read|popular|viewed)|read next|further reading|trending(?: now)?|what to read next|"
@@ -249,6 +252,7 @@ RULES: list[Rule] = [
             # reserved" ends a footer line, never a sentence that mentions copyright.
             r"^(?i:copyright)\s*(?:©|\((?i:c)\)|\d{4})|^©\s*\d{4}|^\((?i:c)\)\s*\d{4}|"
             r"^.{0,60}(?i:\ball rights reserved)\W*$|^.{0,40}©\s*\d{4}.{0,60}$|"
+            r"^.{0,60}(?i:\ball rights reserved\b).{0,40}(?i:reproduc|redistribut|republish).{0,80}$|"
             r"^(?i:privacy (?:policy|statement)|terms (?:of|and) (?:use|service|conditions)|cookie (?:policy|settings))"
             r"\W*$"
         ),
@@ -324,6 +328,7 @@ RULES: list[Rule] = [
             r"(?:appears|appeared|is from|was published|first appeared))\b|"
             r".{0,120}\b(?i:contributed (?:to )?(?:this |the )?(?:report|reporting|article|story))\W*$|"
             r".{0,200}\b(?i:is solely responsible for (?:all )?(?:the )?content)\b|"
+            r".{0,40}\b(?i:not responsible for the content of external)\b|"
             r"[\W_]+$)"
         ),
         tail_only=True,
@@ -334,7 +339,11 @@ RULES: list[Rule] = [
         "a photo caption ending in its credit: '... in Beijing. Photo: Getty', '(AP Photo/Jane Doe)'",
         _re(
             rf"(?:^|[\s.,;])(?:{_CREDIT})$|\((?:AP|AFP|Reuters|EPA|Getty)\s*(?:Photo)?\s*/[^)]{{1,60}}\)$|"
-            r"\((?:[\w ]{0,30}\s)?(?i:photo|image|picture|pic|foto)s?\s*[:/]\s*[^()]{1,60}\)$"
+            r"\((?:[\w ]{0,30}\s)?(?i:photo|image|picture|pic|foto)s?\s*[:/]\s*[^()]{1,60}\)$|"
+            r"\s\([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3}\s*/\s*[A-Z][^()/]{1,40}\)$|"
+            # a bare agency credit left where its picture was: 'Getty Images', 'AFP via Getty Images'
+            r"^(?:[A-Z][\w.&-]*\s+via\s+)?(?:Getty|Shutterstock|Alamy|PA|SOPA|NurPhoto|Anadolu|Bloomberg|AFP|AP|EPA|"
+            r"Reuters)\s+Images$"
         ),
     ),
     Rule(
@@ -366,6 +375,7 @@ RULES: list[Rule] = [
     Rule("header-noise", Action.DROP, "unpunctuated lines between the headline and the first paragraph"),
     Rule("repeated-caption", Action.DROP, "a photo caption printed a second time, once without its credit"),
     Rule("repeated-line", Action.DROP, "a line printed twice in a row (a related headline or widget repeated)"),
+    Rule("pull-quote", Action.DROP, "a pull quote: words of another paragraph printed again alone, in quotation marks"),
     Rule(
         "inserted-headline",
         Action.DROP,
@@ -705,6 +715,17 @@ def _header_goes_on(lines: list[str], rules: list[Rule | None], at: int) -> int 
     return found
 
 
+def _quote_free(line: str) -> str:
+    return re.sub(r"[\"“”‘’'«»„]", "", line).casefold()
+
+
+def _pull_quote_text(line: str) -> str:
+    """The words of a line that is one quotation alone ('“Peat is slow.”'), without the marks; '' otherwise."""
+    if len(line) < 2 or line[0] not in "\"“‘'«»„" or line[-1] not in _CLOSING_QUOTES or _words(line) > PULL_QUOTE_MAX_WORDS:
+        return ""
+    return _quote_free(line).strip(" .,")
+
+
 def _is_masthead(line: str) -> bool:
     """A site's name with its edition or section: 'Nordische Rundschau | English Edition', 'Le Courrier — English'."""
     parts = [part for part in re.split(r"\s+[|»·—–]\s+", line) if part]
@@ -836,6 +857,13 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
             drop(i, "link-line")
         else:
             body.append(i)
+    if headline_mode:
+        quoted = [i for i in body if _pull_quote_text(lines[i])]
+        for i in quoted:
+            inner = _pull_quote_text(lines[i])
+            if any(j != i and inner in _quote_free(lines[j]) for j in body):
+                drop(i, "pull-quote")
+        body = [i for i in body if i not in reasons]
     for i in inside:
         warnings.append(
             f"{lines[i]!r} looks like the end of the article ({getattr(rules[i], 'name', '')}) but more of the "
