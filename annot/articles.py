@@ -860,8 +860,10 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
     if headline_mode:
         quoted = [i for i in body if _pull_quote_text(lines[i])]
         for i in quoted:
-            inner = _pull_quote_text(lines[i])
-            if any(j != i and inner in _quote_free(lines[j]) for j in body):
+            # Each of its sentences is in another paragraph (which may split them with 'he says').
+            parts = [part.strip(" .,!?;:") for part in re.split(r"[.!?;]\s+", _pull_quote_text(lines[i]))]
+            others = [_quote_free(lines[j]) for j in body if j != i]
+            if all(part and any(part in other for other in others) for part in parts):
                 drop(i, "pull-quote")
         body = [i for i in body if i not in reasons]
     for i in inside:
