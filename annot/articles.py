@@ -47,8 +47,8 @@ TAIL_PARAGRAPHS_WARN = 3  # this many unexplained paragraphs cut as page tail de
 HARD_WRAP_MAX_WIDTH = 100  # a file whose lines never exceed this may be hard-wrapped
 HEADER_META_WINDOW = 6  # a byline or date stamp this close under a sentence-ended line shows it was a standfirst
 HEADER_MAX_STANDFIRSTS = 2  # ... at most this many times (a standfirst, then a photo caption)
-MASTHEAD_PART_WORDS = 2
-PULL_QUOTE_MAX_WORDS = 40  # a quotation alone on a line, repeating another paragraph's words, is a pull quote  # a header line split by '|' or '—' with a part this short is a masthead, not the headline
+MASTHEAD_PART_WORDS = 2  # a header line split by '|' or '—' with a part this short is a masthead, not the headline
+PULL_QUOTE_MAX_WORDS = 40  # a quotation alone on a line, repeating another paragraph's words, is a pull quote
 HARD_WRAP_FILL = 0.7  # in a hard-wrapped file, a line filled to this share of the width continues
 
 TEXT_SUFFIXES = frozenset({".txt"})
@@ -721,7 +721,8 @@ def _quote_free(line: str) -> str:
 
 def _pull_quote_text(line: str) -> str:
     """The words of a line that is one quotation alone ('“Peat is slow.”'), without the marks; '' otherwise."""
-    if len(line) < 2 or line[0] not in "\"“‘'«»„" or line[-1] not in _CLOSING_QUOTES or _words(line) > PULL_QUOTE_MAX_WORDS:
+    quoted = len(line) >= 2 and line[0] in "\"“‘'«»„" and line[-1] in _CLOSING_QUOTES
+    if not quoted or _words(line) > PULL_QUOTE_MAX_WORDS:
         return ""
     return _quote_free(line).strip(" .,")
 
@@ -778,7 +779,8 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
         # it says the header goes on, and the article starts after them.
         for _ in range(HEADER_MAX_STANDFIRSTS):
             meta_at = _header_goes_on(lines, rules, start)
-            if meta_at is None or not any(rules[i] is None and _words(lines[i]) >= TITLE_MIN_WORDS for i in range(start)):
+            headline_above = any(rules[i] is None and _words(lines[i]) >= TITLE_MIN_WORDS for i in range(start))
+            if meta_at is None or not headline_above:
                 break  # no metadata under it, or no headline above it: it is the first paragraph
             after = next((i for i in range(meta_at + 1, len(lines)) if is_start(i)), None)
             if after is None:
@@ -1055,10 +1057,10 @@ def _clean_html(path: Path) -> tuple[CleanResult, Article | None, str | None]:
     title = _headline(getattr(doc, "title", None) or "", getattr(doc, "sitename", None) or "")
     # trafilatura gives text, never markup; the body rules still take out captions and inserted links.
     result = clean_text(extracted, title=title or None, link_lines=_link_lines(page))
-    if not any(_words(paragraph) >= PARAGRAPH_MIN_WORDS for paragraph in result.text.split("\n\n")):
-        if not _keep_thin_page(result):
-            # trafilatura falls back to menu text on a page without an article; that is not an article.
-            return result, None, f"{where}: no article text in the page, only short lines; is it an article page?"
+    thin = not any(_words(paragraph) >= PARAGRAPH_MIN_WORDS for paragraph in result.text.split("\n\n"))
+    if thin and not _keep_thin_page(result):
+        # trafilatura falls back to menu text on a page without an article; that is not an article.
+        return result, None, f"{where}: no article text in the page, only short lines; is it an article page?"
     _check_text_size(result.text, where)
     if not title:
         result.warnings.append("the page has no title")

@@ -353,7 +353,8 @@ def test_date_words_inside_the_article_are_not_stamps() -> None:
 
 
 def test_a_masthead_above_the_headline_is_not_the_title() -> None:
-    raw = "\n\n".join(["Nordhafen Rundschau | English Edition", "Politics", "Dock strike spreads to three ports", *P[:2]])
+    header = ["Nordhafen Rundschau | English Edition", "Politics", "Dock strike spreads to three ports"]
+    raw = "\n\n".join([*header, *P[:2]])
     assert clean_text(raw).title == "Dock strike spreads to three ports"
     assert clean_text("\n\n".join(["Dock strike: the ports | the workers", *P[:2]])).title.startswith("Dock strike")
 
