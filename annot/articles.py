@@ -727,10 +727,16 @@ def _pull_quote_text(line: str) -> str:
     return _quote_free(line).strip(" .,")
 
 
-def _is_masthead(line: str) -> bool:
-    """A site's name with its edition or section: 'Nordische Rundschau | English Edition', 'Le Courrier — English'."""
-    parts = [part for part in re.split(r"\s+[|»·—–]\s+", line) if part]
-    return len(parts) > 1 and min(_words(part) for part in parts) <= MASTHEAD_PART_WORDS and not _ends_sentence(line)
+def _is_masthead(line: str, following: str) -> bool:
+    """A site's name with its edition or section ('Nordische Rundschau | English Edition', 'Le Courrier — English')
+    above a longer headline. An en dash splits headlines ('Windfarm inquiry – day three'), not mastheads."""
+    parts = [part for part in re.split(r"\s+[|»·—]\s+", line) if part]
+    return (
+        len(parts) > 1
+        and min(_words(part) for part in parts) <= MASTHEAD_PART_WORDS
+        and not _ends_sentence(line)
+        and _words(following) > _words(line)
+    )
 
 
 def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str] = frozenset()) -> CleanResult:
@@ -803,7 +809,7 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
         if not candidates and header:
             candidates = [max(header, key=lambda i: _words(lines[i]))]
         # A masthead ("The Courier | English Edition") above the real headline is the site's name.
-        while len(candidates) > 1 and _is_masthead(lines[candidates[0]]):
+        while len(candidates) > 1 and _is_masthead(lines[candidates[0]], lines[candidates[1]]):
             candidates = candidates[1:]
         title_at = candidates[0] if candidates else None
         title = lines[title_at] if title_at is not None else ""

@@ -357,6 +357,8 @@ def test_a_masthead_above_the_headline_is_not_the_title() -> None:
     raw = "\n\n".join([*header, *P[:2]])
     assert clean_text(raw).title == "Dock strike spreads to three ports"
     assert clean_text("\n\n".join(["Dock strike: the ports | the workers", *P[:2]])).title.startswith("Dock strike")
+    live = ["LIVE: Dock strike – day three", "Jane Roe, reporting from the harbour gate in Antwerp"]
+    assert clean_text("\n\n".join([*live, *P[:2]])).title == live[0]
 
 
 def test_pull_quotes_repeating_a_paragraph_go_and_lone_quotations_stay() -> None:
