@@ -160,7 +160,11 @@ RULES: list[Rule] = [
         Action.META,
         "a line of dates and times above the article: 'Published 6:14 AM GMT+2, November 3, 2025 | Updated ...', "
         "'12.03.2026, 18:30', 'Updated: 7 hours ago', '4 min read' (the first date goes to the metadata)",
-        _re(rf"^(?=.*\d)(?:{_STAMP_WORD}[\s,|/·:()–-]*){{1,16}}$"),
+        # It needs a date, a time or a reading time: a bare number ("3", a gallery count) is not a stamp.
+        _re(
+            r"^(?=.*\d)(?=.*(?:\d[:./-]\d|\d{4}|(?i:\b(?:ago|read|minutes?|mins?|hours?)\b)))"
+            rf"(?:{_STAMP_WORD}[\s,|/·:()–-]*){{1,16}}$"
+        ),
         header_only=True,
     ),
     Rule(
@@ -697,8 +701,10 @@ def _article_end(lines: list[str], rules: list[Rule | None], start: int, *, gaps
         # A run of short lines (menus, teaser headlines, link lists) followed by less text than the article
         # had: the body has ended, whether or not a heading says so.
         if gaps and mass[i] and i + 1 < len(lines) and after <= before:
-            gap = lines[i + 1 : i + 1 + TAIL_GAP_LINES]
-            if len(gap) == TAIL_GAP_LINES and all(_is_short(line) for line in gap):
+            gap = range(i + 1, min(len(lines), i + 1 + TAIL_GAP_LINES))
+            # A run of lines that rules drop one by one ('Advertisement' four times) is not a menu.
+            menu = any(rules[j] is None for j in gap)
+            if len(gap) == TAIL_GAP_LINES and menu and all(_is_short(lines[j]) for j in gap):
                 return i + 1, inside
     return len(lines), inside
 
@@ -870,7 +876,9 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
         for i in quoted:
             # Each of its sentences is in another paragraph (which may split them with 'he says').
             parts = [part.strip(" .,!?;:") for part in re.split(r"[.!?;]\s+", _pull_quote_text(lines[i]))]
-            others = [_quote_free(lines[j]) for j in body if j != i]
+            # The paragraph it repeats says more than it does: two copies of one quotation are not pull quotes.
+            own = _quote_free(lines[i])
+            others = [_quote_free(lines[j]) for j in body if j not in reasons and _quote_free(lines[j]) != own]
             if all(part and any(part in other for other in others) for part in parts):
                 drop(i, "pull-quote")
         body = [i for i in body if i not in reasons]

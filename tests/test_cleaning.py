@@ -403,3 +403,22 @@ def test_round_two_line_rules(line: str, rule: str) -> None:
 )
 def test_round_two_rules_leave_article_sentences_alone(line: str) -> None:
     assert articles._match(line, in_header=False) is None
+
+
+def test_a_quotation_printed_twice_is_not_a_pull_quote_of_itself() -> None:
+    quote = "“We will not go back to work for less than inflation, whatever the employers offer us.”"
+    result = clean_text("\n\n".join(["Dock strike spreads to three ports", P[0], quote, P[1], quote, P[2]]))
+    assert quote in result.text.split("\n\n")
+
+
+def test_a_bare_number_under_the_lead_is_not_a_date_stamp() -> None:
+    lead = "How to help a neighbour who cannot see: ask first, and never pull them by the arm."
+    label = "Blind and partially sighted people:"
+    raw = "\n\n".join(["A short guide to helping without harm", lead, "3", label, *P[:2]])
+    kept = clean_text(raw).text.split("\n\n")
+    assert kept[0] == lead and label in kept and kept[-2:] == P[:2]
+
+
+def test_a_run_of_advert_labels_between_paragraphs_does_not_start_the_page_tail() -> None:
+    raw = "\n\n".join(["Dock strike spreads to three ports", *P[:4], *["Advertisement"] * 4, P[4]])
+    assert clean_text(raw).text.split("\n\n") == P[:5]
