@@ -191,6 +191,11 @@ class Server:
         def go() -> httpx.Response:
             response = self.http.request(method, f"{self.url}{path}", headers=self._headers(), **kwargs)
             response.raise_for_status()
+            if response.headers.get("content-type", "").startswith("text/html"):  # the API answers JSON only
+                raise LabelStudioError(
+                    f"{self.url} answered {method} {path} with a web page, not Label Studio's API: "
+                    "check LABEL_STUDIO_URL (or [labelstudio] url in annot.toml) points at the Label Studio server"
+                )
             return response
 
         return self._call(f"{method} {path}", go, retry_seconds)

@@ -12,9 +12,11 @@ import random
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -481,3 +483,35 @@ def test_every_command_keeps_the_token_secret(workspace: Workspace, live_studio:
         assert list(root.rglob("studio-env.txt"))  # the stand-in studio did run, its environment recorded
         leaks = [p for p in root.rglob("*") if p.is_file() and SENTINEL.encode() in p.read_bytes()]
         assert leaks == []
+
+
+class _WebPage(BaseHTTPRequestHandler):
+    """A web server that is not Label Studio: every request gets 200 and an HTML page."""
+
+    def _page(self) -> None:
+        body = b"<!doctype html><html><body>Welcome to some other site</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PATCH = _page
+
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
+
+
+@pytest.mark.server
+def test_a_url_that_is_not_label_studio_is_one_clear_line(workspace: Workspace) -> None:
+    """LABEL_STUDIO_URL pointing at another web server (200, HTML) gives one line, not a JSON traceback."""
+    site = ThreadingHTTPServer(("127.0.0.1", 0), _WebPage)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{site.server_address[1]}"
+        for command in (("push",), ("pull",), ("agreement",)):
+            run = annot(*command, env_extra={"LABEL_STUDIO_URL": url})
+            line = one_clear_line(run)
+            assert "not Label Studio's API" in line and "LABEL_STUDIO_URL" in line, (command, line)
+    finally:
+        site.shutdown()
