@@ -1245,8 +1245,9 @@ def _read_jsonl(path: Path, problems: list[Problem]) -> list[Article]:
     return list(_iter_jsonl(path, problems))
 
 
-def _iter_jsonl(path: Path, problems: list[Problem]) -> Iterator[Article]:
-    """The articles of a JSONL file as they are read, so a caller can work while the rest is parsed."""
+def jsonl_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of a JSONL file's non-blank lines as they are read; a line over the size limit is
+    a problem, an empty, binary or unreadable file an ArticleError."""
     where = str(path)
     try:
         with path.open("rb") as stream:
@@ -1257,21 +1258,25 @@ def _iter_jsonl(path: Path, problems: list[Problem]) -> Iterator[Article]:
                 raise ArticleError(f"{where}: binary file (contains NUL bytes), not JSON lines")
             stream.seek(0)
             for number, line in _jsonl_lines(stream):
-                origin = f"{where}:{number}"
                 if line is None:
                     limit = MAX_JSONL_LINE_BYTES / 1e6
-                    problems.append(Problem(origin, f"line is over the {limit:.0f} MB limit for one record; skipped"))
-                    continue
-                if not line.strip():
-                    continue
-                try:
-                    article = _jsonl_record(line, number, origin)
-                except ArticleError as exc:
-                    problems.append(Problem(origin, str(exc)))
-                    continue
-                yield article
+                    problems.append(
+                        Problem(f"{where}:{number}", f"line is over the {limit:.0f} MB limit for one record; skipped")
+                    )
+                elif line.strip():
+                    yield number, line
     except OSError as exc:
         raise ArticleError(f"{where}: cannot read the file ({exc.strerror})") from exc
+
+
+def _iter_jsonl(path: Path, problems: list[Problem]) -> Iterator[Article]:
+    """The articles of a JSONL file as they are read, so a caller can work while the rest is parsed."""
+    for number, line in jsonl_lines(path, problems):
+        origin = f"{path}:{number}"
+        try:
+            yield _jsonl_record(line, number, origin)
+        except ArticleError as exc:
+            problems.append(Problem(origin, str(exc)))
 
 
 def read_file(path: Path, problems: list[Problem] | None = None) -> list[Article]:

@@ -21,13 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from annot.articles import (
-    BINARY_SNIFF_BYTES,
     JSONL_SUFFIXES,
-    MAX_JSONL_LINE_BYTES,
     Problem,
-    _jsonl_lines,
     _jsonl_record,
     iter_file,
+    jsonl_lines,
 )
 from annot.errors import ArticleError
 from annot.records import Article
@@ -91,29 +89,12 @@ def _work(lines: list[Line], where: str, preannotate: bool) -> list[Outcome]:
 
 def _chunks(path: Path, problems: list[Problem]) -> Iterator[list[Line]]:
     """The file's non-blank lines in chunks; lines over the size limit become problems here."""
-    where = str(path)
     chunk: list[Line] = []
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(BINARY_SNIFF_BYTES)
-            if not head.strip():
-                raise ArticleError(f"{where}: empty file; put one JSON article per line in it or remove it")
-            if b"\x00" in head:
-                raise ArticleError(f"{where}: binary file (contains NUL bytes), not JSON lines")
-            stream.seek(0)
-            for number, line in _jsonl_lines(stream):
-                if line is None:
-                    limit = MAX_JSONL_LINE_BYTES / 1e6
-                    problems.append(
-                        Problem(f"{where}:{number}", f"line is over the {limit:.0f} MB limit for one record; skipped")
-                    )
-                elif line.strip():
-                    chunk.append((number, line))
-                    if len(chunk) == CHUNK_LINES:
-                        yield chunk
-                        chunk = []
-    except OSError as exc:
-        raise ArticleError(f"{where}: cannot read the file ({exc.strerror})") from exc
+    for number_line in jsonl_lines(path, problems):
+        chunk.append(number_line)
+        if len(chunk) == CHUNK_LINES:
+            yield chunk
+            chunk = []
     if chunk:
         yield chunk
 
