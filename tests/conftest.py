@@ -14,8 +14,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -115,3 +119,32 @@ def workspace(tmp_path: Path, live_studio: Live, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", live_studio.api_key)
     monkeypatch.delenv("ANNOT_HOME", raising=False)
     return ws
+
+
+# -- the real browser (Debian's chromium via Playwright), for the tests marked `browser` ---------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    from tests import browser_helpers as ui
+
+    with sync_playwright() as pw:
+        chromium = ui.launch(pw)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_studio: Live, tmp_path: Path) -> Iterator[Page]:
+    """A logged-in tab on the session's Label Studio; its last screen is kept in the test's tmp_path."""
+    from tests import browser_helpers as ui
+
+    context = browser.new_context(viewport=ui.VIEWPORT)
+    context.set_default_timeout(ui.STEP_TIMEOUT_MS)
+    tab = context.new_page()
+    ui.log_in(tab, live_studio.url, live_studio.username, live_studio.password)
+    yield tab
+    tab.screenshot(path=str(tmp_path / "last-screen.png"))  # what the screen showed when the test ended
+    context.close()

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import datasets
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from annot import sync
 from annot.schema import RESERVED_HOTKEYS, Schema, label_config, load_schema
@@ -37,27 +36,6 @@ MARKUP = {
     "title": "Markup <b>bold</b> in a title",
     "text": "The page said <script>window.__pwned=1</script> and <b>bold</b> text, Mayor Jon Park said.",
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = ui.launch(pw)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser, live_studio: Live, tmp_path: Path) -> Iterator[Page]:
-    context = browser.new_context(viewport=ui.VIEWPORT)
-    context.set_default_timeout(ui.STEP_TIMEOUT_MS)
-    tab = context.new_page()
-    ui.log_in(tab, live_studio.url, live_studio.username, live_studio.password)
-    yield tab
-    tab.screenshot(path=str(tmp_path / "last-screen.png"))  # what the screen showed when the test ended
-    context.close()
 
 
 def push(ws: Workspace, *, predictions: bool) -> int:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from annot import demo, sync
 from annot.model import models_dir, saved_models, train_project
@@ -35,27 +34,6 @@ BY_HAND = {
     "text": "Mayor Jon Park said the new bridge “will open in May”, officials said.\n\n"
     "The council accused the contractor of long delays, a spokesman said.",
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = ui.launch(pw)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser, live_studio: Live, tmp_path: Path) -> Iterator[Page]:
-    context = browser.new_context(viewport=ui.VIEWPORT)
-    context.set_default_timeout(ui.STEP_TIMEOUT_MS)
-    tab = context.new_page()
-    ui.log_in(tab, live_studio.url, live_studio.username, live_studio.password)
-    yield tab
-    tab.screenshot(path=str(tmp_path / "last-screen.png"))
-    context.close()
 
 
 def import_in_the_ui(page: Page, url: str, project_id: int, path: Path) -> None:
