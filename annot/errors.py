@@ -4,9 +4,11 @@ AnnotError
  ├── ConfigError        annot.toml, environment, or saved connection is wrong or missing
  ├── SchemaError        a schema file does not load or does not describe a usable schema
  ├── ArticleError       an article file cannot be read or parsed
- ├── LabelStudioError   the Label Studio server failed, refused, or could not be reached
- │    └── AuthError     the API key was refused
+ ├── LabelStudioError   the Label Studio server failed, refused, or could not be reached (.status: HTTP or None)
+ │    ├── AuthError     the API key was refused (401, 403)
+ │    └── NotFoundError what was asked for is not there (404)
  ├── StudioError        the managed local Label Studio could not be started or stopped
+ ├── ExportError        a file is not a readable Label Studio export (or gold file)
  ├── ValidationFailed   annotations do not fit the schema (and the caller asked to stop)
  ├── PublishError       the dataset could not be built, written or uploaded
  └── BusyError          another annot run holds the lock on this project
@@ -32,15 +34,30 @@ class ArticleError(AnnotError):
 
 
 class LabelStudioError(AnnotError):
-    "The Label Studio server failed, refused, or could not be reached."
+    """The Label Studio server failed, refused, or could not be reached.
+
+    `status` is the HTTP status of the answer, None when there was none (no connection, a timeout).
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class AuthError(LabelStudioError):
     "Label Studio refused the API key."
 
 
+class NotFoundError(LabelStudioError):
+    "Label Studio has no such project, task or page (404)."
+
+
 class StudioError(AnnotError):
     "The managed local Label Studio could not be started or stopped."
+
+
+class ExportError(AnnotError):
+    "A file is not a readable Label Studio export (or gold file): missing, not JSON, or not shaped like tasks."
 
 
 class ValidationFailed(AnnotError):
