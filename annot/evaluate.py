@@ -253,23 +253,10 @@ def _prf(matched: int, predicted: int, gold: int) -> dict[str, Any]:
 
 def load_gold(gold_path: str | Path, schema_path: str | Path) -> list[Task]:
     """The annotated tasks of a gold file (Label Studio import JSON)."""
-    import json
-
-    from annot.convert import task_from_export
-    from annot.errors import ArticleError
+    from annot.convert import read_gold
     from annot.schema import load_schema
 
-    schema = load_schema(schema_path)
-    try:
-        raw = json.loads(Path(gold_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ArticleError(
-            f"{gold_path}: cannot read the gold annotations ({e}); pass a Label Studio JSON file"
-        ) from None
-    if not isinstance(raw, list):
-        raise ArticleError(f"{gold_path}: not a list of Label Studio tasks; pass a Label Studio JSON file")
-    tasks = [task_from_export({"id": i, **t}, schema) for i, t in enumerate(raw, 1)]
-    return [t for t in tasks if t.annotations]
+    return [t for t in read_gold(gold_path, load_schema(schema_path)) if t.annotations]
 
 
 def evaluate_file(gold_path: str | Path, schema_path: str | Path, with_errors: bool = False) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import string
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annot.convert import read_export, task_from_export, to_results
-from annot.errors import AnnotError, ValidationFailed
+from annot.convert import read_export, read_gold, task_from_export, to_results
+from annot.errors import ExportError
 from annot.records import Annotation, Region, Relation, Task
 from annot.schema import Schema, load_schema, record_models
 from annot.validate import validate
@@ -171,14 +173,53 @@ def test_results_that_are_not_a_list_do_not_crash() -> None:
 def test_not_an_export_is_a_clear_error(tmp_path: Path, content: str, says: str) -> None:
     path = tmp_path / "export.json"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(ValidationFailed) as err:
+    with pytest.raises(ExportError) as err:
         list(read_export(path, NEWS))
     assert says in str(err.value) and str(path) in str(err.value)
 
 
-def test_missing_file_is_an_annot_error(tmp_path: Path) -> None:
-    with pytest.raises(AnnotError, match="cannot read the export"):
+def test_missing_file_is_an_export_error(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="cannot read the export"):
         list(read_export(tmp_path / "nope.json", NEWS))
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("", "cannot read the gold annotations"),
+        ('{"data": {}}', "not a Label Studio import"),
+        ("[1, 2]", "not a Label Studio import"),
+        ('[{"data": {"text": "x"}}, {"annotations": []}]', "item 2: task 2 has no 'data' object"),
+    ],
+)
+def test_gold_file_that_is_not_an_import_is_an_export_error(tmp_path: Path, content: str, says: str) -> None:
+    path = tmp_path / "gold.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ExportError) as err:
+        read_gold(path, NEWS)
+    assert says in str(err.value) and str(path) in str(err.value)
+
+
+def test_not_an_export_is_one_line_from_the_cli(tmp_path: Path) -> None:
+    """`annot validate` on a file that is not an export: one line naming the file, exit 1, no traceback."""
+    schema = tmp_path / "schemas" / "news-stance.yaml"
+    schema.parent.mkdir()
+    schema.write_text((REPO / "schemas" / "news-stance.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "annot.toml").write_text(
+        '[[project]]\nname = "p"\nschema = "schemas/news-stance.yaml"\nsources = []\nexport = "out"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "rows.json").write_text('[{"id": 1, "text": "a JSON_MIN row"}]', encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "annot.cli", "--quiet", "validate", "rows.json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 1, (run.stdout, run.stderr)
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "rows.json" in lines[0] and "has no 'data' object" in lines[0] and "Label Studio's JSON export" in lines[0]
 
 
 def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:

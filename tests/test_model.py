@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from annot import learn
 from annot.cli import app
-from annot.errors import AnnotError
+from annot.errors import ModelError
 from annot.model import (
     MIN_ARTICLES,
     Example,
@@ -58,7 +58,7 @@ def test_folds_never_share_an_article(examples: list[Example]) -> None:
 
 
 def test_too_few_articles_says_how_many(examples: list[Example]) -> None:
-    with pytest.raises(AnnotError) as e:
+    with pytest.raises(ModelError) as e:
         train(examples[:3], load_schema(SCHEMA))
     assert f"at least {MIN_ARTICLES}" in str(e.value) and "has 3" in str(e.value)
 
@@ -122,7 +122,7 @@ def test_saved_model_loads_only_for_its_schema_version(trained: TrainedModel, tm
     ]
     newer = schema.model_copy(update={"version": 2})
     assert load_predictor(tmp_path, "p", newer).version == MODEL_VERSION
-    with pytest.raises(AnnotError) as e:
+    with pytest.raises(ModelError) as e:
         load_predictor(tmp_path, "p", newer, version=trained.version)
     assert "version 1" in str(e.value) and "version 2" in str(e.value) and "\n" not in str(e.value)
 
