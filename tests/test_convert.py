@@ -159,45 +159,42 @@ def test_results_that_are_not_a_list_do_not_crash() -> None:
     assert ann.unreadable and ann.regions == []
 
 
+def _export(path: Path) -> list[Task]:
+    return list(read_export(path, NEWS))
+
+
+def _gold(path: Path) -> list[Task]:
+    return read_gold(path, NEWS)
+
+
 @pytest.mark.parametrize(
-    ("content", "says"),
+    ("read", "content", "says"),
     [
-        ('{"id": 1, "data": {}}', "starts with '{'"),
-        ("", "is empty"),
-        ('[{"id": 1, "text": "a JSON_MIN row"}]', "item 1: task 1 has no 'data' object"),
-        ('[{"id": 1, "data": {}, "annotations": {}}]', "'annotations' is not a list"),
-        ('[{"id": 1, "data": {}}, {"id": 2, "data"', "not valid JSON after task 1"),
-        ("[3]", "a task is a JSON object"),
+        (_export, '{"id": 1, "data": {}}', "starts with '{'"),
+        (_export, "", "is empty"),
+        (_export, '[{"id": 1, "text": "a JSON_MIN row"}]', "item 1: task 1 has no 'data' object"),
+        (_export, '[{"id": 1, "data": {}, "annotations": {}}]', "'annotations' is not a list"),
+        (_export, '[{"id": 1, "data": {}}, {"id": 2, "data"', "not valid JSON after task 1"),
+        (_export, "[3]", "a task is a JSON object"),
+        (_gold, "", "cannot read the gold annotations"),
+        (_gold, '{"data": {}}', "not a Label Studio import"),
+        (_gold, "[1, 2]", "not a Label Studio import"),
+        (_gold, '[{"data": {"text": "x"}}, {"annotations": []}]', "item 2: task 2 has no 'data' object"),
     ],
 )
-def test_not_an_export_is_a_clear_error(tmp_path: Path, content: str, says: str) -> None:
+def test_not_an_export_is_a_clear_error(tmp_path: Path, read: Any, content: str, says: str) -> None:
+    """An export or a gold file that is not one: an ExportError naming the file and what is wrong."""
     path = tmp_path / "export.json"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ExportError) as err:
-        list(read_export(path, NEWS))
+        read(path)
     assert says in str(err.value) and str(path) in str(err.value)
 
 
 def test_missing_file_is_an_export_error(tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match="cannot read the export"):
-        list(read_export(tmp_path / "nope.json", NEWS))
-
-
-@pytest.mark.parametrize(
-    ("content", "says"),
-    [
-        ("", "cannot read the gold annotations"),
-        ('{"data": {}}', "not a Label Studio import"),
-        ("[1, 2]", "not a Label Studio import"),
-        ('[{"data": {"text": "x"}}, {"annotations": []}]', "item 2: task 2 has no 'data' object"),
-    ],
-)
-def test_gold_file_that_is_not_an_import_is_an_export_error(tmp_path: Path, content: str, says: str) -> None:
-    path = tmp_path / "gold.json"
-    path.write_text(content, encoding="utf-8")
-    with pytest.raises(ExportError) as err:
-        read_gold(path, NEWS)
-    assert says in str(err.value) and str(path) in str(err.value)
+    for read in (_export, _gold):
+        with pytest.raises(ExportError, match="cannot read the"):
+            read(tmp_path / "nope.json")
 
 
 def test_not_an_export_is_one_line_from_the_cli(tmp_path: Path) -> None:
