@@ -82,6 +82,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(503, {"detail": "busy"}) if failing else self._answer(200, {"release": "1.23.2"})
         elif self.path.startswith("/api/ml"):
             self._answer(200, [])
+        elif self.path.startswith("/api/current-user"):  # as Label Studio answers a key without the right
+            self._answer(403, {"detail": "You do not have permission to perform this action."})
         else:
             self._answer(404, {"detail": "Not found."})
 
@@ -185,6 +187,9 @@ def test_the_ssrf_guard_is_its_own_error_not_a_refused_key(flaky: tuple[Flaky, s
     assert not isinstance(blocked.value, AuthError) and blocked.value.status == 403
     assert "refuses ML backends on private or loopback addresses" in str(blocked.value)
     assert "annot studio down && annot studio up" in str(blocked.value)
+    with pytest.raises(AuthError) as refused:  # a 403 without the guard's words is the key refused
+        Server(url, LEGACY_KEY, retry_seconds=0).whoami()
+    assert refused.value.status == 403 and "refused the API key" in str(refused.value)
 
 
 def test_no_answer_has_no_status() -> None:
