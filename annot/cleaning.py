@@ -698,6 +698,36 @@ def _is_masthead(line: str, following: str) -> bool:
     )
 
 
+@dataclass(slots=True)
+class _Page:
+    """One page's lines while they are cleaned: the rule each line matches, and what was removed, by which rule."""
+
+    lines: list[str]
+    rules: list[Rule | None]  # the line rule each line matches (header rules once the line is known to be above)
+    meta: _Meta = field(default_factory=_Meta)
+    warnings: list[str] = field(default_factory=list)
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (line, rule name), in the order dropped
+    reasons: dict[int, str] = field(default_factory=dict)  # line index -> the rule that removed it
+
+    def drop(self, i: int, rule: str) -> None:
+        self.dropped.append((self.lines[i], rule))
+        self.reasons[i] = rule
+
+    def next_start(self, i: int, title: str | None) -> int:
+        """The first line from `i` on where the article can start (len(lines) if none); the lines passed are
+        above the article, so they are matched with the header rules as well."""
+        return next((j for j in range(i, len(self.lines)) if self._is_start(j, title)), len(self.lines))
+
+    def _is_start(self, i: int, title: str | None) -> bool:
+        if self.rules[i] is None:
+            self.rules[i] = _match(self.lines[i], in_header=True)  # this line is still above the article
+        if self.rules[i] is not None:
+            return False
+        if title is not None:
+            return not _same(self.lines[i], title)
+        return _is_paragraph(self.lines[i])
+
+
 def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str] = frozenset()) -> CleanResult:
     """Clean a plain-text copy of a news page down to its headline and article body.
 
@@ -710,18 +740,50 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
     """
     lines = _paragraph_lines(normalise_text(raw))
     headline_mode = title is None
-    meta = _Meta()
-    warnings: list[str] = []
-    dropped: list[tuple[str, str]] = []
-    # Body rules for every line in one pass; the few header lines are matched again with header rules below.
-    rules: list[Rule | None] = [_match(line, in_header=False) for line in lines]
-    reasons: dict[int, str] = {}  # line index -> the rule that removed it
+    # Body rules for every line in one pass; the few header lines are matched again with header rules.
+    page = _Page(lines, [_match(line, in_header=False) for line in lines])
+    _mark_repeated_captions(page)
+    start = page.next_start(0, title)
+    if title is None:
+        start = _skip_standfirsts(page, start)
+        title, title_at, start, first_paragraph = _find_headline(page, start)
+    else:
+        first_paragraph = start
+        title_at = None
+        title = normalise_text(title).replace("\n", " ")
+    _drop_header(page, start, title, title_at)
+    end, inside = _article_end(lines, page.rules, start, gaps=headline_mode)
+    body = _body(page, start, end, first_paragraph, headline_mode=headline_mode, link_lines=link_lines)
+    for i in inside:
+        page.warnings.append(
+            f"{lines[i]!r} looks like the end of the article ({getattr(page.rules[i], 'name', '')}) but more of "
+            "the article follows it; dropped that line only"
+        )
+    body, after_last = _drop_after_last_paragraph(page, body, headline_mode=headline_mode)
+    for i in body:
+        if not _ends_sentence(lines[i]) and _words(lines[i]) > INSERTED_HEADLINE_MAX_WORDS and not _is_prose(lines[i]):
+            page.warnings.append(f"kept a long line without final punctuation: {lines[i][:60]!r}")
+    _drop_page_tail(page, end)
 
-    def drop(i: int, rule: str) -> None:
-        dropped.append((lines[i], rule))
-        reasons[i] = rule
+    tail_from = (min(after_last) if after_last else end) if body else start
+    _read_tail_meta(lines[tail_from:], page.rules[tail_from:], page.meta)
 
-    # A caption printed twice: once bare, once with its credit; the bare copy names no rule by itself.
+    meta = page.meta
+    return CleanResult(
+        title=title,
+        text="\n\n".join(lines[i] for i in body),
+        author=meta.author,
+        published=meta.published,
+        source=meta.source or meta.copyright_holder,
+        warnings=page.warnings,
+        dropped=page.dropped,
+        lines=[(line, "title" if i == title_at else page.reasons.get(i)) for i, line in enumerate(lines)],
+    )
+
+
+def _mark_repeated_captions(page: _Page) -> None:
+    """A caption printed twice: once bare, once with its credit; the bare copy names no rule by itself."""
+    lines, rules = page.lines, page.rules
     for i, rule in enumerate(rules):
         if rule is not None and rule.name == "photo-caption":
             stem = _CREDIT_TAIL.sub("", lines[i]).strip()
@@ -729,121 +791,132 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
                 if rules[j] is None and _same(lines[j], stem):
                     rules[j] = RULES_BY_NAME["repeated-caption"]
 
-    def is_start(i: int) -> bool:
-        if rules[i] is None:
-            rules[i] = _match(lines[i], in_header=True)  # this line is still above the article
-        if rules[i] is not None:
-            return False
-        if title is not None:
-            return not _same(lines[i], title)
-        return _is_paragraph(lines[i])
 
-    start = next((i for i in range(len(lines)) if is_start(i)), len(lines))
-    if title is None:
-        # A standfirst that ends like a sentence looks like the first paragraph; a byline or a date stamp under
-        # it says the header goes on, and the article starts after them.
-        for _ in range(HEADER_MAX_STANDFIRSTS):
-            meta_at = _header_goes_on(lines, rules, start)
-            headline_above = any(rules[i] is None and _words(lines[i]) >= TITLE_MIN_WORDS for i in range(start))
-            if meta_at is None or not headline_above:
-                break  # no metadata under it, or no headline above it: it is the first paragraph
-            after = next((i for i in range(meta_at + 1, len(lines)) if is_start(i)), None)
-            if after is None:
-                break
-            for j in range(start + 1, meta_at + 1):
-                rules[j] = rules[j] or _match(lines[j], in_header=True)  # these lines are still above the article
-            start = after
+def _skip_standfirsts(page: _Page, start: int) -> int:
+    """Where the article starts, past standfirsts: a standfirst that ends like a sentence looks like the first
+    paragraph; a byline or a date stamp under it says the header goes on, and the article starts after them."""
+    lines, rules = page.lines, page.rules
+    for _ in range(HEADER_MAX_STANDFIRSTS):
+        meta_at = _header_goes_on(lines, rules, start)
+        headline_above = any(rules[i] is None and _words(lines[i]) >= TITLE_MIN_WORDS for i in range(start))
+        if meta_at is None or not headline_above:
+            break  # no metadata under it, or no headline above it: it is the first paragraph
+        after = page.next_start(meta_at + 1, None)
+        if after == len(lines):
+            break
+        for j in range(start + 1, meta_at + 1):
+            rules[j] = rules[j] or _match(lines[j], in_header=True)  # these lines are still above the article
+        start = after
+    return start
+
+
+def _find_headline(page: _Page, start: int) -> tuple[str, int | None, int, int]:
+    """The headline above the article starting at `start`: (headline, its line or None, where the body starts,
+    the first paragraph). The body starts earlier than the first paragraph at a standfirst or a lead without
+    a final full stop, and later when the first sentence-ended line is itself the headline (a question)."""
+    lines, rules = page.lines, page.rules
     first_paragraph = start
     header = [i for i in range(start) if rules[i] is None]
-    if title is None:
-        candidates = [i for i in header if _words(lines[i]) >= TITLE_MIN_WORDS]
-        if not candidates and start < len(lines) and not header:
-            # A question or exclamation headline ends like a sentence; it is still the headline.
-            first = lines[start]
-            if first[-1:] in "?!" and len(first) <= HEADLINE_MAX_CHARS:
-                candidates = [start]
-                start = next((i for i in range(start + 1, len(lines)) if is_start(i)), len(lines))
-                header = [i for i in range(start) if rules[i] is None]
-                first_paragraph = start
-        if not candidates and header:
-            candidates = [max(header, key=lambda i: _words(lines[i]))]
-        # A masthead ("The Courier | English Edition") above the real headline is the site's name.
-        while len(candidates) > 1 and _is_masthead(lines[candidates[0]], lines[candidates[1]]):
-            candidates = candidates[1:]
-        title_at = candidates[0] if candidates else None
-        title = lines[title_at] if title_at is not None else ""
-        if not title:
-            warnings.append("no headline found above the first paragraph; the title is empty")
-        if title_at is not None:
-            # A standfirst or a lead paragraph without a final full stop ("Washington — President ...") sits
-            # between the headline and the first sentence: a line of paragraph length there is article text.
-            lead = (
-                i
-                for i in range(title_at + 1, start)
-                if rules[i] is None and not _same(lines[i], title) and _words(lines[i]) >= PARAGRAPH_MIN_WORDS
-            )
-            start = next(lead, start)
-    else:
-        first_paragraph = start
-        title_at = None
-        title = normalise_text(title).replace("\n", " ")
+    candidates = [i for i in header if _words(lines[i]) >= TITLE_MIN_WORDS]
+    if not candidates and start < len(lines) and not header:
+        # A question or exclamation headline ends like a sentence; it is still the headline.
+        first = lines[start]
+        if first[-1:] in "?!" and len(first) <= HEADLINE_MAX_CHARS:
+            candidates = [start]
+            start = page.next_start(start + 1, None)
+            header = [i for i in range(start) if rules[i] is None]
+            first_paragraph = start
+    if not candidates and header:
+        candidates = [max(header, key=lambda i: _words(lines[i]))]
+    # A masthead ("The Courier | English Edition") above the real headline is the site's name.
+    while len(candidates) > 1 and _is_masthead(lines[candidates[0]], lines[candidates[1]]):
+        candidates = candidates[1:]
+    title_at = candidates[0] if candidates else None
+    title = lines[title_at] if title_at is not None else ""
+    if not title:
+        page.warnings.append("no headline found above the first paragraph; the title is empty")
+    if title_at is not None:
+        # A standfirst or a lead paragraph without a final full stop ("Washington — President ...") sits
+        # between the headline and the first sentence: a line of paragraph length there is article text.
+        lead = (
+            i
+            for i in range(title_at + 1, start)
+            if rules[i] is None and not _same(lines[i], title) and _words(lines[i]) >= PARAGRAPH_MIN_WORDS
+        )
+        start = next(lead, start)
+    return title, title_at, start, first_paragraph
 
+
+def _drop_header(page: _Page, start: int, title: str, title_at: int | None) -> None:
+    """Drop the lines above the body but the headline, reading the metadata lines among them."""
     for i in range(start):
-        rule = rules[i]
+        rule = page.rules[i]
         if rule is not None:
             if rule.action is Action.META:
-                _read_meta(rule, lines[i], meta)
-            drop(i, rule.name)
+                _read_meta(rule, page.lines[i], page.meta)
+            page.drop(i, rule.name)
         elif i == title_at:
             continue
-        elif title and _same(lines[i], title):
-            drop(i, "repeated-headline")
+        elif title and _same(page.lines[i], title):
+            page.drop(i, "repeated-headline")
         elif title_at is None or i < title_at:
-            drop(i, "before-headline")
+            page.drop(i, "before-headline")
         else:
-            drop(i, "header-noise")
+            page.drop(i, "header-noise")
 
-    end, inside = _article_end(lines, rules, start, gaps=headline_mode)
 
+def _body(
+    page: _Page, start: int, end: int, first_paragraph: int, *, headline_mode: bool, link_lines: frozenset[str]
+) -> list[int]:
+    """The lines kept between the body's start and the page tail; the others are dropped with their rule."""
+    lines = page.lines
     body: list[int] = []
     for i in range(start, end):
-        rule, line = rules[i], lines[i]
+        rule, line = page.rules[i], lines[i]
         if rule is not None:
             if rule.action is Action.META:
-                _read_meta(rule, line, meta)
-            drop(i, rule.name)
+                _read_meta(rule, line, page.meta)
+            page.drop(i, rule.name)
         elif body and _same(lines[body[-1]], line):
-            drop(i, "repeated-line")
+            page.drop(i, "repeated-line")
         elif i < first_paragraph and (i == start or _words(line) >= PARAGRAPH_MIN_WORDS):
             body.append(i)  # a lead or standfirst: kept whatever its form
         elif i < first_paragraph:
-            drop(i, "header-noise")
+            page.drop(i, "header-noise")
         elif headline_mode and _is_inserted_headline(line):
-            drop(i, "inserted-headline")
+            page.drop(i, "inserted-headline")
         elif link_lines and " ".join(line.split()) in link_lines and not _is_prose(line):
-            drop(i, "link-line")
+            page.drop(i, "link-line")
         else:
             body.append(i)
     if headline_mode:
-        quoted = [i for i in body if _pull_quote_text(lines[i])]
-        for i in quoted:
-            # Each of its sentences is in another paragraph (which may split them with 'he says').
-            parts = [part.strip(" .,!?;:") for part in re.split(r"[.!?;]\s+", _pull_quote_text(lines[i]))]
-            # The paragraph it repeats says more than it does: two copies of one quotation are not pull quotes.
-            own = _quote_free(lines[i])
-            others = [_quote_free(lines[j]) for j in body if j not in reasons and _quote_free(lines[j]) != own]
-            if all(part and any(part in other for other in others) for part in parts):
-                drop(i, "pull-quote")
-        body = [i for i in body if i not in reasons]
-    for i in inside:
-        warnings.append(
-            f"{lines[i]!r} looks like the end of the article ({getattr(rules[i], 'name', '')}) but more of the "
-            "article follows it; dropped that line only"
-        )
+        body = _drop_pull_quotes(page, body)
+    return body
 
-    # Unpunctuated lines after the last sentence are author blocks, labels and teaser headlines; an HTML
-    # extractor has already found the article's end (it may end on a list), so there only short labels go.
-    # Then notes that close a news page (an author's bio, a tip line) are peeled off the end one by one.
+
+def _drop_pull_quotes(page: _Page, body: list[int]) -> list[int]:
+    """The body without its pull quotes: quotations alone on a line whose sentences all stand in another paragraph."""
+    lines = page.lines
+    quoted = [i for i in body if _pull_quote_text(lines[i])]
+    for i in quoted:
+        # Each of its sentences is in another paragraph (which may split them with 'he says').
+        parts = [part.strip(" .,!?;:") for part in re.split(r"[.!?;]\s+", _pull_quote_text(lines[i]))]
+        # The paragraph it repeats says more than it does: two copies of one quotation are not pull quotes.
+        own = _quote_free(lines[i])
+        others = [_quote_free(lines[j]) for j in body if j not in page.reasons and _quote_free(lines[j]) != own]
+        if all(part and any(part in other for other in others) for part in parts):
+            page.drop(i, "pull-quote")
+    return [i for i in body if i not in page.reasons]
+
+
+def _drop_after_last_paragraph(page: _Page, body: list[int], *, headline_mode: bool) -> tuple[list[int], list[int]]:
+    """The body without what follows its last sentence, and the lines so dropped as `after-last-paragraph`.
+
+    Unpunctuated lines after the last sentence are author blocks, labels and teaser headlines; an HTML
+    extractor has already found the article's end (it may end on a list), so there only short labels go.
+    Then notes that close a news page (an author's bio, a tip line) are peeled off the end one by one.
+    """
+    lines = page.lines
     tail_note = RULES_BY_NAME["tail-note"]
     assert tail_note.pattern is not None
     after_last: list[int] = []
@@ -858,39 +931,27 @@ def clean_text(raw: str, *, title: str | None = None, link_lines: frozenset[str]
         body = [i for i in body if i not in labels]
         if not (headline_mode and len(body) > 1 and tail_note.pattern.search(lines[body[-1]])):
             break
-        drop(body.pop(), tail_note.name)
+        page.drop(body.pop(), tail_note.name)
     # Readers of the dropped list want page order: header, body drops, then the tail.
     for i in sorted(after_last):
-        drop(i, "after-last-paragraph")
-    for i in body:
-        if not _ends_sentence(lines[i]) and _words(lines[i]) > INSERTED_HEADLINE_MAX_WORDS and not _is_prose(lines[i]):
-            warnings.append(f"kept a long line without final punctuation: {lines[i][:60]!r}")
+        page.drop(i, "after-last-paragraph")
+    return body, after_last
 
+
+def _drop_page_tail(page: _Page, end: int) -> None:
+    """Drop every line from `end` on; warn when the cut takes several paragraph-like lines no rule explains."""
+    lines, rules = page.lines, page.rules
     unexplained = 0
     for i in range(end, len(lines)):
         rule = rules[i]
         if rule is None and _is_paragraph(lines[i]):
             unexplained += 1
         # A tail line names its own rule when one matches (a footer), else the cut that removed it.
-        drop(i, rule.name if rule is not None else "page-tail")
+        page.drop(i, rule.name if rule is not None else "page-tail")
     if unexplained >= TAIL_PARAGRAPHS_WARN:
-        warnings.append(
+        page.warnings.append(
             f"cut {unexplained} paragraph-like lines after {lines[end]!r} as page tail; check the article's end"
         )
-
-    tail_from = (min(after_last) if after_last else end) if body else start
-    _read_tail_meta(lines[tail_from:], rules[tail_from:], meta)
-
-    return CleanResult(
-        title=title,
-        text="\n\n".join(lines[i] for i in body),
-        author=meta.author,
-        published=meta.published,
-        source=meta.source or meta.copyright_holder,
-        warnings=warnings,
-        dropped=dropped,
-        lines=[(line, "title" if i == title_at else reasons.get(i)) for i, line in enumerate(lines)],
-    )
 
 
 def clean_copy(raw: str) -> tuple[CleanResult, str | None]:
