@@ -21,6 +21,7 @@ from annot.errors import ArticleError
 from annot.records import Article
 
 # --- limits ----------------------------------------------------------------------------------------------------
+
 MAX_ARTICLE_BYTES = 5_000_000  # one .txt article, and the cleaned text of any article
 MAX_HTML_BYTES = 20_000_000  # a page carries scripts and markup besides its article
 MAX_JSONL_LINE_BYTES = 12_000_000  # one JSONL record: an article plus JSON escaping
@@ -64,6 +65,9 @@ class Ingested:
     articles: list[Article] = field(default_factory=list)
     problems: list[Unreadable] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (origin of the duplicate, article id)
+
+
+# --- ids -------------------------------------------------------------------------------------------------------
 
 
 def article_id(text: str) -> str:

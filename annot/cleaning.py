@@ -448,6 +448,13 @@ def normalise_text(raw: str) -> str:
     return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip()
 
 
+def clean_meta(value: Any) -> str | None:
+    """A metadata value (an author, an outlet, an address) as one normalised line; None if it is not text."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return normalise_text(value).replace("\n", " ")
+
+
 def _words(line: str) -> int:
     # Chinese and Japanese write words without spaces: about two characters a word.
     return len(_WORD.findall(line)) + len(_WIDE.findall(line)) // 2
@@ -1045,10 +1052,3 @@ def _link_lines(page: str | bytes) -> frozenset[str]:
         if text and len(linked) >= LINK_LINE_SHARE * len(text) and not _ENDS_IN_URL.search(linked):
             found.add(text)
     return frozenset(found)
-
-
-def clean_meta(value: Any) -> str | None:
-    """A metadata value (an author, an outlet, an address) as one normalised line; None if it is not text."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return normalise_text(value).replace("\n", " ")
