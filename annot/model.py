@@ -113,8 +113,8 @@ def rules_predictor() -> Predictor:
 
 def rules_uncertainty(text: str, predicted: Annotation) -> float:
     """Share of sentences that look like speech (a reporting verb, a quotation mark) yet hold no predicted claim."""
-    from annot.dataset import sentence_spans
     from annot.preannotate import CUE_RE
+    from annot.text import sentence_spans
 
     claims = [(r.start, r.end) for r in predicted.regions if r.label == "Claim"]
     looks = missed = 0
