@@ -495,7 +495,8 @@ def test_card_says_when_no_agreement_could_be_measured(schema: Schema, tmp_path:
     built = dataset.build(tasks, schema, agreement=measure(tasks, schema))
     dataset.write(built, tmp_path / "ds", meta=dataset.PublishMeta(date="2024-05-01"))
     section = (tmp_path / "ds" / "README.md").read_text().split("## Agreement between annotators")[1]
-    assert section.split("\n## ")[0].strip() == "Every article was annotated by one person, so no agreement was measured."
+    said = section.split("\n## ")[0].strip()
+    assert said == "Every article was annotated by one person, so no agreement was measured."
 
 
 OTHER_SCHEMA = """
