@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 import httpx
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential_jitter
 
+from annot.atomic import replacing
 from annot.errors import AuthError, LabelStudioError
 
 T = TypeVar("T")
@@ -371,20 +372,18 @@ class Server:
         params: list[tuple[str, str | int | float | bool | None]] = [("exportType", "JSON")]
         if task_ids is not None:
             params += [("ids[]", str(i)) for i in task_ids]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".part")
 
-        def go() -> None:
+        def go(tmp: Path) -> None:
             url = f"{self.url}/api/projects/{project_id}/export"
             timeout = httpx.Timeout(REQUEST_TIMEOUT_S, read=EXPORT_TIMEOUT_S)
             with self.http.stream("GET", url, params=params, headers=self._headers(), timeout=timeout) as r:
                 r.raise_for_status()
-                with open(tmp, "wb") as f:
+                with open(tmp, "wb") as f:  # a retry starts the file again
                     for chunk in r.iter_bytes(EXPORT_CHUNK):
                         f.write(chunk)
 
-        self._call("export annotations", go)
-        os.replace(tmp, path)
+        with replacing(path) as tmp:
+            self._call("export annotations", lambda: go(tmp))
         return path
 
     def export_tasks(self, project_id: int, task_ids: Sequence[int]) -> list[dict[str, Any]]:
