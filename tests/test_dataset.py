@@ -24,7 +24,6 @@ from annot import dataset, hub  # noqa: E402
 from annot.errors import PublishError  # noqa: E402
 from annot.records import Annotation, Region, Relation, Task  # noqa: E402
 from annot.schema import Schema, features, load_schema  # noqa: E402
-from annot.text import context_of  # noqa: E402
 from annot.validate import validate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -371,31 +370,6 @@ def test_a_ground_truth_annotation_wins(schema: Schema, tmp_path: Path, offline_
     c1 = next(r for r in claims if r["id"] == "article-a:c1")
     assert claims.features["stance"].int2str(c1["stance"]) == "favor"
     assert json.loads((out / dataset.REPORT_FILE).read_text())["disputed"] == []
-
-
-# -- context ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "phrase", "context"),
-    [
-        ("One. Two is here. Three.", "Two", "Two is here."),
-        ("He said “stop.” Then left.", "stop", "He said “stop.”"),
-        ("Dr. No said yes. Fine.", "yes", "Dr. No said yes."),
-        ("J. Smith said no! Ok.", "no", "J. Smith said no!"),
-        ("It rose 3.5 per cent. Next.", "3.5", "It rose 3.5 per cent."),
-        ("A line\nwithout end", "without", "without end"),
-    ],
-)
-def test_context_is_the_sentence_holding_the_claim(text: str, phrase: str, context: str) -> None:
-    start = text.index(phrase)
-    assert context_of(text, start, start + len(phrase)) == context
-
-
-def test_paragraph_context() -> None:
-    text = "First para. Still first.\n\nSecond para. Again."
-    start = text.index("Still")
-    assert context_of(text, start, start + 5, "paragraph") == "First para. Still first."
 
 
 # -- the Hub ------------------------------------------------------------------------------------------
