@@ -456,7 +456,7 @@ def write(
     end, so a failed or killed publish leaves the previous version in place. With
     `strict`, any invalid annotation or unpublishable task refuses the whole publish.
     """
-    from annot import card
+    from annot import card  # here, not at the top: annot.card imports this module's Built and PublishMeta
 
     meta = meta or PublishMeta()
     out_dir = Path(out_dir)
@@ -471,7 +471,7 @@ def write(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(out_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{os.getpid()}-", dir=out_dir.parent))
-    try:
+    try:  # plain writes inside `tmp`: the folder is swapped in whole (annot.atomic is for single files)
         files, split_info = _write_parquet(built, tmp)
         version = _content_hash(tmp, files)
         report = {"version": version, **built.report()}
