@@ -102,7 +102,7 @@ def _cue_words() -> frozenset[str]:
 
 
 def _doc(text: str) -> _Doc:
-    from annot.dataset import paragraph_spans
+    from annot.text import paragraph_spans
 
     rules = _rules(text)
     paragraphs = []
@@ -414,7 +414,7 @@ def _claim_doc(text: str, claim: Region, name: str) -> str:
 
 @lru_cache(maxsize=64)
 def _sentences(text: str) -> list[tuple[int, int]]:
-    from annot.dataset import sentence_spans
+    from annot.text import sentence_spans
 
     return sentence_spans(text)
 

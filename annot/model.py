@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from annot.atomic import replacing, write_json
 from annot.errors import ModelError
 from annot.records import Annotation, Task
 
@@ -113,8 +114,8 @@ def rules_predictor() -> Predictor:
 
 def rules_uncertainty(text: str, predicted: Annotation) -> float:
     """Share of sentences that look like speech (a reporting verb, a quotation mark) yet hold no predicted claim."""
-    from annot.dataset import sentence_spans
     from annot.preannotate import CUE_RE
+    from annot.text import sentence_spans
 
     claims = [(r.start, r.end) for r in predicted.regions if r.label == "Claim"]
     looks = missed = 0
@@ -270,11 +271,10 @@ def save(model: TrainedModel, root: Path, project: str) -> Path:
     """Write the model and its meta.json under <state dir>/models/<project>/<version>/; returns the folder."""
     folder = models_dir(root, project) / model.version
     folder.mkdir(parents=True, exist_ok=True)
-    part = folder / (MODEL_FILE + ".part")
-    with part.open("wb") as fh:
+    with replacing(folder / MODEL_FILE) as part, part.open("wb") as fh:
         pickle.dump(model.parts, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    part.replace(folder / MODEL_FILE)
-    (folder / META_FILE).write_text(json.dumps(model.meta.to_json(), indent=2), encoding="utf-8")
+    # meta.json last: saved_models lists a model only once its pickle is whole
+    write_json(folder / META_FILE, model.meta.to_json(), indent=2)
     return folder
 
 
@@ -393,7 +393,7 @@ def save_learning_curve(
     from annot.learn import cv_learning_curve, plot_learning_curve
 
     rows = cv_learning_curve(examples, schema, folds=min(folds, len(examples)), progress=progress)
-    (folder / CURVE_DATA).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    write_json(folder / CURVE_DATA, rows, indent=1)
     plot_learning_curve(rows, folder / CURVE_FILE, title)
     return folder / CURVE_FILE
 

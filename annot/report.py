@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.agreement import OVERLAP_THRESHOLD, Adjudicated, AgreementReport, adjudicate, measure, parse_time
+from annot.atomic import write_bytes
 from annot.dataset import SPLITS, split_of
 from annot.errors import AnnotError
 from annot.records import Task
@@ -617,13 +618,9 @@ def write(campaign: Campaign, out: Path, png: Path | None = None) -> Path:
 
 
 def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".part")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_bytes(path, data)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise AnnotError(f"cannot write {path} ({e.strerror}); choose another file with --out or --png") from None
 
 

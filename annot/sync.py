@@ -581,12 +581,12 @@ def publish_tasks(
 
     With `baseline_root` (the folder of annot.toml), the card shows the newest model's cross-validated scores.
     """
-    from annot import dataset
+    from annot import dataset, hub
     from annot.agreement import measure
     from annot.model import current_baseline
 
     invalid = report.invalid_annotations()
-    agreement = measure(tasks, schema, invalid=invalid.keys()).to_json()
+    agreement = measure(tasks, schema, invalid=invalid.keys())
     built = dataset.build(tasks, schema, invalid=invalid, agreement=agreement)
     baseline = current_baseline(baseline_root, project_name, schema) if baseline_root and project_name else None
     meta = dataset.PublishMeta(
@@ -597,7 +597,7 @@ def publish_tasks(
     )
     result = dataset.write(built, out, meta=meta, strict=strict)
     if hub_repo:
-        dataset.push_to_hub(out, hub_repo)
+        hub.push_to_hub(out, hub_repo)
     return result
 
 

@@ -20,7 +20,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import datasets  # noqa: E402
 from huggingface_hub import DatasetCard, HfApi  # noqa: E402
 
-from annot import dataset  # noqa: E402
+from annot import dataset, hub  # noqa: E402
 from annot.errors import PublishError  # noqa: E402
 from annot.records import Annotation, Region, Relation, Task  # noqa: E402
 from annot.schema import Schema, features, load_schema  # noqa: E402
@@ -372,31 +372,6 @@ def test_a_ground_truth_annotation_wins(schema: Schema, tmp_path: Path, offline_
     assert json.loads((out / dataset.REPORT_FILE).read_text())["disputed"] == []
 
 
-# -- context ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "phrase", "context"),
-    [
-        ("One. Two is here. Three.", "Two", "Two is here."),
-        ("He said “stop.” Then left.", "stop", "He said “stop.”"),
-        ("Dr. No said yes. Fine.", "yes", "Dr. No said yes."),
-        ("J. Smith said no! Ok.", "no", "J. Smith said no!"),
-        ("It rose 3.5 per cent. Next.", "3.5", "It rose 3.5 per cent."),
-        ("A line\nwithout end", "without", "without end"),
-    ],
-)
-def test_context_is_the_sentence_holding_the_claim(text: str, phrase: str, context: str) -> None:
-    start = text.index(phrase)
-    assert dataset.context_of(text, start, start + len(phrase)) == context
-
-
-def test_paragraph_context() -> None:
-    text = "First para. Still first.\n\nSecond para. Again."
-    start = text.index("Still")
-    assert dataset.context_of(text, start, start + 5, "paragraph") == "First para. Still first."
-
-
 # -- the Hub ------------------------------------------------------------------------------------------
 
 
@@ -447,7 +422,7 @@ def test_push_uploads_the_written_folder_and_tags_the_version(
     # without it, the same upload is one create_commit, which is where the fake Hub answers.
     monkeypatch.setattr("huggingface_hub.hf_api.is_xet_available", lambda: False)
 
-    pushed = dataset.push_to_hub(out, "org/news-stance", token="hf_secret")
+    pushed = hub.push_to_hub(out, "org/news-stance", token="hf_secret")
     assert calls["create_repo"][0] == "org/news-stance" and calls["create_repo"][1]["repo_type"] == "dataset"
     added = {op.path_in_repo for op in calls["operations"] if isinstance(op, CommitOperationAdd)}
     assert added == set(result.files)
@@ -464,11 +439,11 @@ def test_push_uploads_the_written_folder_and_tags_the_version(
 
 def test_push_refuses_a_folder_that_was_not_published(tmp_path: Path) -> None:
     with pytest.raises(PublishError, match="run annot publish first"):
-        dataset.push_to_hub(tmp_path, "org/x")
+        hub.push_to_hub(tmp_path, "org/x")
 
 
 def test_card_carries_the_agreement_summary(schema: Schema, tmp_path: Path) -> None:
-    from annot.agreement import measure
+    from annot.agreement import ROW_COLUMNS, measure
 
     tasks = [
         article_task(
@@ -476,13 +451,26 @@ def test_card_carries_the_agreement_summary(schema: Schema, tmp_path: Path) -> N
         )
     ]
     agreement = measure(tasks, schema)
-    for given in (agreement, agreement.to_json()):
-        built = dataset.build(tasks, schema, agreement=given)
-        dataset.write(built, tmp_path / "ds", meta=dataset.PublishMeta(date="2024-05-01"))
-        card = (tmp_path / "ds" / "README.md").read_text()
-        section = card.split("## Agreement between annotators")[1].split("\n## ")[0]
-        assert "Measured on the 1 articles" in section
-        assert "stance" in section and "target" in section
+    built = dataset.build(tasks, schema, agreement=agreement)
+    dataset.write(built, tmp_path / "ds", meta=dataset.PublishMeta(date="2024-05-01"))
+    card = (tmp_path / "ds" / "README.md").read_text()
+    section = card.split("## Agreement between annotators")[1].split("\n## ")[0]
+    assert "Measured on the 1 articles" in section
+    # the table `annot agreement` prints, row for row
+    table = [line.strip("| ").split(" | ") for line in section.splitlines() if line.startswith("| ")]
+    assert table == [list(ROW_COLUMNS), *map(list, agreement.rows())]
+    assert {"stance", "target"} <= {row[1] for row in table}
+
+
+def test_card_says_when_no_agreement_could_be_measured(schema: Schema, tmp_path: Path) -> None:
+    from annot.agreement import measure
+
+    tasks = [article_task(2, "article-b", TEXT_B, [annotation_b(21)])]
+    built = dataset.build(tasks, schema, agreement=measure(tasks, schema))
+    dataset.write(built, tmp_path / "ds", meta=dataset.PublishMeta(date="2024-05-01"))
+    section = (tmp_path / "ds" / "README.md").read_text().split("## Agreement between annotators")[1]
+    said = section.split("\n## ")[0].strip()
+    assert said == "Every article was annotated by one person, so no agreement was measured."
 
 
 OTHER_SCHEMA = """

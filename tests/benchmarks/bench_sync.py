@@ -583,7 +583,7 @@ def publish_child(path: Path, stage: str, out: Path) -> None:
         figures["tasks"] = report.tasks
         steps["validate"] = _peak_mb()
         invalid = report.invalid_annotations()
-        agreement = measure(tasks, schema, invalid=invalid.keys()).to_json()
+        agreement = measure(tasks, schema, invalid=invalid.keys())
         steps["agreement"] = _peak_mb()
         built = dataset.build(tasks, schema, invalid=invalid, agreement=agreement)
         steps["build"] = _peak_mb()
