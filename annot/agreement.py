@@ -99,7 +99,7 @@ class AnnotatorScore:
     """One annotator's work, and how it compares with the adjudicated result (`measure(by_annotator=True)`).
 
     The comparison covers the tasks with two or more annotators that include this one: their regions
-    are matched to the consensus regions (`match_regions`, overlap threshold); `accuracy` is, per
+    are matched to the consensus regions (`spans.match_spans`, overlap threshold); `accuracy` is, per
     attribute of the unit label, matched units where they gave the consensus value / matched units
     where both have a value.
     """
