@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import krippendorff
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from annot.adjudicate import ATTRIBUTE, ATTRIBUTION, RELATION, SPAN, adjudicate
+from annot.adjudicate import ATTRIBUTE, ATTRIBUTION, RELATION, SPAN, adjudicate, adjudicate_all
 from annot.agreement import ROW_COLUMNS, measure
 from annot.records import Annotation, Region, Relation, Task
 from annot.schema import Schema, load_schema
@@ -368,3 +369,36 @@ def test_single_cancelled_and_invalid_annotations(schema: Schema) -> None:
     assert result.relations == only.relations
     assert result.disputes == []
     assert adjudicate(task(8), schema).method == "none"
+
+
+# -- the consensus stage and the dataset -------------------------------------------------------
+
+
+def test_the_stage_settles_each_task_in_order_without_holding_them(schema: Schema) -> None:
+    read: list[int] = []
+
+    def tasks() -> Iterator[Task]:
+        for t in (three_annotators(), task(8), task(4, ann(1, "ann", [claim("c1", "it was fine", "favor")]))):
+            read.append(t.id or 0)
+            yield t
+
+    stage = adjudicate_all(tasks(), schema, invalid=[3])
+    assert read == []  # lazy: nothing is read before the consumer asks
+    first = next(stage)
+    assert read == [9] and first.task.id == 9 and first.method == "consensus"
+    assert first.annotation_ids == ["1", "2"]  # annotation 3 is invalid: left out
+    assert [(a.task_id, a.method) for a in stage] == [(8, "none"), (4, "single")]
+
+
+def test_build_publishes_the_consensus_it_is_given(schema: Schema) -> None:
+    from annot import dataset
+
+    settled = adjudicate(three_annotators(), schema)
+    (claim_region,) = [r for r in settled.regions if r.label == "Claim"]
+    claim_region.attributes["stance"] = "favor"  # as a reviewer's rule other than the vote might have it
+    built = dataset.build([settled], schema)
+    (row,) = [r for rows in built.rows["documents"].values() for r in rows]
+    (published,) = row["claims"]
+    assert (published["id"], published["stance"], published["disputed"]) == ("c1", "favor", ["target"])
+    assert published["annotation_ids"] == ["1", "2", "3"]
+    assert built.disputed == [{**d.to_json(), "article_id": "art-9", "task_id": 9} for d in settled.disputes]
