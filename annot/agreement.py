@@ -388,25 +388,31 @@ class _Tally:
             relation = self.schema.attribution.relation
             report.attribution = AttributionScore(relation, self.attribution_items, self.attribution.ratio())
         report.attributes = [_score(name, self.values[name], report.annotators) for name in self.choices]
-        for (ra, rb), pair in sorted(self.pairs.items()):
-            spans = pair.spans.score("all")
-            scored = PairScore([ra, rb], pair.tasks, spans.exact_f1, spans.overlap_f1, pair.attribution.ratio())
-            for name in self.choices:
-                both = [(u[ra], u[rb]) for u in self.values[name] if ra in u and rb in u]
-                scored.attributes.append(_pair_attribute(name, both))
-            report.pairs.append(scored)
-        for r in sorted(self.people):
-            person = self.people[r]
-            score = AnnotatorScore(r, person.annotations, person.tasks, None, None, None)
-            if by_annotator:
-                score.regions, score.consensus_regions = person.regions, person.consensus
-                score.f1 = _ratio(2 * person.matched, person.regions + person.consensus)
-                for name in self.choices:
-                    share = person.accuracy.get(name, _Share())
-                    score.accuracy[name] = share.ratio()
-                    score.accuracy_items[name] = share.total
-            report.annotator_scores.append(score)
+        report.pairs = [self._pair_score(pair) for pair in sorted(self.pairs)]
+        report.annotator_scores = [self._annotator_score(r, by_annotator) for r in sorted(self.people)]
         return report
+
+    def _pair_score(self, pair: tuple[str, str]) -> PairScore:
+        ra, rb = pair
+        tally = self.pairs[pair]
+        spans = tally.spans.score("all")
+        scored = PairScore([ra, rb], tally.tasks, spans.exact_f1, spans.overlap_f1, tally.attribution.ratio())
+        for name in self.choices:
+            both = [(u[ra], u[rb]) for u in self.values[name] if ra in u and rb in u]
+            scored.attributes.append(_pair_attribute(name, both))
+        return scored
+
+    def _annotator_score(self, annotator: str, by_annotator: bool) -> AnnotatorScore:
+        person = self.people[annotator]
+        score = AnnotatorScore(annotator, person.annotations, person.tasks, None, None, None)
+        if by_annotator:
+            score.regions, score.consensus_regions = person.regions, person.consensus
+            score.f1 = _ratio(2 * person.matched, person.regions + person.consensus)
+            for name in self.choices:
+                share = person.accuracy.get(name, _Share())
+                score.accuracy[name] = share.ratio()
+                score.accuracy_items[name] = share.total
+        return score
 
 
 # -- measure ------------------------------------------------------------------------------
