@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Any
 import psutil
 
 from annot.errors import PublishError
-from annot.records import Annotation, AttributeValue, Region, Relation, Task
+from annot.records import Annotation, AttributeValue, Region, Task
 from annot.schema import ARTICLE_COLUMNS, Schema, configs, features
 from annot.text import context_in, spans_of
 
 if TYPE_CHECKING:
+    from annot.adjudicate import Adjudicated
     from annot.agreement import AgreementReport
 
 SPLITS = ("train", "validation", "test")
@@ -157,43 +158,19 @@ def split_of(article_id: str) -> str:
 # -- build -----------------------------------------------------------------------------------
 
 
-@dataclass
-class _Consensus:
-    """What annot.agreement.adjudicate settled for one task, in the shape the rows need."""
-
-    regions: list[Region]
-    relations: list[Relation]
-    sources: dict[str, list[str]]  # region id -> annotation ids its values came from
-    disputed: dict[str, list[str]]  # region id -> what is disputed on it (attribute, relation or "span")
-    disputes: list[dict[str, Any]]  # for the report
-
-
-def _adjudicate(task: Task, schema: Schema, invalid: Mapping[Any, Any]) -> _Consensus:
-    from annot.agreement import adjudicate
-
-    adj = adjudicate(task, schema, invalid=list(invalid))
-    return _Consensus(
-        regions=list(adj.regions),
-        relations=list(adj.relations),
-        sources={str(k): sorted(str(a) for a in v) for k, v in adj.sources.items()},
-        disputed={r.id: adj.disputed(r.id) for r in adj.regions},
-        disputes=[_plain(d.to_json()) for d in adj.disputes],
-    )
-
-
 def build(
-    tasks: Iterable[Task],
+    adjudicated: Iterable[Adjudicated],
     schema: Schema,
     *,
     invalid: Mapping[Any, Sequence[str]] | None = None,
     agreement: AgreementReport | None = None,
 ) -> Built:
-    """The dataset's rows from Label Studio tasks.
+    """The dataset's rows from Label Studio tasks settled by the consensus stage.
 
-    `invalid` maps annotation ids to their validation codes
-    (`annot.validate.validate(...).invalid_annotations()`): those annotations are left
-    out and listed. Several annotators on a task are settled by `annot.agreement.adjudicate`.
-    `agreement` (`annot.agreement.measure(...)`) goes into the card, as the table `annot agreement` prints.
+    `adjudicated` is `annot.adjudicate.adjudicate_all(tasks, schema, invalid)`: each task with
+    its consensus. `invalid` maps annotation ids to their validation codes
+    (`annot.validate.validate(...).invalid_annotations()`), the same the consensus left out:
+    those annotations are listed. `agreement` (`annot.agreement.measure(...)`) goes into the card.
     Tasks are read once, in the order given (exports come in task id order), and not held:
     memory grows with the rows, not with the tasks. Of two tasks with one article, the
     first wins.
@@ -206,7 +183,8 @@ def build(
     counts: Counter[str] = Counter()
     seen: dict[str, Any] = {}
 
-    for task in tasks:
+    for consensus in adjudicated:
+        task = consensus.task
         counts["tasks"] += 1
         article_id = task.article_id
         live = [a for a in task.annotations if not a.cancelled]
@@ -242,7 +220,6 @@ def build(
             )
             continue
         seen[article_id] = task.id
-        consensus = _adjudicate(task, schema, invalid)
         split = split_of(article_id)
         good = [a for a in live if str(a.id) not in invalid_ids]
         document = _document_row(task, schema, consensus, good)
@@ -251,7 +228,7 @@ def build(
         if schema.unit:
             rows[schema.unit.config][split].add(unit_rows)
         _tally(built.stats, schema, split, document, unit_rows)
-        built.disputed.extend({"article_id": article_id, "task_id": task.id, **d} for d in consensus.disputes)
+        built.disputed.extend({"article_id": article_id, "task_id": task.id, **d.to_json()} for d in consensus.disputes)
         built.annotators.update(document["annotators"])
         counts["published_tasks"] += 1
 
@@ -315,7 +292,7 @@ def _row_key(row: dict[str, Any]) -> tuple[Any, ...]:
     return (row.get("document_id", ""), row.get("start", 0), row.get("end", 0), row["id"])
 
 
-def _document_row(task: Task, schema: Schema, consensus: _Consensus, annotations: list[Annotation]) -> dict[str, Any]:
+def _document_row(task: Task, schema: Schema, consensus: Adjudicated, annotations: list[Annotation]) -> dict[str, Any]:
     """One `documents` row; `annotations` are the valid ones the consensus was made from."""
     row: dict[str, Any] = {"id": task.article_id}
     for column in ARTICLE_COLUMNS:
@@ -343,7 +320,7 @@ def _document_row(task: Task, schema: Schema, consensus: _Consensus, annotations
             item["annotation_ids"] = consensus.sources.get(region.id, [])
             item["disputed"] = sorted(
                 span.attributes[name].column or name if name in span.attributes else name
-                for name in consensus.disputed.get(region.id, [])
+                for name in consensus.disputed(region.id)
             )
             items.append(item)
         row[schema.column(label)] = items
@@ -365,7 +342,7 @@ def _document_row(task: Task, schema: Schema, consensus: _Consensus, annotations
     return row
 
 
-def _speakers_of(schema: Schema, consensus: _Consensus) -> dict[str, list[str]]:
+def _speakers_of(schema: Schema, consensus: Adjudicated) -> dict[str, list[str]]:
     """Claim region id -> ids of its speakers, from attribution relations drawn either way."""
     if not schema.attribution:
         return {}
@@ -425,19 +402,6 @@ def _unit_rows(task: Task, schema: Schema, document: dict[str, Any]) -> Iterator
             column = attr.column or name
             row[column] = item[column]
         yield row
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-ready copy of what adjudicate reports (dataclasses, models or dicts)."""
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    if hasattr(value, "__dataclass_fields__"):
-        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_plain(v) for v in value]
-    return value
 
 
 # -- write -----------------------------------------------------------------------------------

@@ -34,8 +34,10 @@ from functools import lru_cache, partial
 from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING, Any
 
-from annot.evaluate import OVERLAP_IOU, evaluate, iou, match_spans
+from annot.evaluate import evaluate
 from annot.records import Annotation, Region, Relation
+from annot.spans import OVERLAP_THRESHOLD as OVERLAP_IOU
+from annot.spans import iou, match_spans
 
 if TYPE_CHECKING:
     from annot.model import Example

@@ -139,7 +139,7 @@ def examples_from_tasks(
 
     Tasks without an article id, without a live valid annotation, or repeating an article are left out.
     """
-    from annot.agreement import adjudicate
+    from annot.adjudicate import adjudicate
 
     invalid_ids = {str(k) for k in invalid}
     seen: set[str] = set()

@@ -582,12 +582,13 @@ def publish_tasks(
     With `baseline_root` (the folder of annot.toml), the card shows the newest model's cross-validated scores.
     """
     from annot import dataset, hub
+    from annot.adjudicate import adjudicate_all
     from annot.agreement import measure
     from annot.model import current_baseline
 
     invalid = report.invalid_annotations()
     agreement = measure(tasks, schema, invalid=invalid.keys())
-    built = dataset.build(tasks, schema, invalid=invalid, agreement=agreement)
+    built = dataset.build(adjudicate_all(tasks, schema, invalid.keys()), schema, invalid=invalid, agreement=agreement)
     baseline = current_baseline(baseline_root, project_name, schema) if baseline_root and project_name else None
     meta = dataset.PublishMeta(
         project=project_name,

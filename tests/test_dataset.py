@@ -21,6 +21,7 @@ import datasets  # noqa: E402
 from huggingface_hub import DatasetCard, HfApi  # noqa: E402
 
 from annot import dataset, hub  # noqa: E402
+from annot.adjudicate import adjudicate_all  # noqa: E402
 from annot.errors import PublishError  # noqa: E402
 from annot.records import Annotation, Region, Relation, Task  # noqa: E402
 from annot.schema import Schema, features, load_schema  # noqa: E402
@@ -103,8 +104,8 @@ def many_tasks(n: int, start: int = 0) -> list[Task]:
 
 
 def publish(tasks: list[Task], schema: Schema, out: Path, **kw: Any) -> dataset.PublishResult:
-    report = validate(tasks, schema)
-    built = dataset.build(tasks, schema, invalid=report.invalid_annotations())
+    invalid = validate(tasks, schema).invalid_annotations()
+    built = dataset.build(adjudicate_all(tasks, schema, invalid.keys()), schema, invalid=invalid)
     return dataset.write(built, out, meta=dataset.PublishMeta(project="test-project", date="2024-05-01"), **kw)
 
 
@@ -200,8 +201,8 @@ def test_adding_articles_never_moves_an_existing_article(schema: Schema, tmp_pat
     def splits_of(built: dataset.Built) -> dict[str, str]:
         return {r["id"]: split for split, rows in built.rows["documents"].items() for r in rows}
 
-    before = splits_of(dataset.build(many_tasks(40), schema))
-    after = splits_of(dataset.build(many_tasks(40) + many_tasks(300, start=40), schema))
+    before = splits_of(dataset.build(adjudicate_all(many_tasks(40), schema), schema))
+    after = splits_of(dataset.build(adjudicate_all(many_tasks(40) + many_tasks(300, start=40), schema), schema))
     assert all(after[aid] == split for aid, split in before.items())
     assert set(after.values()) == set(dataset.SPLITS)
 
@@ -232,6 +233,7 @@ KILLED_WRITER = """
 import sys, time
 from pathlib import Path
 from annot import dataset
+from annot.adjudicate import adjudicate_all
 from annot.schema import load_schema
 sys.path.insert(0, {tests!r})
 from test_dataset import many_tasks
@@ -245,7 +247,7 @@ def slow_hash(root, files):
     return real_hash(root, files)
 dataset._content_hash = slow_hash
 schema = load_schema({schema!r})
-dataset.write(dataset.build(many_tasks(60), schema), Path({out!r}))
+dataset.write(dataset.build(adjudicate_all(many_tasks(60), schema), schema), Path({out!r}))
 """
 
 
@@ -451,7 +453,7 @@ def test_card_carries_the_agreement_summary(schema: Schema, tmp_path: Path) -> N
         )
     ]
     agreement = measure(tasks, schema)
-    built = dataset.build(tasks, schema, agreement=agreement)
+    built = dataset.build(adjudicate_all(tasks, schema), schema, agreement=agreement)
     dataset.write(built, tmp_path / "ds", meta=dataset.PublishMeta(date="2024-05-01"))
     card = (tmp_path / "ds" / "README.md").read_text()
     section = card.split("## Agreement between annotators")[1].split("\n## ")[0]
@@ -466,7 +468,7 @@ def test_card_says_when_no_agreement_could_be_measured(schema: Schema, tmp_path:
     from annot.agreement import measure
 
     tasks = [article_task(2, "article-b", TEXT_B, [annotation_b(21)])]
-    built = dataset.build(tasks, schema, agreement=measure(tasks, schema))
+    built = dataset.build(adjudicate_all(tasks, schema), schema, agreement=measure(tasks, schema))
     dataset.write(built, tmp_path / "ds", meta=dataset.PublishMeta(date="2024-05-01"))
     section = (tmp_path / "ds" / "README.md").read_text().split("## Agreement between annotators")[1]
     said = section.split("\n## ")[0].strip()
@@ -502,7 +504,8 @@ def test_another_schema_builds_with_no_code_change(tmp_path: Path, offline_cache
         annotator="x",
     )
     out = tmp_path / "events"
-    dataset.write(dataset.build([article_task(1, "art-e", text, [ann])], schema), out)
+    tasks = [article_task(1, "art-e", text, [ann])]
+    dataset.write(dataset.build(adjudicate_all(tasks, schema), schema), out)
     events = datasets.concatenate_datasets(list(load(out, "events", offline_cache).values()))
     docs = datasets.concatenate_datasets(list(load(out, "documents", offline_cache).values()))
     kinds = events.features["kinds"].feature
@@ -518,8 +521,8 @@ def test_another_schema_builds_with_no_code_change(tmp_path: Path, offline_cache
 
 def test_built_rows_come_back_sorted_by_key_whatever_the_task_order(schema: Schema) -> None:
     tasks = [article_task(1, "article-a", TEXT_A, [annotation_a(11)])] + many_tasks(40)
-    forward = dataset.build(tasks, schema)
-    backward = dataset.build(list(reversed(tasks)), schema)
+    forward = dataset.build(adjudicate_all(tasks, schema), schema)
+    backward = dataset.build(adjudicate_all(list(reversed(tasks)), schema), schema)
     for config in ("documents", "claims"):
         for split in dataset.SPLITS:
             rows = list(forward.rows[config][split])

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from annot import learn
+from annot.adjudicate import adjudicate_all
 from annot.cli import app
 from annot.errors import ModelError
 from annot.model import (
@@ -163,7 +164,8 @@ def test_card_shows_the_baseline_and_its_learning_curve(
     assert baseline is not None and baseline[1] == models_dir(tmp_path, "p") / trained.version / CURVE_FILE
     raw = json.loads(DEV.read_text(encoding="utf-8"))
     tasks = [task_from_export({"id": i, **t}, schema) for i, t in enumerate(raw, 1)]
-    built = dataset.build(tasks, schema, invalid=validate(tasks, schema).invalid_annotations())
+    invalid = validate(tasks, schema).invalid_annotations()
+    built = dataset.build(adjudicate_all(tasks, schema, invalid.keys()), schema, invalid=invalid)
     meta = dataset.PublishMeta(project="p", baseline=baseline[0], baseline_image=baseline[1])
     result = dataset.write(built, tmp_path / "out", meta=meta)
     card = (tmp_path / "out/README.md").read_text(encoding="utf-8")
