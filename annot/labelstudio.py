@@ -429,7 +429,7 @@ class Server:
             timeout = httpx.Timeout(REQUEST_TIMEOUT_S, read=EXPORT_TIMEOUT_S)
             with self.http.stream("GET", url, params=params, headers=self._headers(), timeout=timeout) as r:
                 r.raise_for_status()
-                with open(tmp, "wb") as f:  # a retry starts the file again
+                with open(tmp, "wb") as f:
                     for chunk in r.iter_bytes(EXPORT_CHUNK):
                         f.write(chunk)
 
