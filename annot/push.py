@@ -211,12 +211,23 @@ def prediction(predictor: Predictor, text: str, schema: Schema) -> dict[str, Any
     return {"model_version": predictor.version, "score": round(confidence, 4), "result": result}
 
 
+def task_data(article: Article, schema: Schema) -> dict[str, Any]:
+    """The task's `data`: the article's fields, and its text and title also under the names the schema's
+    labeling config reads when they differ (`$body` and `$headline` for a schema that says so), since
+    Label Studio refuses a task without them and annot's records read `text`."""
+    data = article.task_data()
+    for field_name, name in (("text", schema.text), ("title", schema.title_field)):
+        if name and name != field_name:
+            data[name] = data[field_name]
+    return data
+
+
 def task_payload(article: Article, schema: Schema, predictor: Predictor | None) -> dict[str, Any]:
     """The task to import for an article, with the predictor's prediction when there is one.
 
     The article id goes in `meta` too: listing ids and meta is far cheaper than exporting (the lost-state scan).
     """
-    task: dict[str, Any] = {"data": article.task_data(), "meta": {"article_id": article.id}}
+    task: dict[str, Any] = {"data": task_data(article, schema), "meta": {"article_id": article.id}}
     if predictor is not None:
         task["predictions"] = [prediction(predictor, article.text, schema)]
     return task
