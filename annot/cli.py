@@ -303,8 +303,7 @@ def ingest(
 
     Example: annot ingest --explain seeds/000_f952c15ee2bedc1a.txt
     """
-    from annot.articles import Ingested
-    from annot.workspace import ingest as read
+    from annot.articles import Ingested, read_articles
 
     if explain is not None:
         if paths:
@@ -317,7 +316,7 @@ def ingest(
         ingested = Ingested()
         ingest_json(paths, ingested, predictions)
     else:
-        ingested = read(paths)
+        ingested = read_articles(paths)
         table = Table("id", "title", "outlet", "date", "words", "warnings")
         for a in ingested.articles:
             table.add_row(
