@@ -188,3 +188,25 @@ def test_two_pushes_at_once_from_python_never_duplicate(workspace: Workspace, li
     remote = server.find_project(workspace.project)
     assert remote is not None
     assert len(server.task_overview(remote.id)) == 5  # on main's code: 10, each article twice
+
+
+def test_a_sync_reads_the_state_and_the_schema_once(
+    workspace: Workspace, live_studio: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annot.schema
+    import annot.workspace
+
+    reads = {"state": 0, "schema": 0}
+
+    def counted(name: str, real):  # noqa: ANN001, ANN202
+        def call(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            reads[name] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(annot.workspace, "load_state", counted("state", annot.workspace.load_state))
+    monkeypatch.setattr(annot.schema, "load_schema", counted("schema", annot.schema.load_schema))
+    synced = annot.open(workspace.root).sync()
+    assert synced.push.imported == 5 and synced.published is not None
+    assert reads == {"state": 1, "schema": 1}  # before: the state read 5 times, the schema twice
