@@ -13,7 +13,6 @@ from typing import Any
 
 from annot import atomic
 from annot.config import Config, ProjectConfig
-from annot.errors import LabelStudioError
 from annot.labelstudio import Server
 from annot.records import Task
 from annot.schema import Schema
@@ -49,10 +48,7 @@ def fetch(
     the caller just pushed, saves looking the project up again.
     """
     if project_id is None:
-        remote = server.find_project(project.name)
-        if remote is None:
-            raise LabelStudioError(f"no project {project.name!r} on {server.url}; run `annot push` first")
-        project_id = remote.id
+        project_id = server.require_project(project.name).id
     cache = cache_path(config, project)
     # a local copy of another project (deleted and made again in Label Studio) is not merged into
     full = full or state.pulled_from != project_id or state.watermark is None or not cache.exists()

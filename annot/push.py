@@ -105,7 +105,7 @@ def iter_sources(
     A file is unchanged when its size and modification time are: re-reading and cleaning
     20,000 articles to find nothing new was most of the time of a sync with nothing new.
     """
-    from annot.articles import Problem, article_files, iter_file
+    from annot.articles import Unreadable, article_files, iter_file
 
     read = pool.iter_file if pool else iter_file
     seen: set[str] = set()
@@ -116,7 +116,7 @@ def iter_sources(
         if previous and previous[:2] == [stat.st_size, stat.st_mtime_ns] and all(i in known for i in previous[2]):
             ids = previous[2]
         else:
-            problems: list[Problem] = []
+            problems: list[Unreadable] = []
             ids = []
             try:
                 for article in read(path, problems):
@@ -129,7 +129,7 @@ def iter_sources(
                     yield article
             except ArticleError as e:
                 reason = str(e).removeprefix(f"{path}: ")
-                problems.append(Problem(str(path), reason))
+                problems.append(Unreadable(str(path), reason))
             found.problems += problems
             if problems:  # read it again next time, so its problems are reported again
                 ids.append("")
@@ -231,24 +231,6 @@ def task_payload(article: Article, schema: Schema, predictor: Predictor | None) 
     if predictor is not None:
         task["predictions"] = [prediction(predictor, article.text, schema)]
     return task
-
-
-def show_model_version(server: Server, project_id: int, version: str) -> bool:
-    """Make the labeling screen show this model version's predictions (Label Studio shows only those of the
-    project's `model_version`); True if it changed.
-
-    Label Studio accepts only a version some prediction of the project has: with none yet, the setting
-    stays as it was (False).
-    """
-    if server.project_settings(project_id).get("model_version") == version:
-        return False
-    try:
-        server.update_project(project_id, model_version=version)
-    except LabelStudioError as e:
-        if "Model version doesn't exist" in str(e):
-            return False
-        raise
-    return True
 
 
 # -- push --------------------------------------------------------------------------------------
@@ -355,7 +337,7 @@ def push(
     used = chosen[0] if predictions and chosen and imported else None
     sent = used.version if used is not None and predicts_for(used, schema) else None
     if sent:
-        show_model_version(server, remote.id, sent)
+        server.show_model_version(remote.id, sent)
     reordered = False
     if order == "uncertain" and server.project_settings(remote.id).get("sampling") != UNCERTAINTY_SAMPLING:
         server.update_project(remote.id, sampling=UNCERTAINTY_SAMPLING)
@@ -401,9 +383,7 @@ def repredict(
     Tasks that already carry this model version's prediction alone are left as they are, so running it
     twice does the work once. Tasks made by hand in the UI are included: they need only a text.
     """
-    remote = server.find_project(project.name)
-    if remote is None:
-        raise LabelStudioError(f"no project {project.name!r} on {server.url}; run `annot push` first")
+    remote = server.require_project(project.name)
     listed = server.task_overview(remote.id, text_field=schema.text)
     annotated = [t for t in listed if t.annotations]
     current = [t for t in listed if not t.annotations and t.model_versions == [predictor.version]]
@@ -417,7 +397,7 @@ def repredict(
         server.import_predictions(remote.id, fresh)
         replaced += len(batch)
         progress("repredict", replaced, len(stale))
-    show_model_version(server, remote.id, predictor.version)
+    server.show_model_version(remote.id, predictor.version)
     return RepredictResult(
         project_id=remote.id,
         model_version=predictor.version,

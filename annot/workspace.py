@@ -243,9 +243,7 @@ class Workspace:
         """Create or refresh the `Disputed` tab in Label Studio: the tasks of the disputed items of `report`
         (by default the agreement of the project, pulled)."""
         report = report if report is not None else self.agreement()
-        remote = self.server.find_project(self.project.name)
-        if remote is None:
-            raise AnnotError(f"no project {self.project.name!r} on {self.server.url}; run `annot push` first")
+        remote = self.server.require_project(self.project.name)
         disputed = report.disputed_task_ids()
         self.server.upsert_view(remote.id, REVIEW_TAB, disputed)
         return ReviewTab(remote.id, REVIEW_TAB, list(disputed))
@@ -446,13 +444,14 @@ def publish_tasks(
 
     With `baseline_root` (the folder of annot.toml), the card shows the newest model's cross-validated scores.
     """
-    from annot import dataset
+    from annot import dataset, hub
+    from annot.adjudicate import adjudicate_all
     from annot.agreement import measure
     from annot.model import current_baseline
 
     invalid = report.invalid_annotations()
-    agreement = measure(tasks, schema, invalid=invalid.keys()).to_json()
-    built = dataset.build(tasks, schema, invalid=invalid, agreement=agreement)
+    agreement = measure(tasks, schema, invalid=invalid.keys())
+    built = dataset.build(adjudicate_all(tasks, schema, invalid.keys()), schema, invalid=invalid, agreement=agreement)
     baseline = current_baseline(baseline_root, project_name, schema) if baseline_root and project_name else None
     meta = dataset.PublishMeta(
         project=project_name,
@@ -462,7 +461,7 @@ def publish_tasks(
     )
     result = dataset.write(built, out, meta=meta, strict=strict)
     if hub_repo:
-        dataset.push_to_hub(out, hub_repo)
+        hub.push_to_hub(out, hub_repo)
     return result
 
 
