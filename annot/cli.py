@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,8 +24,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from annot.config import Config, load_config, shown
+from annot.config import SERVE_DEBOUNCE_S, SERVE_HOST, SERVE_PORT, Config, load_config, shown
 from annot.errors import AnnotError
+
+if TYPE_CHECKING:
+    from annot.workspace import Workspace
 
 app = typer.Typer(
     help="News articles to a validated, published dataset of who said what, about whom, with which stance.",
@@ -99,6 +102,21 @@ def progress_bar() -> Iterator[Callable[[str, int, int | None], None]]:
 
 def config() -> Config:
     return load_config()
+
+
+def workspace(project: str | None = None) -> Workspace:
+    """The project of the annot.toml here (or in a parent folder): what every project command works on."""
+    import annot
+
+    return annot.open(project=project)
+
+
+def print_problems(duplicates: Iterable[tuple[str, str]], problems: Iterable[Any]) -> None:
+    """Articles skipped as duplicates and files that could not be read, one line each on stderr."""
+    for origin, article_id in duplicates:
+        err.print(f"{origin}: duplicate of article {article_id}, skipped", highlight=False, markup=False)
+    for problem in problems:
+        err.print(f"{problem.origin}: {problem.reason}", highlight=False, markup=False)
 
 
 # -- studio -------------------------------------------------------------------------------
@@ -305,10 +323,7 @@ def ingest(
                 a.id, a.title[:60], a.source or "", a.published or "", str(len(a.text.split())), str(len(a.warnings))
             )
         out.print(table)
-    for origin, article_id in ingested.duplicates:
-        err.print(f"{origin}: duplicate of article {article_id}, skipped", highlight=False, markup=False)
-    for problem in ingested.problems:
-        err.print(f"{problem.origin}: {problem.reason}", highlight=False, markup=False)
+    print_problems(ingested.duplicates, ingested.problems)
     if ingested.problems:
         raise typer.Exit(1)
 
@@ -419,12 +434,9 @@ def schema_diff(
 
     Example: git show HEAD~1:schemas/news-stance.yaml > old.yaml; annot schema diff old.yaml schemas/news-stance.yaml
     """
-    from annot import migrate, sync
-    from annot.schema import load_schema
-
-    cfg = config()
-    proj = cfg.project(project)
-    result = migrate.diff(load_schema(old), load_schema(new), sync.cache_path(cfg, proj))
+    ws = workspace(project)
+    proj = ws.project
+    result = ws.schema_diff(old, new)
     out.print(f"{result.new.name}: version {result.old.version} -> {result.new.version}")
     table = Table("version", "change", "regions", "tasks")
     for row in result.rows():
@@ -453,28 +465,22 @@ def schema_migrate(
 
     Example: annot schema migrate && annot schema migrate --apply
     """
-    from annot import migrate, sync
-    from annot.schema import load_schema
-
-    cfg = config()
-    proj = cfg.project(project)
-    schema = load_schema(proj.schema)
-    server = sync.connect(cfg)
-    with sync.project_lock(cfg, proj):
-        if not apply:
-            todo = migrate.plan(cfg, proj, schema, server)
-            table = Table("version", "change", "regions", "tasks")
-            for change, touched in todo.changes:
-                table.add_row(str(change.version), change.describe(), str(touched.regions), str(len(touched.tasks)))
-            out.print(table)
-            out.print(
-                f"dry run: {len(todo.annotations)} annotations in {todo.tasks} tasks of project {proj.name} "
-                f"would be rewritten to schema {schema.name} version {schema.version}; nothing was sent. "
-                "Run `annot schema migrate --apply` to do it"
-            )
-            return
-        with progress_bar() as progress:
-            done = migrate.apply(cfg, proj, schema, server, batch=batch_size, progress=progress)
+    ws = workspace(project)
+    proj, schema = ws.project, ws.schema
+    if not apply:
+        todo = ws.migration_plan()
+        table = Table("version", "change", "regions", "tasks")
+        for change, touched in todo.changes:
+            table.add_row(str(change.version), change.describe(), str(touched.regions), str(len(touched.tasks)))
+        out.print(table)
+        out.print(
+            f"dry run: {len(todo.annotations)} annotations in {todo.tasks} tasks of project {proj.name} "
+            f"would be rewritten to schema {schema.name} version {schema.version}; nothing was sent. "
+            "Run `annot schema migrate --apply` to do it"
+        )
+        return
+    with progress_bar() as progress:
+        done = ws.migrate(batch=batch_size, progress=progress)
     out.print(
         f"rewrote {done.rewritten} annotations in {done.tasks} tasks of project {proj.name}; its config is "
         f"schema {schema.name} version {schema.version}" + ("" if done.config_updated else " (unchanged)")
@@ -512,21 +518,21 @@ def push(
 
     Example: annot push seeds/ --project news-stance --order uncertain
     """
-    from annot import sync
+    from annot.push import ORDERS
 
-    if order not in sync.ORDERS:
+    if order not in ORDERS:
         raise typer.BadParameter(f"unknown order {order!r}; choose file or uncertain", param_hint="--order")
     if repredict and no_predictions:
         raise typer.BadParameter("--repredict sends predictions; drop --no-predictions", param_hint="--repredict")
-    cfg = config()
-    proj = cfg.project(project)
-    # two pushes at once would both see an article missing and both import it
-    with sync.project_lock(cfg, proj), progress_bar() as progress:
-        result = sync.push(cfg, proj, paths or None, predictions=not no_predictions, order=order, progress=progress)
-        refreshed = sync.repredict(cfg, proj, progress=progress) if repredict else None
+    ws = workspace(project)
+    with progress_bar() as progress:
+        result = ws.push(paths, predictions=not no_predictions, order=order, repredict=repredict, progress=progress)
+    refreshed = result.repredicted
     out.print(f"project {result.project_id}: {result.imported} imported, {result.already} already there")
     if result.model_version:
         out.print(f"predictions from {result.model_version}")
+    if result.note:
+        out.print(result.note, highlight=False)
     if result.reordered:
         out.print("the project now serves tasks by uncertainty (lowest prediction score first)")
     if refreshed is not None:
@@ -534,10 +540,7 @@ def push(
             f"repredicted with {refreshed.model_version}: {refreshed.replaced} unannotated tasks replaced, "
             f"{refreshed.current} already current, {refreshed.annotated} annotated left alone"
         )
-    for origin, article_id in result.duplicates:
-        err.print(f"{origin}: duplicate of article {article_id}, skipped", highlight=False, markup=False)
-    for problem in result.problems:
-        err.print(f"{problem.origin}: {problem.reason}", highlight=False, markup=False)
+    print_problems(result.duplicates, result.problems)
     if result.problems:  # the good articles are in; scripts still learn that some files were not
         raise typer.Exit(1)
 
@@ -546,15 +549,17 @@ def push(
 @friendly
 def serve(
     project: ProjectOpt = None,
-    host: Annotated[str, typer.Option(help="Address to listen on; loopback unless you mean otherwise.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 9090,
+    host: Annotated[str, typer.Option(help="Address to listen on; loopback unless you mean otherwise.")] = SERVE_HOST,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = SERVE_PORT,
     connect: Annotated[
         bool, typer.Option("--connect", help="Register this backend with the project in Label Studio.")
     ] = False,
     url: Annotated[
         str | None, typer.Option(help="The address Label Studio reaches this backend at; http://HOST:PORT if omitted.")
     ] = None,
-    debounce: Annotated[float, typer.Option(help="Seconds of quiet after a submit before retraining.")] = 10.0,
+    debounce: Annotated[
+        float, typer.Option(help="Seconds of quiet after a submit before retraining.")
+    ] = SERVE_DEBOUNCE_S,
 ) -> None:
     """Serve the project's current model to Label Studio as an ML backend; retrain as annotations arrive.
 
@@ -567,9 +572,9 @@ def serve(
 
     from annot import serve as backend_server
 
-    cfg = config()
-    proj = cfg.project(project)
-    backend = backend_server.Backend(cfg, proj, debounce=debounce)
+    ws = workspace(project)
+    proj = ws.project
+    backend = backend_server.Backend(ws.config, proj, debounce=debounce)
     address = url or f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request to Label Studio is noise
@@ -594,11 +599,9 @@ def pull(project: ProjectOpt = None) -> None:
 
     Example: annot pull --project news-stance
     """
-    from annot import sync
-
-    cfg = config()
+    ws = workspace(project)
     with progress_bar() as progress:
-        result = sync.pull(cfg, cfg.project(project), progress=progress)
+        result = ws.pull(progress=progress)
     _print_report(result.report)
     out.print(f"raw export kept at {result.snapshot}")
 
@@ -610,31 +613,6 @@ def _print_report(report: Any) -> None:
     )
     for problem in report.problems:
         err.print(str(problem), highlight=False, soft_wrap=True)
-
-
-def _load_tasks(
-    export: Path | None, project: str | None, schema_file: Path | None = None
-) -> tuple[Iterable[Any], Any, Any, Config]:
-    """(tasks, their validation report, project, config): from an export file, or pulled from the project.
-
-    The tasks are re-iterable, read on each pass; a pull's own report is used, not made twice.
-    """
-    from annot import sync
-    from annot.convert import ExportFile
-    from annot.schema import load_schema
-    from annot.validate import validate as run
-
-    cfg = config()
-    proj = cfg.project(project)
-    if export is None and schema_file is None:
-        pulled = sync.pull(cfg, proj)
-        return pulled.tasks, pulled.report, proj, cfg
-    schema = load_schema(schema_file or proj.schema)
-    if export is None:
-        sync.pull(cfg, proj)
-        export = sync.cache_path(cfg, proj)
-    tasks = ExportFile(export, schema)
-    return tasks, run(tasks, schema), proj, cfg
 
 
 @app.command()
@@ -649,7 +627,7 @@ def validate(
 
     Example: annot validate export.json --json | jq '.errors[] | select(.code=="unattributed-claim")'
     """
-    _, report, _, _ = _load_tasks(export, project, schema)
+    report = workspace(project).validate(export, schema)
     if as_json:
         print(json.dumps(report.to_json()))
     else:
@@ -672,17 +650,14 @@ def agreement(
 
     Example: annot agreement --json > agreement.json
     """
-    from annot import agreement as ag
-    from annot.schema import load_schema
+    from annot.agreement import ROW_COLUMNS
 
-    tasks, checked, proj, cfg = _load_tasks(export, project)
-    # invalid annotations are left out, as in the agreement the dataset card shows
-    invalid = checked.invalid_annotations().keys()
-    report = ag.measure(tasks, load_schema(proj.schema), invalid=invalid, by_annotator=True)
+    ws = workspace(project)
+    report = ws.agreement(export)
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
     else:
-        table = Table(*ag.ROW_COLUMNS)
+        table = Table(*ROW_COLUMNS)
         for row in report.rows():
             table.add_row(*[str(v) for v in row])
         out.print(table)
@@ -691,16 +666,9 @@ def agreement(
             f"(compared), {report.single_annotator_tasks} with one; {len(report.disputes)} disputed items"
         )
     if push_review:
-        from annot import sync
-
-        server = sync.connect(cfg)
-        remote = server.find_project(proj.name)
-        if remote is None:
-            raise AnnotError(f"no project {proj.name!r} on {server.url}; run `annot push` first")
-        disputed = report.disputed_task_ids()
-        server.upsert_view(remote.id, "Disputed", disputed)
+        tab = ws.review_disputes(report)
         # with --json, stdout stays one JSON document
-        (err if as_json else out).print(f"tab `Disputed` in project {proj.name}: {len(disputed)} tasks")
+        (err if as_json else out).print(f"tab `{tab.name}` in project {ws.project.name}: {len(tab.tasks)} tasks")
 
 
 @app.command()
@@ -725,22 +693,11 @@ def report(
     Example: annot report --out report.html --png docs/report-progress.png
     """
     from annot import report as rp
-    from annot import sync
-    from annot.schema import load_schema
 
-    cfg = config()
-    proj = cfg.project(project)
-    if local and export is None:
-        if not sync.cache_path(cfg, proj).exists():
-            raise AnnotError(f"no local copy of project {proj.name!r} yet; run `annot pull` first, or drop --local")
-        tasks, checked = sync.load_local(cfg, proj, load_schema(proj.schema))
-    else:
-        tasks, checked, proj, cfg = _load_tasks(export, project)
-    invalid = checked.invalid_annotations().keys()
+    ws = workspace(project)
     with progress_bar() as progress:
-        campaign = rp.collect(tasks, load_schema(proj.schema), invalid=invalid, progress=progress, total=checked.tasks)
-    rp.locate(campaign, cfg, proj, export)
-    target = out_file or cfg.root / "reports" / f"{proj.name}.html"
+        campaign = ws.campaign(export, local=local, progress=progress)
+    target = out_file or ws.config.root / "reports" / f"{ws.project.name}.html"
     rp.write(campaign, target, png)
     out.print(f"report written to {shown(target)}" + (f"; chart {shown(png)}" if png else ""))
 
@@ -762,28 +719,14 @@ def publish(
 
     Example: annot publish --from-export export.json --out exports/news-stance
     """
-    from annot import sync
-    from annot.schema import load_schema
-
-    tasks, report, proj, cfg = _load_tasks(from_export, project)
-    schema = load_schema(proj.schema)
-    target = out_dir or proj.export
-    result = sync.publish_tasks(
-        tasks,
-        schema,
-        target,
-        report=report,
-        project_name=proj.name,
-        source=str(from_export) if from_export else None,
-        strict=strict,
-        hub_repo=push_to_hub,
-        baseline_root=cfg.root,
-    )
+    ws = workspace(project)
+    target = out_dir or ws.project.export
+    result = ws.publish(target, from_export, strict=strict, hub_repo=push_to_hub)
     _print_published(result, target)
 
 
 def _print_published(result: Any, target: Path) -> None:
-    from annot.sync import published_summary
+    from annot.workspace import published_summary
 
     out.print(f"published {shown(target)} (version {result.version[:12]}): {published_summary(result)}")
     out.print(f'  load it: datasets.load_dataset("{shown(target)}", "claims")')
@@ -799,17 +742,17 @@ def sync_cmd(
 
     Example: annot sync
     """
-    from annot import sync
-
-    cfg = config()
-    projects = [cfg.project(project)] if project else cfg.projects
+    first = workspace(project)
     unreadable = 0
-    for proj in projects:
+    for name in [first.project.name] if project else first.projects:
+        ws = first.workspace(name)
+        proj = ws.project
         with progress_bar() as progress:
-            result = sync.sync(cfg, proj, predictions=not no_predictions, progress=progress)
+            result = ws.sync(predictions=not no_predictions, progress=progress)
         out.print(f"[bold]{proj.name}[/bold]: pushed {result.push.imported} new articles")
-        for problem in result.push.problems:  # the rest went through; the user still has to fix these
-            err.print(f"{problem.origin}: {problem.reason}", highlight=False, markup=False)
+        if result.push.note:
+            out.print(result.push.note, highlight=False)
+        print_problems([], result.push.problems)  # the rest went through; the user still has to fix these
         unreadable += len(result.push.problems)
         if result.published is None:
             out.print(f"no annotation changed since the last sync; {shown(proj.export)} is up to date")
@@ -827,25 +770,20 @@ def status() -> None:
 
     Example: annot status
     """
-    from annot import sync
-
-    cfg = config()
+    first = workspace()
     table = Table(
         "project", "articles pushed", "tasks", "annotated", "skipped", "valid", "rejected", "overlap", "last sync"
     )
-    for proj in cfg.projects:
-        state = sync.load_state(cfg, proj)
-        c = state.last_counts
+    for name in first.projects:
+        st = first.workspace(name).status()
+        unknown = "-"
         table.add_row(
-            proj.name,
-            str(len(state.pushed)),
-            str(state.task_count),
-            str(c.get("tasks", "-")),
-            str(c.get("skipped", "-")),
-            str(c.get("valid", "-")),
-            str(c.get("rejected", "-")),
-            proj.overlap.describe() if proj.overlap else "-",  # annotators per task, on what share
-            state.last_sync or "never",
+            st.project,
+            str(st.articles_pushed),
+            str(st.tasks),
+            *(unknown if n is None else str(n) for n in (st.annotated, st.skipped, st.valid, st.rejected)),
+            st.overlap or unknown,  # annotators per task, on what share
+            st.last_sync or "never",
         )
     out.print(table)
 
@@ -881,7 +819,7 @@ def evaluate(
     """
     from dataclasses import asdict
 
-    from annot.evaluate import evaluate_file
+    from annot.evaluate import evaluate_file, flatten
 
     scores = evaluate_file(gold, config().project().schema, with_errors=show_errors)
     problems = scores.pop("errors", [])
@@ -893,7 +831,7 @@ def evaluate(
     if show_errors:
         _print_errors(problems)
     table = Table("measure", "value")
-    for key, value in _flatten(scores):
+    for key, value in flatten(scores):
         table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
     out.print(table)
 
@@ -938,15 +876,12 @@ def train(
 
     Example: annot train --gold tests/corpus/dev.json --offline
     """
-    from annot import model as learn
+    from annot.model import models_dir
 
-    cfg = config()
-    proj = cfg.project(project)
+    ws = workspace(project)
     with progress_bar() as progress:
-        trained = learn.train_project(
-            cfg, proj, export=from_export, gold=gold, offline=offline, folds=folds, curve=curve, progress=progress
-        )
-    folder = learn.models_dir(cfg.root, proj.name) / trained.version
+        trained = ws.train(export=from_export, gold=gold, offline=offline, folds=folds, curve=curve, progress=progress)
+    folder = models_dir(ws.config.root, ws.project.name) / trained.version
     if as_json:
         print(json.dumps(trained.meta.to_json(), indent=2))
         return
@@ -984,14 +919,6 @@ def _print_training(trained: Any, folder: Path) -> None:
     out.print(table)
     if (folder / "learning_curve.png").exists():
         out.print(f"  learning curve: {shown(folder / 'learning_curve.png')}")
-
-
-def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    if isinstance(data, dict):
-        for k, v in data.items():
-            yield from _flatten(v, f"{prefix}{k}.")
-    else:
-        yield prefix.rstrip("."), data
 
 
 if __name__ == "__main__":

@@ -21,13 +21,17 @@ CONFIG_FILE = "annot.toml"
 STATE_DIR = ".annot"
 CONNECTION_FILE = "connection.json"
 DEFAULT_URL = "http://127.0.0.1:8080"
+# `annot serve`: where the ML backend listens, and the quiet after a submit before it retrains
+SERVE_HOST = "127.0.0.1"
+SERVE_PORT = 9090
+SERVE_DEBOUNCE_S = 10.0  # a burst of submits (an annotator going through tasks) retrains once, after a pause
 
 
 @dataclass(frozen=True)
 class Overlap:
     """How many annotators label a task, on what share of the tasks (`[project.overlap]`)."""
 
-    annotators: int = 1
+    annotators: int = 2  # an overlap table is there to have several people on a task
     share: float = 1.0
     first: bool = True  # serve the overlapping tasks first, so agreement can be measured early
 
@@ -56,7 +60,9 @@ def _overlap(raw: Any, where: str) -> Overlap | None:
     unknown = set(raw) - {"annotators", "share", "first"}
     if unknown:
         raise ConfigError(f"{where}: overlap has no setting {sorted(unknown)[0]!r} (annotators, share, first)")
-    annotators, share, first = raw.get("annotators", 2), raw.get("share", 1.0), raw.get("first", True)
+    default = Overlap()
+    annotators = raw.get("annotators", default.annotators)
+    share, first = raw.get("share", default.share), raw.get("first", default.first)
     if isinstance(annotators, bool) or not isinstance(annotators, int) or annotators < 1:
         raise ConfigError(f"{where}: overlap.annotators must be a whole number of at least 1, not {annotators!r}")
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annot import studio, sync
+from annot import studio
 from annot.config import Config, shown
 from annot.convert import read_task_list
+from annot.push import Progress, PushResult, no_progress
+from annot.workspace import SyncResult, Workspace, published_summary
 
 GOLD_FILE = "seeds/gold.json"
 DEMO_ANNOTATOR = "annotator@annot.local"
@@ -19,14 +21,14 @@ class DemoResult:
     info: studio.StudioInfo
     project_id: int
     gold_imported: int
-    pushed: sync.PushResult
-    result: sync.SyncResult
+    pushed: PushResult
+    result: SyncResult
     export: Path
 
     def lines(self) -> list[str]:
         published, pushed = self.result.published, self.pushed
         dataset_line = (
-            f"published {shown(self.export)} (version {published.version[:12]}): {sync.published_summary(published)}"
+            f"published {shown(self.export)} (version {published.version[:12]}): {published_summary(published)}"
             if published
             else f"{shown(self.export)} is up to date (no annotation changed since the last run)"
         )
@@ -48,19 +50,19 @@ def load_gold(path: Path) -> dict[str, list[dict[str, Any]]]:
     return {t["data"]["article_id"]: t["annotations"][0]["result"] for t in tasks if t.get("annotations")}
 
 
-def run(config: Config, port: int = 8080, progress: sync.Progress = sync._no_progress) -> DemoResult:
+def run(config: Config, port: int = 8080, progress: Progress = no_progress) -> DemoResult:
     info = studio.up(config.root, port=port)
-    project = config.project()
-    server = sync.connect(config)
-    with sync.project_lock(config, project):
-        pushed = sync.push(config, project, server=server, progress=progress)
+    workspace = Workspace(config)
+    server = workspace.server
+    with workspace.lock():
+        pushed = workspace.push(progress=progress)
         gold = load_gold(config.root / GOLD_FILE)
         annotated = {
             (t.get("data") or {}).get("article_id")
             for t in server.export_all(pushed.project_id)
             if t.get("annotations")
         }
-        state = sync.load_state(config, project)
+        state = workspace.state()
         annotator = server.ensure_user(DEMO_ANNOTATOR, "Demo", "Annotator")
         imported = 0
         for article_id, gold_result in gold.items():
@@ -69,12 +71,12 @@ def run(config: Config, port: int = 8080, progress: sync.Progress = sync._no_pro
                 continue
             server.create_annotation(task_id, gold_result, completed_by=annotator)
             imported += 1
-    synced = sync.sync(config, project, progress=progress)
+        synced = workspace.sync(progress=progress)
     return DemoResult(
         info=info,
         project_id=pushed.project_id,
         gold_imported=imported,
         pushed=pushed,
         result=synced,
-        export=project.export,
+        export=workspace.project.export,
     )

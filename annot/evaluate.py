@@ -13,7 +13,7 @@ stance are scored on the matched claims where the prediction fills them in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -240,3 +240,12 @@ def evaluate_file(gold_path: str | Path, schema_path: str | Path, with_errors: b
         names = [str(t.data.get("title") or t.article_id or t.id) for t in tasks]
         report["errors"] = errors(predicted, gold, [t.text for t in tasks], names)
     return report
+
+
+def flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(`a.b.c`, value) for every leaf of nested mappings, in order: a score report as table rows."""
+    if isinstance(data, Mapping):
+        for k, v in data.items():
+            yield from flatten(v, f"{prefix}{k}.")
+    else:
+        yield prefix.rstrip("."), data

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from annot.errors import NotFoundError, SchemaError
 from annot.schema import Change, Schema
+from annot.state import State, cache_path, load_state
 
 if TYPE_CHECKING:
     from annot.config import Config, ProjectConfig
@@ -298,34 +299,37 @@ def diff(old: Schema, new: Schema, local_copy: Path | None) -> Diff:
 
 
 def orphans(
-    config: Config, project: ProjectConfig, schema: Schema, server: Server, remote: Project
+    config: Config, project: ProjectConfig, schema: Schema, server: Server, remote: Project, state: State
 ) -> dict[tuple[str, str], Touched]:
     """The values the server's config has, the schema does not, and stored annotations use.
 
     The local copy is brought up to date first (one small request when nothing changed).
     """
-    from annot import sync
+    from annot.pull import fetch
 
     on_server = config_values(remote.label_config, schema)
     now = schema.controls()
     gone = {c: on_server[c] - now[c] for c in now if c in on_server and on_server[c] - now[c]}
     if not gone:
         return {}
-    sync.fetch(config, project, server, project_id=remote.id)
-    cache = sync.cache_path(config, project)
+    fetch(config, project, server, state, project_id=remote.id)
+    cache = cache_path(config, project)
     if not cache.exists():
         return {}
     return count_values(iter_raw_tasks(cache), schema, gone)
 
 
-def guard_push(config: Config, project: ProjectConfig, schema: Schema, server: Server) -> Callable[[Project], None]:
-    """The check `annot push` runs before sending a new config: versions, history, orphans."""
+def guard_push(
+    config: Config, project: ProjectConfig, schema: Schema, server: Server, state: State
+) -> Callable[[Project], None]:
+    """The check `annot push` runs before sending a new config: versions, history, orphans (`state`: the
+    push's own, which a pull of the local copy updates)."""
 
     def check(remote: Project) -> None:
         where = f"on the server (project {remote.id})"
         version = server_version(remote, schema)
         check_history(schema, config_values(remote.label_config, schema), version, where)
-        used = orphans(config, project, schema, server, remote)
+        used = orphans(config, project, schema, server, remote, state)
         if not used:
             return
         parts = [
@@ -366,13 +370,13 @@ class Plan:
 
 def plan(config: Config, project: ProjectConfig, schema: Schema, server: Server) -> Plan:
     """Bring the local copy up to date and list the annotations whose results the change log rewrites."""
-    from annot import sync
+    from annot.pull import fetch
 
     remote = server.require_project(project.name)
     version = server_version(remote, schema)
     check_history(schema, config_values(remote.label_config, schema), version, f"on the server (project {remote.id})")
-    sync.fetch(config, project, server, project_id=remote.id)
-    cache = sync.cache_path(config, project)
+    fetch(config, project, server, load_state(config, project), project_id=remote.id)
+    cache = cache_path(config, project)
     if not cache.exists():
         return Plan(remote.id, [], [(c, Touched()) for c in schema.changes], remote.label_config)
     rewrites: list[tuple[Any, Any]] = []
@@ -412,7 +416,7 @@ def apply(
     since the local copy was made) and written back only if the change log changes it, so a run
     killed halfway is finished by running it again: what was done is not done twice.
     """
-    from annot import sync
+    from annot.push import ensure_project
 
     def rewrite(ann_id: Any) -> bool:
         try:
@@ -445,5 +449,5 @@ def apply(
                     tasks.add(task_id)
             if progress:
                 progress("migrate", min(start + batch, total), total)
-    updated = sync.ensure_project(server, project, schema)
+    updated = ensure_project(server, project, schema)
     return Applied(len(done), len(tasks), config_updated=before != updated.label_config)

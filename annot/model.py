@@ -4,6 +4,7 @@ The contract (stable; `annot push`, `annot serve` and `annot train` build on it)
 
     class Predictor(Protocol):
         version: str                                # Label Studio's `model_version`
+        produces: frozenset[str]                    # the label, relation and attribute names it can output
         def predict(self, text: str) -> Annotation  # regions with `score`, `says` relations, attributes
         def uncertainty(self, text: str) -> float   # 0 (sure) .. 1 (unsure); see below
 
@@ -44,8 +45,8 @@ from annot.errors import ModelError
 from annot.records import Annotation, Task
 
 if TYPE_CHECKING:
-    from annot.config import Config, ProjectConfig
     from annot.schema import Schema
+    from annot.workspace import Workspace
 
 RULES_SCORE = 0.5  # the rules fire or not: no probability, so even odds rather than false certainty
 MIN_ARTICLES = 5  # fewer annotated articles than this cannot be cross-validated by article
@@ -68,6 +69,9 @@ class Predictor(Protocol):
     """Anything that pre-annotates one article's text (see the module docstring)."""
 
     version: str
+    # the label, relation and attribute names it can output: `annot push` sends only the results whose
+    # names the project's schema has, and says once when it drops some
+    produces: frozenset[str]
 
     def predict(self, text: str) -> Annotation: ...
 
@@ -85,9 +89,14 @@ class Example:
 
 # -- the rules -------------------------------------------------------------------------------
 
+# what annot.preannotate.predict outputs (the news-stance schema's names); a trained model learns the same
+RULES_PRODUCES = frozenset({"Speaker", "Claim", "Cue", "says", "speaker_name", "quote_type", "target", "stance"})
+
 
 class RulesPredictor:
     """annot.preannotate.predict behind the Predictor interface."""
+
+    produces = RULES_PRODUCES
 
     def __init__(self) -> None:
         from annot.preannotate import MODEL_VERSION
@@ -198,6 +207,8 @@ class ModelMeta:
 
 class TrainedModel:
     """A Predictor learnt from annotations; the rules stay inside it as features and fallback."""
+
+    produces = RULES_PRODUCES  # annot.learn tags the rules' labels and classifies the rules' attributes
 
     def __init__(self, meta: ModelMeta, parts: Any) -> None:
         self.meta = meta
@@ -339,8 +350,7 @@ def current_baseline(root: Path, project: str, schema: Schema) -> tuple[dict[str
 
 
 def train_project(
-    config: Config,
-    project: ProjectConfig,
+    workspace: Workspace,
     *,
     export: Path | None = None,
     gold: Path | None = None,
@@ -351,20 +361,19 @@ def train_project(
 ) -> TrainedModel:
     """Train on the project's valid, adjudicated annotations (pulled first unless offline or from `export`),
     plus the examples of a gold file; save the model and return it."""
-    from annot import sync
     from annot.convert import ExportFile
-    from annot.schema import load_schema
+    from annot.pull import load_local
     from annot.validate import validate
 
-    schema = load_schema(project.schema)
+    config, project, schema = workspace.config, workspace.project, workspace.schema
     tasks: Iterable[Task]
     if export is not None:
         tasks = ExportFile(export, schema)
         report = validate(tasks, schema)
     elif offline:
-        tasks, report = sync.load_local(config, project, schema)
+        tasks, report = load_local(config, project, schema)
     else:
-        pulled = sync.pull(config, project, progress=progress)
+        pulled = workspace.pull(progress=progress)
         tasks, report = pulled.tasks, pulled.report
     examples = examples_from_tasks(tasks, schema, report.invalid_annotations().keys())
     if gold is not None:

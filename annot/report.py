@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from annot.config import Config, ProjectConfig
+    from annot.state import State
 
 # Label Studio 1.23 opens a task on its labeling screen from the project's data manager with `?task=`.
 TASK_LINK = "{url}/projects/{project_id}/data?task={task_id}"
@@ -632,16 +633,16 @@ def _write(path: Path, data: bytes) -> None:
         raise AnnotError(f"cannot write {path} ({e.strerror}); choose another file with --out or --png") from None
 
 
-def locate(campaign: Campaign, config: Config, project: ProjectConfig, export: Path | None = None) -> None:
+def locate(
+    campaign: Campaign, config: Config, project: ProjectConfig, state: State, export: Path | None = None
+) -> None:
     """Name the campaign's project and source, and the Label Studio project its task links open: the one
-    the local copy was pulled from, or the one an export file's tasks name, on the configured server."""
-    from annot.sync import load_state
-
+    the local copy was pulled from (`state` says), or the one an export file's tasks name, on the configured
+    server."""
     campaign.project, campaign.url = project.name, config.url
     if export is not None:
         campaign.source, campaign.project_id = str(export), export_project_id(export)
         return
-    state = load_state(config, project)
     campaign.project_id = state.pulled_from
     campaign.source = f"Label Studio project {state.pulled_from} on {config.url}, as last pulled"
     if state.project_id == state.pulled_from:  # the task count a push last saw in that project

@@ -24,9 +24,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from annot.config import Config, ProjectConfig
+from annot.config import SERVE_DEBOUNCE_S, SERVE_HOST, SERVE_PORT, Config, ProjectConfig
 from annot.errors import AnnotError, ServeError
-from annot.schema import Schema, load_schema
+from annot.schema import Schema
 
 if TYPE_CHECKING:
     from annot.labelstudio import Server
@@ -34,9 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("annot.serve")
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 9090
-DEBOUNCE_S = 10.0  # a burst of submits (an annotator going through tasks) retrains once, after a pause
 BACKEND_TITLE = "annot"
 # events after which the annotations differ: retrain. START_TRAINING is the "Start Training" button.
 RETRAIN_ON = frozenset(
@@ -108,20 +105,20 @@ class Backend:
         config: Config,
         project: ProjectConfig,
         *,
-        debounce: float = DEBOUNCE_S,
+        debounce: float = SERVE_DEBOUNCE_S,
         predictor: Predictor | None = None,
         server: Server | None = None,
     ) -> None:
-        from annot.model import load_predictor
+        from annot.workspace import Workspace
 
         self.config = config
         self.project = project
-        self.schema: Schema = load_schema(project.schema)
-        self.predictor: Predictor = predictor or load_predictor(config.root, project.name, self.schema)
+        self.workspace = Workspace(config, project.name, server=server, lock_wait=LOCK_WAIT_S)
+        self.schema: Schema = self.workspace.schema
+        self.predictor: Predictor = predictor or self.workspace.predictor()
         self.events: Counter[str] = Counter()
         self.training = Training()
         self.project_id: int | None = None  # set by `connect`; events of other projects are ignored then
-        self._server = server
         self._swap = threading.Lock()
         self._debouncer = Debouncer(debounce, self.retrain)
 
@@ -130,17 +127,13 @@ class Backend:
         return self.predictor.version
 
     def server(self) -> Server:
-        if self._server is None:
-            from annot.sync import connect
-
-            self._server = connect(self.config)
-        return self._server
+        return self.workspace.server
 
     # -- the protocol ------------------------------------------------------------------------
 
     def predict(self, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """One prediction per task, in order; a task without text gets an empty one."""
-        from annot.sync import prediction
+        from annot.push import prediction
 
         predictor = self.predictor  # one model for the whole request, even if a retrain swaps it meanwhile
         out = []
@@ -197,7 +190,6 @@ class Backend:
 
     def retrain(self) -> None:
         """Pull, train on the project's valid annotations, swap the model in, refresh unannotated tasks."""
-        from annot import sync
         from annot.model import train_project
 
         self.training.running = True
@@ -206,15 +198,14 @@ class Backend:
         try:
             # the lock only while the local copy is brought up to date: an `annot sync` meanwhile waits
             # seconds, not the whole training
-            with sync.project_lock(self.config, self.project, wait=LOCK_WAIT_S):
-                sync.pull(self.config, self.project, server=self.server())
-            model = train_project(self.config, self.project, offline=True)
+            self.workspace.pull()
+            model = train_project(self.workspace, offline=True)
             with self._swap:
                 self.predictor = model
             self.training.versions.append(model.version)
             self.training.last_error = None
             log.info("trained %s in %.1f s", model.version, time.monotonic() - started)
-            refreshed = sync.repredict(self.config, self.project, predictor=model, server=self.server())
+            refreshed = self.workspace.repredict(predictor=model)
             log.info("%s: predictions of %d unannotated tasks replaced", model.version, refreshed.replaced)
         except Exception as e:  # /health must say why, whatever failed; the server keeps the model it has
             said = " ".join(str(e).split())
@@ -346,7 +337,7 @@ def _check_port(host: str, port: int) -> None:
 
 
 @contextmanager
-def serving(backend: Backend, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> Iterator[str]:
+def serving(backend: Backend, *, host: str = SERVE_HOST, port: int = SERVE_PORT) -> Iterator[str]:
     """Serve in a background thread for the duration of the block (a notebook, a test); yields the URL."""
     import uvicorn
 
@@ -371,8 +362,8 @@ def serving(backend: Backend, *, host: str = DEFAULT_HOST, port: int = DEFAULT_P
 def run(
     backend: Backend,
     *,
-    host: str = DEFAULT_HOST,
-    port: int = DEFAULT_PORT,
+    host: str = SERVE_HOST,
+    port: int = SERVE_PORT,
     on_started: Callable[[], None] | None = None,
 ) -> None:
     """Serve until interrupted; `on_started` runs in a thread once the port answers (e.g. `connect`)."""

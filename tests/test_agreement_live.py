@@ -17,8 +17,8 @@ import datasets
 import httpx
 import pytest
 
-from annot import sync
 from annot.labelstudio import Server
+from annot.workspace import Workspace as AnnotWorkspace
 from tests.conftest import Live, Workspace
 from tests.test_roundtrip import annot
 
@@ -143,7 +143,7 @@ def agreement_json(*flags: str) -> dict:
 
 def test_two_annotators_agreement_review_tab_and_ground_truth(workspace: Workspace, live_studio: Live) -> None:
     cfg = workspace.config()
-    pushed = sync.push(cfg, cfg.project())
+    pushed = AnnotWorkspace(cfg).push()
     admin = live_studio.server()
     tasks = {t["data"]["title"]: t for t in admin.export_all(pushed.project_id)}
     first = Annotator(id=int(admin.whoami()["id"]), token=live_studio.api_key)
@@ -248,7 +248,7 @@ def test_two_annotators_agreement_review_tab_and_ground_truth(workspace: Workspa
 
 def test_sync_after_another_pull_republishes(workspace: Workspace, live_studio: Live) -> None:
     cfg = workspace.config()
-    pushed = sync.push(cfg, cfg.project())
+    pushed = AnnotWorkspace(cfg).push()
     tasks = {t["data"]["title"]: t for t in live_studio.server().export_all(pushed.project_id)}
     for title, claims in FIRST.items():
         if title != TASK_C:

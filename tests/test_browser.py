@@ -12,8 +12,8 @@ import datasets
 import pytest
 from playwright.sync_api import Page
 
-from annot import sync
 from annot.schema import RESERVED_HOTKEYS, Schema, label_config, load_schema
+from annot.workspace import Workspace as AnnotWorkspace
 from tests import browser_helpers as ui
 from tests.conftest import REPO, SCHEMA, Live, Workspace
 from tests.test_roundtrip import annot
@@ -45,7 +45,7 @@ def push(ws: Workspace, *, predictions: bool) -> int:
     lines = [json.dumps(a, ensure_ascii=False) for a in (VARGA, MARKUP)]
     (ws.root / "seeds" / "articles.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     cfg = ws.config()
-    pushed = sync.push(cfg, cfg.project(), predictions=predictions)
+    pushed = AnnotWorkspace(cfg).push(predictions=predictions)
     assert pushed.imported == 2, pushed
     return pushed.project_id
 

@@ -12,8 +12,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
-from annot import demo, sync
+from annot import demo
 from annot.model import models_dir, saved_models, train_project
+from annot.state import load_state
+from annot.workspace import Workspace as AnnotWorkspace
 from tests import browser_helpers as ui
 from tests.conftest import REPO, Live, Workspace, free_port
 from tests.test_serve import annot_serve, predictions_of, wait_for
@@ -70,16 +72,16 @@ def test_the_backend_predicts_in_the_labeling_screen_and_retrains_on_a_submit(
     project = cfg.project()
     server = live_studio.server()
     # the project's own annotations: the five seeds, annotated (their gold), and a model trained on them
-    pushed = sync.push(cfg, project)
+    pushed = AnnotWorkspace(cfg, project.name).push()
     gold = demo.load_gold(REPO / "seeds" / "gold.json")
-    tasks = sync.load_state(cfg, project).pushed
+    tasks = load_state(cfg, project).pushed
     for article_id, result in gold.items():
         server.create_annotation(tasks[article_id], result)
-    first = train_project(cfg, project).version
+    first = train_project(AnnotWorkspace(cfg, project.name)).version
     assert first.startswith("annot-model-")
 
     (workspace.root / "seeds" / "more.jsonl").write_text(json.dumps(PUSHED, ensure_ascii=False) + "\n", "utf-8")
-    assert sync.push(cfg, project).model_version == first
+    assert AnnotWorkspace(cfg, project.name).push().model_version == first
     varga = ui.task_with(server, pushed.project_id, "Varga")
     with annot_serve(workspace, free_port()) as (url, _):
         assert server.project_settings(pushed.project_id)["model_version"] == first

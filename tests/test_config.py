@@ -46,3 +46,12 @@ def test_a_broken_annot_toml_names_the_file(root: Path) -> None:
     (root / "annot.toml").write_text("[labelstudio\n")
     with pytest.raises(ConfigError, match=r"annot.toml: not valid TOML"):
         load_config(root)
+
+
+def test_an_overlap_table_without_annotators_has_the_one_default(root: Path) -> None:
+    from annot.config import Overlap
+
+    (root / "annot.toml").write_text('[[project]]\nname = "p"\n[project.overlap]\nshare = 0.5\n')
+    overlap = load_config(root).project().overlap
+    assert overlap is not None and overlap.annotators == Overlap().annotators == 2
+    assert overlap.describe() == "2 on 50%"

@@ -19,9 +19,9 @@ from typing import Any
 import jwt
 import pytest
 
-from annot import sync
 from annot.errors import AddressBlockedError, AuthError, LabelStudioError, NotFoundError
 from annot.labelstudio import Server
+from annot.workspace import Workspace as AnnotWorkspace
 from tests.conftest import Live, Workspace, free_port
 
 LEGACY_KEY = "0" * 40  # the shape of a legacy token: sent as it is, no token exchange
@@ -234,7 +234,7 @@ def test_a_refused_personal_access_token_is_an_auth_error_401(live_studio: Live,
 def test_show_model_version_only_for_a_version_the_project_has(workspace: Workspace, live_studio: Live) -> None:
     """Label Studio refuses (400) a model version no prediction has: the setting stays, False, no error."""
     cfg = workspace.config()
-    pushed = sync.push(cfg, cfg.project())
+    pushed = AnnotWorkspace(cfg).push()
     server = live_studio.server()
     shown = server.project_settings(pushed.project_id).get("model_version")
     assert server.show_model_version(pushed.project_id, "no-prediction-has-this") is False

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from annot import sync
+from annot.workspace import Workspace as AnnotWorkspace
 from tests.conftest import TEST_DATABASE_ENV, Live, Workspace, free_port
 from tests.test_roundtrip import annot
 
@@ -62,7 +62,7 @@ def test_unreachable_postgresql_is_named_without_the_password(tmp_path, live_stu
 @pytest.mark.skipif(shutil.which("psql") is None, reason="psql is not installed")
 def test_the_session_studio_keeps_its_tasks_in_postgresql(workspace: Workspace, live_studio: Live) -> None:
     cfg = workspace.config()
-    pushed = sync.push(cfg, cfg.project())
+    pushed = AnnotWorkspace(cfg).push()
     database = os.environ[TEST_DATABASE_ENV]
     query = f"select count(distinct data->>'article_id') from task where project_id = {int(pushed.project_id)}"
     counted = subprocess.run(["psql", database, "-tAc", query], capture_output=True, text=True, check=True)

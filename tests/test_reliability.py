@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from annot import sync
+from annot import push
 from annot.articles import read_articles
 from annot.labelstudio import Server
+from annot.state import load_state, project_lock
+from annot.workspace import Workspace as AnnotWorkspace
 from tests.conftest import Live, Workspace, free_port
 from tests.tcp_proxy import TcpProxy
 from tests.test_pipeline import record
@@ -82,7 +84,7 @@ def test_import_answer_lost_is_rechecked_not_duplicated(workspace: Workspace, li
     """The import lands but its answer is cut: push looks on the server before sending again."""
     cfg = workspace.config()
     proxy.cut_response("/import", times=1)
-    result = sync.push(cfg, cfg.project(), server=Server(proxy.url, live_studio.api_key))
+    result = AnnotWorkspace(cfg, server=Server(proxy.url, live_studio.api_key)).push()
     assert proxy.cuts_made == 1
     assert result.imported == 5
     assert_exactly_once(live_studio, workspace)
@@ -92,7 +94,7 @@ def test_import_cut_on_the_way_up_is_sent_again(workspace: Workspace, live_studi
     """The import request is cut before the server has it all: nothing landed, so all is sent again."""
     cfg = workspace.config()
     proxy.cut_request("/import", after_bytes=2000, times=1)
-    sync.push(cfg, cfg.project(), server=Server(proxy.url, live_studio.api_key))
+    AnnotWorkspace(cfg, server=Server(proxy.url, live_studio.api_key)).push()
     assert proxy.cuts_made == 1
     assert_exactly_once(live_studio, workspace)
 
@@ -113,10 +115,10 @@ def test_push_killed_mid_import_then_rerun_completes(workspace: Workspace, live_
 def test_lost_state_listing_cut_once_is_retried_not_duplicated(workspace: Workspace, live_studio: Live, proxy) -> None:
     """After `.annot/` is lost, the push lists the project's tasks; a cut answer is listed again."""
     cfg = workspace.config()
-    sync.push(cfg, cfg.project())
+    AnnotWorkspace(cfg).push()
     shutil.rmtree(workspace.root / ".annot")
     proxy.cut_response("/api/tasks", times=1)
-    again = sync.push(cfg, cfg.project(), server=Server(proxy.url, live_studio.api_key))
+    again = AnnotWorkspace(cfg, server=Server(proxy.url, live_studio.api_key)).push()
     assert proxy.cuts_made == 1
     assert again.imported == 0 and again.already == 5
     assert_exactly_once(live_studio, workspace)
@@ -127,11 +129,11 @@ def test_lost_state_finds_tasks_imported_without_meta(workspace: Workspace, live
     cfg = workspace.config()
     project = cfg.project()
     articles = read_articles([workspace.root / "seeds"]).articles
-    pushed = sync.push(cfg, project, [workspace.root / "seeds" / Path(articles[0].origin).name])
+    pushed = AnnotWorkspace(cfg, project.name).push([workspace.root / "seeds" / Path(articles[0].origin).name])
     server = live_studio.server()
     server.import_tasks(pushed.project_id, [{"data": a.task_data()} for a in articles[1:3]])  # no meta
     shutil.rmtree(workspace.root / ".annot")
-    again = sync.push(cfg, project)
+    again = AnnotWorkspace(cfg, project.name).push()
     assert again.imported == 2 and again.already == 3
     assert_exactly_once(live_studio, workspace)
 
@@ -145,24 +147,24 @@ def test_imports_in_flight_with_cuts_land_every_article_once(
     lines = [json.dumps(record(i, rng), ensure_ascii=False) for i in range(300)]
     (workspace.root / "seeds" / "archive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setenv("ANNOT_IMPORTS_IN_FLIGHT", "4")
-    monkeypatch.setattr(sync, "FIRST_BATCH", 20)
-    monkeypatch.setattr(sync, "IMPORT_BATCH", 40)  # nine batches: several in flight at each cut
+    monkeypatch.setattr(push, "FIRST_BATCH", 20)
+    monkeypatch.setattr(push, "IMPORT_BATCH", 40)  # nine batches: several in flight at each cut
     proxy.cut_response("/import", after_bytes=0, times=2)
     proxy.cut_request("/import", after_bytes=2000, times=1)
     cfg = workspace.config()
-    result = sync.push(cfg, cfg.project(), server=Server(proxy.url, live_studio.api_key))
+    result = AnnotWorkspace(cfg, server=Server(proxy.url, live_studio.api_key)).push()
     assert proxy.cuts_made == 3
     assert result.imported == 305
     assert_exactly_once(live_studio, workspace)
-    state = sync.load_state(cfg, cfg.project())
+    state = load_state(cfg, cfg.project())
     assert state.task_count == 305 and len(state.pushed) == 305  # the next push trusts the state, rightly
-    again = sync.push(cfg, cfg.project())
+    again = AnnotWorkspace(cfg).push()
     assert again.imported == 0 and again.already == 305
 
 
 def _annotate_one(ws: Workspace, live: Live) -> int:
     cfg = ws.config()
-    pushed = sync.push(cfg, cfg.project())
+    pushed = AnnotWorkspace(cfg).push()
     task = task_for(live, pushed.project_id, "war machine")
     result = ui_annotation(
         task["data"]["text"], "Blinken", "war machine", stance="against", target="China", name="Antony Blinken"
@@ -236,7 +238,7 @@ def test_two_syncs_at_once_never_interleave(workspace: Workspace, live_studio: L
 
 def test_a_held_lock_refuses_sync_and_push_clearly(workspace: Workspace, live_studio: Live) -> None:
     cfg = workspace.config()
-    with sync.project_lock(cfg, cfg.project()):
+    with project_lock(cfg, cfg.project()):
         for command in ("sync", "push"):
             run = annot(command)
             assert "another annot run is working on project" in one_clear_line(run), command

@@ -16,6 +16,7 @@ from annot.agreement import measure
 from annot.convert import ExportFile
 from annot.records import Annotation, Region, Task
 from annot.schema import Schema, load_schema
+from annot.state import cache_path, load_state, save_state
 from tests.campaign_data import campaign
 from tests.conftest import SCHEMA, Workspace, make_workspace
 from tests.test_roundtrip import annot
@@ -247,20 +248,18 @@ def test_bad_input_is_one_line(offline: Workspace) -> None:
 
 def test_report_reads_the_local_copy_offline(offline: Workspace, schema: Schema) -> None:
     # what `annot pull` leaves behind: the local copy of the project's tasks and the state that names the project
-    from annot import sync
-
     cfg = offline.config()
     proj = cfg.project()
-    write_export(sync.cache_path(cfg, proj), campaign(40, project=11))
-    state = sync.load_state(cfg, proj)
+    write_export(cache_path(cfg, proj), campaign(40, project=11))
+    state = load_state(cfg, proj)
     state.pulled_from = state.project_id = 11
     state.task_count = 50
-    sync.save_state(cfg, proj, state)
+    save_state(cfg, proj, state)
     run = annot("report", "--local")
     assert run.returncode == 0, run.stderr
     page = (offline.root / "reports" / "news-stance.html").read_text(encoding="utf-8")
     assert "40 of 50 in the project" in page
     links = page_figures(page).links
     assert links and all(href.startswith("http://127.0.0.1:9/projects/11/data?task=") for _, href in links)
-    tasks = ExportFile(sync.cache_path(cfg, proj), schema)
+    tasks = ExportFile(cache_path(cfg, proj), schema)
     assert page_figures(page).tables["pairs"] == json_pairs(measure(tasks, schema, by_annotator=True).to_json())

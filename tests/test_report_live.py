@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from annot import sync
 from annot.labelstudio import Server
+from annot.workspace import Workspace as AnnotWorkspace
 from tests import browser_helpers as ui
 from tests.conftest import Live, Workspace
 from tests.test_agreement_live import (
@@ -48,7 +48,7 @@ def test_report_opens_offline_in_chromium_with_the_figures_and_links_of_the_proj
     workspace: Workspace, live_studio: Live, tmp_path: Path
 ) -> None:
     cfg = workspace.config()
-    pushed = sync.push(cfg, cfg.project())
+    pushed = AnnotWorkspace(cfg).push()
     admin = live_studio.server()
     tasks = {t["data"]["title"]: t for t in admin.export_all(pushed.project_id)}
     first = Annotator(id=int(admin.whoami()["id"]), token=live_studio.api_key)

@@ -11,7 +11,9 @@ from pathlib import Path
 import datasets
 import pytest
 
-from annot import sync
+from annot import push
+from annot.state import load_state
+from annot.workspace import Workspace as AnnotWorkspace
 from tests.conftest import Live, Workspace
 
 pytestmark = pytest.mark.server
@@ -65,7 +67,7 @@ def task_for(live: Live, project_id: int, needle: str) -> dict:
 def test_push_annotate_sync_load(workspace: Workspace, live_studio: Live) -> None:
     cfg = workspace.config()
     project = cfg.project()
-    pushed = sync.push(cfg, project)
+    pushed = AnnotWorkspace(cfg, project.name).push()
     assert (pushed.imported, pushed.already) == (5, 0)
 
     task = task_for(live_studio, pushed.project_id, "war machine")
@@ -102,7 +104,7 @@ def test_push_annotate_sync_load(workspace: Workspace, live_studio: Live) -> Non
 
     # re-running push and sync changes nothing: no new task, the same dataset version
     version = (workspace.export / "publish-report.json").read_text()
-    assert sync.push(cfg, project).imported == 0
+    assert AnnotWorkspace(cfg, project.name).push().imported == 0
     assert live_studio.server().get_project(pushed.project_id).task_number == 5
     assert annot("sync").returncode == 0
     assert _version(workspace.export) == _version_text(version)
@@ -120,9 +122,9 @@ def _version(export: Path) -> str:
 
 def test_lost_state_pushes_nothing_twice(workspace: Workspace, live_studio: Live) -> None:
     cfg = workspace.config()
-    first = sync.push(cfg, cfg.project())
+    first = AnnotWorkspace(cfg).push()
     shutil.rmtree(workspace.root / ".annot")
-    again = sync.push(cfg, cfg.project())
+    again = AnnotWorkspace(cfg).push()
     assert again.imported == 0 and again.already == 5
     assert live_studio.server().get_project(first.project_id).task_number == 5
 
@@ -166,7 +168,7 @@ def _claims(export: Path) -> list[dict]:
 
 def test_incremental_sync_follows_edits_and_deletions(workspace: Workspace, live_studio: Live) -> None:
     cfg = workspace.config()
-    pushed = sync.push(cfg, cfg.project())
+    pushed = AnnotWorkspace(cfg).push()
     server = live_studio.server()
     first = task_for(live_studio, pushed.project_id, "war machine")
     second = task_for(live_studio, pushed.project_id, "Our intent is not to decouple")
@@ -271,9 +273,9 @@ def test_personal_access_token_and_a_forged_one(workspace: Workspace, live_studi
 def test_push_rereads_only_files_that_changed(workspace: Workspace, live_studio: Live) -> None:
     cfg = workspace.config()
     project = cfg.project()
-    assert sync.push(cfg, project).imported == 5
-    state = sync.load_state(cfg, project)
-    read, found = sync.read_sources(project.sources, state, state.pushed)
+    assert AnnotWorkspace(cfg, project.name).push().imported == 5
+    state = load_state(cfg, project)
+    read, found = push.read_sources(project.sources, state, state.pushed)
     assert read == [] and found.count == 5  # nothing read again, all five counted
 
     seed = sorted((workspace.root / "seeds").glob("*.txt"))[0]
@@ -283,7 +285,7 @@ def test_push_rereads_only_files_that_changed(workspace: Workspace, live_studio:
     (workspace.root / "seeds" / "extra.txt").write_text(
         "Extra article headline here\n\nMinister Ilse Varga said the talks would resume next week in Brussels.\n"
     )
-    again = sync.push(cfg, project)
+    again = AnnotWorkspace(cfg, project.name).push()
     # the edited text is a new article (its old version stays in the project); four files were not read
     assert (again.imported, again.already, again.articles) == (2, 4, 6)
     assert live_studio.server().get_project(again.project_id).task_number == 7
@@ -291,7 +293,7 @@ def test_push_rereads_only_files_that_changed(workspace: Workspace, live_studio:
 
 def test_a_schema_change_updates_the_projects_labeling_config(workspace: Workspace, live_studio: Live) -> None:
     cfg = workspace.config()
-    first = sync.push(cfg, cfg.project())
+    first = AnnotWorkspace(cfg).push()
     schema_file = workspace.root / "schemas" / "news-stance.yaml"
     schema_file.write_text(
         schema_file.read_text(encoding="utf-8").replace(
@@ -300,7 +302,7 @@ def test_a_schema_change_updates_the_projects_labeling_config(workspace: Workspa
         ),
         encoding="utf-8",
     )
-    again = sync.push(cfg, cfg.project())
+    again = AnnotWorkspace(cfg).push()
     assert again.project_id == first.project_id and again.imported == 0
     config = live_studio.server().get_project(first.project_id).label_config
     assert '<Choice value="NATO" hotkey="j"/>' in config
@@ -309,7 +311,7 @@ def test_a_schema_change_updates_the_projects_labeling_config(workspace: Workspa
 def test_a_project_made_again_in_label_studio_is_pulled_afresh(workspace: Workspace, live_studio: Live) -> None:
     cfg = workspace.config()
     server = live_studio.server()
-    first = sync.push(cfg, cfg.project())
+    first = AnnotWorkspace(cfg).push()
     task = task_for(live_studio, first.project_id, "war machine")
     text = task["data"]["text"]
     result = ui_annotation(text, "Blinken", "war machine", stance="against", target="China", name="Antony Blinken")
@@ -322,7 +324,7 @@ def test_a_project_made_again_in_label_studio_is_pulled_afresh(workspace: Worksp
     # other work in the meantime: SQLite would otherwise hand the new tasks the old tasks' ids
     filler = server.ensure_project(f"{workspace.project}-other", "<View></View>", "", "")
     server.import_tasks(filler.id, [{"data": {"text": f"other {i}"}} for i in range(5)])
-    second = sync.push(cfg, cfg.project())
+    second = AnnotWorkspace(cfg).push()
     assert second.project_id != first.project_id and second.imported == 5
     task = task_for(live_studio, second.project_id, "Our intent is not to decouple")
     claim = "Our intent is not to decouple"

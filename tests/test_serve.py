@@ -20,9 +20,11 @@ from typing import Any
 import httpx
 import pytest
 
-from annot import serve, sync
+from annot import push, serve
 from annot.model import RulesPredictor, rules_predictor
 from annot.schema import label_config, load_schema
+from annot.state import load_state
+from annot.workspace import Workspace as AnnotWorkspace
 from tests.conftest import REPO, SCHEMA, Live, Workspace, free_port, make_workspace
 from tests.test_roundtrip import annot
 
@@ -271,10 +273,10 @@ def test_connect_predicts_on_tasks_made_in_label_studio_and_never_logs_the_key(
 def test_repredict_replaces_predictions_only_on_tasks_nobody_annotated(workspace: Workspace, live_studio: Live) -> None:
     cfg = workspace.config()
     project = cfg.project()
-    pushed = sync.push(cfg, project)
+    pushed = AnnotWorkspace(cfg, project.name).push()
     assert pushed.imported == 5 and pushed.model_version == "annot-rules-1"
     server = live_studio.server()
-    state = sync.load_state(cfg, project)
+    state = load_state(cfg, project)
     annotated = sorted(state.pushed.values())[:2]
     untouched = sorted(state.pushed.values())[2:]
     for task_id in annotated:
@@ -285,7 +287,7 @@ def test_repredict_replaces_predictions_only_on_tasks_nobody_annotated(workspace
     annotated.append(untouched.pop(0))
     before = {t: server._raw("GET", f"/api/tasks/{t}").json() for t in annotated}
 
-    done = sync.repredict(cfg, project, predictor=Renamed("annot-test-2"))
+    done = AnnotWorkspace(cfg, project.name).repredict(predictor=Renamed("annot-test-2"))
     assert (done.replaced, done.current, done.annotated, done.tasks) == (2, 0, 3, 5)
     for task_id in untouched:
         assert [p["model_version"] for p in predictions_of(live_studio, task_id)] == ["annot-test-2"]
@@ -294,7 +296,9 @@ def test_repredict_replaces_predictions_only_on_tasks_nobody_annotated(workspace
         assert after["predictions"] == before[task_id]["predictions"]
         assert after["annotations"] == before[task_id]["annotations"]
     assert server.project_settings(pushed.project_id)["model_version"] == "annot-test-2"
-    assert sync.repredict(cfg, project, predictor=Renamed("annot-test-2")).replaced == 0  # nothing left to do
+    assert (
+        AnnotWorkspace(cfg, project.name).repredict(predictor=Renamed("annot-test-2")).replaced == 0
+    )  # nothing left to do
 
     run = annot("push", "--repredict")  # back to the project's own predictor: the rules
     assert run.returncode == 0, run.stderr
@@ -315,7 +319,7 @@ def test_push_order_uncertain_imports_the_least_certain_first(workspace: Workspa
     rules = rules_predictor()
     for task, score in zip(tasks, scores, strict=True):
         assert score == pytest.approx(1 - rules.uncertainty(task["data"]["text"]), abs=1e-4)
-    assert server.project_settings(project_id)["sampling"] == sync.UNCERTAINTY_SAMPLING
+    assert server.project_settings(project_id)["sampling"] == push.UNCERTAINTY_SAMPLING
     # Label Studio's labeling stream now serves the lowest score first
     following = server._raw("GET", f"/api/projects/{project_id}/next").json()
     assert following["id"] == tasks[0]["id"]
@@ -333,11 +337,11 @@ def test_the_uncertain_order_is_stable_for_ties() -> None:
     schema = load_schema(SCHEMA)
     model = Fixed()
     articles = [Article(id=c, title=c, text=f"{c} said hello.", origin="x") for c in "abcd"]
-    payloads = [(a, sync.task_payload(a, schema, None)) for a in articles]
-    ordered = sync._least_certain_first(payloads, lambda: model, lambda *_: None)
+    payloads = [(a, push.task_payload(a, schema, None)) for a in articles]
+    ordered = push._least_certain_first(payloads, lambda: model, lambda *_: None)
     assert [a.id for a, _ in ordered] == ["d", "b", "a", "c"]
-    with_predictions = [(a, sync.task_payload(a, schema, model)) for a in articles]
-    assert [a.id for a, _ in sync._least_certain_first(with_predictions, lambda: model, lambda *_: None)] == [
+    with_predictions = [(a, push.task_payload(a, schema, model)) for a in articles]
+    assert [a.id for a, _ in push._least_certain_first(with_predictions, lambda: model, lambda *_: None)] == [
         "d",
         "b",
         "a",

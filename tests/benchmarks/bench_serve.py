@@ -26,10 +26,11 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from annot import serve, sync  # noqa: E402
+from annot import push, serve  # noqa: E402
 from annot.articles import read_articles  # noqa: E402
 from annot.model import Predictor, examples_from_gold, rules_predictor, train  # noqa: E402
 from annot.schema import load_schema  # noqa: E402
+from annot.workspace import Workspace as AnnotWorkspace  # noqa: E402
 
 SCHEMA = REPO / "schemas" / "news-stance.yaml"
 GOLD = REPO / "seeds" / "gold.json"
@@ -103,7 +104,7 @@ def bench_backend(name: str, predictor: Predictor, text: str, calls: int) -> dic
                 [
                     lambda: client.post(f"{url}/predict", json=body).raise_for_status(),
                     lambda: client.get(f"{url}/health").raise_for_status(),
-                    lambda: sync.prediction(predictor, text, schema),
+                    lambda: push.prediction(predictor, text, schema),
                 ],
                 calls,
             )
@@ -132,19 +133,19 @@ def bench_repredict(server: Any, cfg: Any, tasks: int) -> dict[str, Any]:
     schema = load_schema(SCHEMA)
     texts = [a.text for a in read_articles([REPO / "seeds"]).articles]
     shorts = [f"{texts[i % len(texts)][:1500]} ({i})" for i in range(tasks)]
-    remote = sync.ensure_project(server, project, schema)
+    remote = push.ensure_project(server, project, schema)
     for t in server.task_overview(remote.id):  # the tasks of the latency part leave
         server._raw("DELETE", f"/api/tasks/{t.id}")
     first = Renamed("bench-1")
     ids = server.import_tasks(
         remote.id,
         [
-            sync.task_payload(Article(id=str(i), title="b", text=t, origin="b"), schema, first)
+            push.task_payload(Article(id=str(i), title="b", text=t, origin="b"), schema, first)
             for i, t in enumerate(shorts)
         ],
     )
     started = time.perf_counter()
-    done = sync.repredict(cfg, project, predictor=Renamed("bench-2"), server=server)
+    done = AnnotWorkspace(cfg, project.name, server=server).repredict(predictor=Renamed("bench-2"))
     repredict_s = time.perf_counter() - started
     assert done.replaced == len(ids), done
     started = time.perf_counter()
@@ -153,7 +154,7 @@ def bench_repredict(server: Any, cfg: Any, tasks: int) -> dict[str, Any]:
     started = time.perf_counter()
     again = Renamed("bench-3")
     server.import_predictions(
-        remote.id, [{"task": i, **sync.prediction(again, t, schema)} for i, t in zip(fresh, shorts, strict=True)]
+        remote.id, [{"task": i, **push.prediction(again, t, schema)} for i, t in zip(fresh, shorts, strict=True)]
     )
     baseline_s = time.perf_counter() - started
     return {"tasks": tasks, "repredict_s": repredict_s, "predict_and_import_s": baseline_s, "tasks_import_s": created_s}
@@ -178,7 +179,7 @@ def bench_studio(text: str, calls: int, repredict_tasks: int) -> dict[str, Any]:
             os.environ["LABEL_STUDIO_URL"], os.environ["LABEL_STUDIO_API_KEY"] = info.url, key
             cfg = load_config(root)
             server = Server(info.url, key)
-            remote = sync.ensure_project(server, cfg.project(), load_schema(SCHEMA))
+            remote = push.ensure_project(server, cfg.project(), load_schema(SCHEMA))
             n = calls + WARMUP
             data = [{"data": {"text": text, "title": f"bench {i}"}} for i in range(2 * n)]
             ids = server.import_tasks(remote.id, data)
@@ -188,7 +189,7 @@ def bench_studio(text: str, calls: int, repredict_tasks: int) -> dict[str, Any]:
                 serve.connect(backend, url)
                 server.import_predictions(
                     remote.id,
-                    [{"task": i, **sync.prediction(backend.predictor, text, backend.schema)} for i in ids[:n]],
+                    [{"task": i, **push.prediction(backend.predictor, text, backend.schema)} for i in ids[:n]],
                 )
                 opened, fresh = iter(with_prediction), iter(without)
                 have, ask = interleaved(
@@ -270,7 +271,7 @@ def main() -> None:
             f"| baseline: the same predictions computed and bulk-imported | {r['predict_and_import_s']:.2f} | 1.00x |"
         )
         print(
-            f"| `annot.sync.repredict` (list, delete, predict, import) | {r['repredict_s']:.2f} | "
+            f"| `Workspace.repredict` (list, delete, predict, import) | {r['repredict_s']:.2f} | "
             f"{r['repredict_s'] / r['predict_and_import_s']:.2f}x |"
         )
 

@@ -335,7 +335,10 @@ def bench_push(bench: Bench, n: int, corpus: Path, profile: bool) -> None:
     Interleaved and repeated (best of REPEATS): the server is shared with whatever else runs on the machine.
     """
     from annot.articles import read_articles
-    from annot.sync import push
+    from annot.workspace import Workspace
+
+    def push(config: Any, project: Any, **options: Any) -> Any:
+        return Workspace(config, project.name).push(**options)
 
     ingests, raws, pushes, requests = [], [], [], ""
     for rep in range(REPEATS):
@@ -374,7 +377,14 @@ def bench_push(bench: Bench, n: int, corpus: Path, profile: bool) -> None:
 
 def bench_noop_sync(bench: Bench, n: int, corpus: Path, annotate: int) -> None:
     """A sync with nothing new on the project `bench_push` made, after one sync that published."""
-    from annot.sync import load_state, push, sync
+    from annot.state import load_state
+    from annot.workspace import Workspace
+
+    def push(config: Any, project: Any, **options: Any) -> Any:
+        return Workspace(config, project.name).push(**options)
+
+    def sync(config: Any, project: Any, **options: Any) -> Any:
+        return Workspace(config, project.name).sync(**options)
 
     config, project = bench.workspace(f"annot-push-{n}", corpus)
     server = _server(bench)
@@ -409,7 +419,7 @@ def bench_noop_sync(bench: Bench, n: int, corpus: Path, annotate: int) -> None:
     cli_s, done = timed(lambda: subprocess.run(cli, cwd=config.root, capture_output=True, text=True, check=False))
     assert done.returncode == 0, done.stderr[-2000:]
     import_s, _ = timed(
-        lambda: subprocess.run([sys.executable, "-c", "import annot.cli, annot.sync"], check=True, cwd=config.root)
+        lambda: subprocess.run([sys.executable, "-c", "import annot.cli, annot.workspace"], check=True, cwd=config.root)
     )
     entry |= {"cli_noop_sync_s": cli_s, "cli_import_s": import_s}
     if noop_s > TARGET_NOOP_SYNC_S:
@@ -435,8 +445,12 @@ def _server(bench: Bench) -> Any:
 
 def bench_pull(bench: Bench, n: int) -> None:
     """annot pull of `n` annotated tasks (full, then incremental) against one raw export request."""
+    from annot.workspace import Workspace
+
+    def pull(config: Any, project: Any, **options: Any) -> Any:
+        return Workspace(config, project.name).pull(**options)
+
     from annot.articles import article_id
-    from annot.sync import pull
 
     rng = random.Random(7)
     records = [article_record(i, rng) for i in range(n)]
@@ -577,9 +591,9 @@ def publish_child(path: Path, stage: str, out: Path) -> None:
     schema = load_schema(SCHEMA)
     figures: dict[str, Any] = {"peak_after_mb": {"imports": _peak_mb()}}
     steps = figures["peak_after_mb"]
-    # as annot.sync.load_local: the tasks are read from the file on each pass, not held
+    # as annot.pull.load_local: the tasks are read from the file on each pass, not held
     tasks = ExportFile(path, schema)
-    if stage == "publish":  # the steps of annot.sync.publish_tasks, one by one
+    if stage == "publish":  # the steps of annot.workspace.publish_tasks, one by one
         report = validate(tasks, schema)
         figures["tasks"] = report.tasks
         steps["validate"] = _peak_mb()
