@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import krippendorff
 import pytest
@@ -25,8 +24,7 @@ from annot.agreement import (
 )
 from annot.records import Annotation, Region, Relation, Task
 from annot.schema import Schema, load_schema
-
-SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "news-stance.yaml"
+from tests.helpers import SCHEMA
 
 TEXT = (
     "Minister Ilse Varga said the deal is a disgrace. "
@@ -38,7 +36,7 @@ TEXT = (
 
 @pytest.fixture(scope="module")
 def schema() -> Schema:
-    return load_schema(SCHEMA_FILE)
+    return load_schema(SCHEMA)
 
 
 def at(phrase: str) -> tuple[int, int]:

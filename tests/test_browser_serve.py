@@ -15,8 +15,7 @@ from playwright.sync_api import Page
 from annot import demo, sync
 from annot.model import models_dir, saved_models, train_project
 from tests import browser_helpers as ui
-from tests.conftest import REPO, Live, Workspace, free_port
-from tests.test_serve import annot_serve, predictions_of, wait_for
+from tests.helpers import REPO, Live, Workspace, annot_serve, free_port, predictions_of, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

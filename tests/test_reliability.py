@@ -24,10 +24,8 @@ import pytest
 from annot import sync
 from annot.articles import read_articles
 from annot.labelstudio import Server
-from tests.conftest import Live, Workspace, free_port
+from tests.helpers import Live, Workspace, annot, free_port, record, task_for, ui_annotation
 from tests.tcp_proxy import TcpProxy
-from tests.test_pipeline import record
-from tests.test_roundtrip import annot, task_for, ui_annotation
 
 pytestmark = pytest.mark.server
 
