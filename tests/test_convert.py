@@ -20,7 +20,7 @@ from tests.strategies import valid_tasks
 NEWS = load_schema(SCHEMA)
 FRAMES = load_schema(FRAMES_SCHEMA)
 
-# -- fixtures from the design and from files ----------------------------------------
+# -- the labeling screen's own output, and files ----------------------------------------
 
 
 def test_design_example_joins_attributes_by_region_id() -> None:

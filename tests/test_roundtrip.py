@@ -195,7 +195,7 @@ def test_demo_end_to_end_and_idempotent(workspace: Workspace, live_studio: Live)
 
 
 def personal_access_token(live: Live) -> str:
-    """Log in as the admin in a browser-like session and create a personal access token (DESIGN.md)."""
+    """Log in as the admin in a browser-like session and create a personal access token (`POST /api/token/`)."""
     import httpx
 
     with httpx.Client(base_url=live.url, follow_redirects=True) as s:

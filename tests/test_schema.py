@@ -34,7 +34,7 @@ def test_every_schema_renders_all_four_outputs(path: Path) -> None:
     schema = load_schema(path)
     root = ET.fromstring(label_config(schema))
     assert root.tag == "View"
-    # Label Studio 1.23 demands a required per-region control of every region (DESIGN.md)
+    # Label Studio 1.23 demands a required per-region control of every region (docs/architecture.md)
     assert not [e for e in root.iter() if e.get("perRegion") == "true" and e.get("required") == "true"]
     models = record_models(schema)
     assert set(models.regions) == set(schema.spans)
