@@ -24,7 +24,7 @@ import pytest
 from annot import sync
 from annot.articles import read_articles
 from annot.labelstudio import Server
-from tests.helpers import Live, Workspace, annot, free_port, record, task_for, ui_annotation
+from tests.helpers import EXPORTS, Live, Workspace, annot, free_port, record, task_for, ui_annotation
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.server
@@ -405,7 +405,7 @@ def test_unknown_label_is_reported_and_the_rest_published(workspace: Workspace, 
 
 # -- tokens ------------------------------------------------------------------------------------------
 
-REPO_EXPORT = Path(__file__).parent / "data" / "exports" / "news-stance-clean.json"
+REPO_EXPORT = EXPORTS / "news-stance-clean.json"
 FAKE_STUDIO = """#!/bin/sh
 # stands in for label-studio: records the environment it was given, then fails to start
 env > "{dump}"
