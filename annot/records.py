@@ -15,7 +15,7 @@ AttributeValue = str | list[str] | None
 
 
 class Article(BaseModel):
-    """One cleaned article, as annotators will see it (DESIGN.md: `annot ingest --json`)."""
+    """One cleaned article, as annotators will see it (one line of `annot ingest --json`; docs/architecture.md)."""
 
     id: str
     title: str
@@ -28,7 +28,7 @@ class Article(BaseModel):
     warnings: list[str] = []
 
     def task_data(self) -> dict[str, Any]:
-        """The `data` of the Label Studio task for this article (DESIGN.md contract)."""
+        """The `data` of the Label Studio task for this article (a contract: docs/architecture.md, "Tasks pushed")."""
         return {
             "article_id": self.id,
             "title": self.title,

@@ -410,7 +410,7 @@ def label_config(schema: Schema) -> str:
     """The Label Studio XML labeling config for this schema.
 
     Per-region controls are never marked `required`: Label Studio 1.23 then
-    demands them of every region and blocks a correct submit (DESIGN.md).
+    demands them of every region and blocks a correct submit (seen in a real browser).
     Required attributes are enforced by `annot.validate` instead.
     """
     text = schema.text

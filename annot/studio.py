@@ -276,7 +276,7 @@ def _version(url: str) -> str | None:
 
 
 def _database_env(database: str | None) -> dict[str, str]:
-    """Environment that points Label Studio at PostgreSQL (DESIGN.md), or nothing for SQLite."""
+    """Environment that points Label Studio at PostgreSQL (DJANGO_DB=default and POSTGRE_*), or nothing for SQLite."""
     if not database:
         return {}
     url = urlparse(database)

@@ -3,7 +3,7 @@
 Label Studio checks almost nothing a team cares about; this module checks what
 the schema says. It reads records (`annot.convert` makes them) and returns data.
 
-Codes (a user filters on them, like a linter's rule codes; DESIGN.md):
+Codes (a user filters on them, like a linter's rule codes; a contract, docs/architecture.md):
 
     span-out-of-range    the offsets fall outside the article text, or the span is empty
     span-text-mismatch   the region's stored text is not the article text at its offsets
@@ -134,7 +134,7 @@ class Report:
         return counts
 
     def to_json(self) -> dict[str, Any]:
-        """The `annot validate --json` report (DESIGN.md contract)."""
+        """The `annot validate --json` report (a contract: docs/architecture.md, "Commands")."""
         return {
             "errors": [p.to_json() for p in self.problems],
             "tasks": self.tasks,

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = "/usr/bin/chromium"
-# DESIGN.md "Tests": Debian's chromium, as Playwright's own browser download does not work here.
+# Debian's chromium, as Playwright's own browser download does not work here.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

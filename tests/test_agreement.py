@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import krippendorff
 import pytest
@@ -14,8 +13,7 @@ from annot.adjudicate import ATTRIBUTE, ATTRIBUTION, RELATION, SPAN, adjudicate,
 from annot.agreement import ROW_COLUMNS, measure
 from annot.records import Annotation, Region, Relation, Task
 from annot.schema import Schema, load_schema
-
-SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "news-stance.yaml"
+from tests.helpers import SCHEMA
 
 TEXT = (
     "Minister Ilse Varga said the deal is a disgrace. "
@@ -27,7 +25,7 @@ TEXT = (
 
 @pytest.fixture(scope="module")
 def schema() -> Schema:
-    return load_schema(SCHEMA_FILE)
+    return load_schema(SCHEMA)
 
 
 def at(phrase: str) -> tuple[int, int]:

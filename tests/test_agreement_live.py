@@ -8,9 +8,6 @@ records who did what.
 from __future__ import annotations
 
 import json
-import re
-import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import datasets
@@ -19,94 +16,29 @@ import pytest
 
 from annot.labelstudio import Server
 from annot.workspace import Workspace as AnnotWorkspace
-from tests.conftest import Live, Workspace
-from tests.test_roundtrip import annot
+from tests.helpers import (
+    C3,
+    C4,
+    C5,
+    C6,
+    FIRST,
+    SECOND,
+    TASK_A,
+    TASK_B,
+    TASK_C,
+    TIMEOUT_S,
+    Annotator,
+    Live,
+    Workspace,
+    agreement_json,
+    annot,
+    join_as_annotator,
+    result_for,
+)
 
 pytestmark = pytest.mark.server
 
-TIMEOUT_S = 30.0
 REVIEW_TAB = "Disputed"
-
-# Article titles (seeds/) and what each annotator marks in them: claim text -> (stance, target).
-# Every claim is said by the article's first SPEAKER.
-SPEAKER = "Antony Blinken"
-TASK_A = "Blinken questions China peace push over Russia help"
-TASK_B = "Blinken confronts China over ‘powering’ Russia’s war"
-TASK_C = "US concerned at China’s ‘alignment’ with Russia, Blinken says"
-C1 = "China's sincerity in seeking peace in Ukraine"
-C2 = "Washington could impose more sanctions"
-C5 = "the United States would not back down on concerns over China's exports"  # only the second annotator
-C3 = "China’s support for Russia’s military"
-C4 = "more needs to be done"  # stance: none vs against, the one disagreement
-C6 = "neither side held back"  # on a task only the first annotator did
-FIRST = {
-    TASK_A: {C1: ("against", "China"), C2: ("favor", "United States")},
-    TASK_B: {C3: ("against", "Russia"), C4: ("none", "China")},
-    TASK_C: {C6: ("none", "Other")},
-}
-SECOND = {
-    TASK_A: {C1: ("against", "China"), C2: ("favor", "United States"), C5: ("against", "China")},
-    TASK_B: {C3: ("against", "Russia"), C4: ("against", "China")},
-}
-
-
-@dataclass(frozen=True)
-class Annotator:
-    id: int
-    token: str
-
-    @property
-    def name(self) -> str:
-        # Label Studio's export gives `completed_by` as the user id; that is the annotator's name in annot
-        return str(self.id)
-
-
-def join_as_annotator(live: Live) -> Annotator:
-    """Sign up a new user through the organization's invite link and take their API token."""
-    admin = {"Authorization": f"Token {live.api_key}"}
-    invite = httpx.get(f"{live.url}/api/invite", headers=admin, timeout=TIMEOUT_S).json()
-    email = f"reviewer-{uuid.uuid4().hex[:8]}@annot.local"
-    with httpx.Client(base_url=live.url, timeout=TIMEOUT_S) as browser:
-        form = browser.get("/user/signup/", params={"token": invite["token"]})
-        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
-        assert csrf, "the signup page has no CSRF field"
-        signup = browser.post(
-            "/user/signup/",
-            params={"token": invite["token"]},
-            data={"csrfmiddlewaretoken": csrf.group(1), "email": email, "password": uuid.uuid4().hex},
-            headers={"Referer": f"{live.url}/user/signup/"},
-        )
-        assert signup.status_code == 302, signup.text[:500]
-        token = browser.get("/api/current-user/token").json()["token"]
-    me = httpx.get(f"{live.url}/api/current-user/whoami", headers={"Authorization": f"Token {token}"}).json()
-    assert me["email"] == email and me["active_organization"] is not None
-    return Annotator(id=int(me["id"]), token=token)
-
-
-def result_for(text: str, who: str, claims: dict[str, tuple[str, str]]) -> list[dict]:
-    """A result list shaped as the labeling screen saves it: one Speaker, each claim drawn to it."""
-
-    def part(rid: str, span: tuple[int, int], kind: str, from_name: str, value: dict) -> dict:
-        where = {"start": span[0], "end": span[1], "text": text[span[0] : span[1]]}
-        value = {**where, **value}
-        return {"id": rid, "from_name": from_name, "to_name": "text", "type": kind, "origin": "manual", "value": value}
-
-    s0 = text.index(SPEAKER)
-    speaker, sid = (s0, s0 + len(SPEAKER)), f"{who}-s"
-    name = part(sid, speaker, "textarea", "speaker_name", {})
-    name["value"]["text"] = [SPEAKER]  # a TextArea stores its text as a list, in place of the span's text
-    result = [part(sid, speaker, "labels", "mention", {"labels": ["Speaker"]}), name]
-    for n, (claim, (stance, target)) in enumerate(claims.items(), 1):
-        c0 = text.index(claim)
-        span, cid = (c0, c0 + len(claim)), f"{who}-c{n}"
-        result += [
-            part(cid, span, "labels", "mention", {"labels": ["Claim"]}),
-            part(cid, span, "choices", "stance", {"choices": [stance]}),
-            part(cid, span, "choices", "target", {"choices": [target]}),
-            part(cid, span, "choices", "quote_type", {"choices": ["direct"]}),
-            {"from_id": cid, "to_id": sid, "type": "relation", "direction": "left", "labels": ["says"]},
-        ]
-    return result
 
 
 def region_id(who: str, task: str, claim: str, plan: dict[str, dict[str, tuple[str, str]]]) -> str:
@@ -133,12 +65,6 @@ def claim_rows(export: Path) -> dict[str, dict]:
         for row in part:
             out[row["text"]] = {**row, "stance": None if row["stance"] is None else stance.int2str(row["stance"])}
     return out
-
-
-def agreement_json(*flags: str) -> dict:
-    run = annot("agreement", "--json", *flags)
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
 
 
 def test_two_annotators_agreement_review_tab_and_ground_truth(workspace: Workspace, live_studio: Live) -> None:

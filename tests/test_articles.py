@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import string
 import unicodedata
 from pathlib import Path
 
@@ -17,9 +16,9 @@ from annot import articles, cleaning
 from annot.articles import article_id, read_articles, read_file
 from annot.cleaning import HEADLINE_MAX_CHARS, RULES, RULES_BY_NAME, Action, clean_text
 from annot.errors import ArticleError
+from tests.helpers import SEEDS
+from tests.strategies import END_NOISE, LINE_NOISE, sentence_lines
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
 DATA = Path(__file__).resolve().parent / "data" / "articles"
 
 
@@ -318,38 +317,9 @@ def test_text_without_headline_warns() -> None:
 
 # --- property: cleaning does not lose article sentences ----------------------------------------------------------
 
-_WORDS = st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=9)
-_ENDINGS = st.sampled_from([".", "?", "!", ".”", "…", '."', ":"])
-
-
-@st.composite
-def _sentence_lines(draw: st.DrawFn) -> str:
-    words = draw(st.lists(_WORDS, min_size=18, max_size=45))
-    line = " ".join(words).capitalize() + draw(_ENDINGS)
-    return line if len(line) > HEADLINE_MAX_CHARS else line + " " + "x" * HEADLINE_MAX_CHARS + "."
-
-
-_LINE_NOISE = st.sampled_from(
-    [
-        "Advertisement",
-        "WAR REPORT",
-        "Tweet",
-        "READ MORE: Ferry fares rise again",
-        "Photo: Getty Images",
-        "Markets slide as investors weigh the latest inflation figures from the eurozone",
-        "- A subhead -",
-        "By Jane DOE",
-        "Sign up for our daily newsletter.",
-        "",
-    ]
-)
-_END_NOISE = st.sampled_from(
-    ["Related Links", "Comments are closed.", "Copyright © 2024 Example News.", "Stay informed"]
-)
-
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(lines=st.lists(st.one_of(_sentence_lines(), _LINE_NOISE, _END_NOISE), min_size=1, max_size=25))
+@given(lines=st.lists(st.one_of(sentence_lines(HEADLINE_MAX_CHARS), LINE_NOISE, END_NOISE), min_size=1, max_size=25))
 def test_long_sentence_lines_are_kept_or_dropped_by_a_named_rule(lines: list[str]) -> None:
     result = clean_text("\n".join(lines))
     dropped = {line: rule for line, rule in result.dropped}
@@ -361,7 +331,7 @@ def test_long_sentence_lines_are_kept_or_dropped_by_a_named_rule(lines: list[str
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     headline=st.sampled_from(["", "Port strike spreads to a second city"]),
-    lines=st.lists(st.one_of(_sentence_lines(), _LINE_NOISE), min_size=1, max_size=25),
+    lines=st.lists(st.one_of(sentence_lines(HEADLINE_MAX_CHARS), LINE_NOISE), min_size=1, max_size=25),
 )
 def test_without_end_markers_no_long_sentence_is_lost(headline: str, lines: list[str]) -> None:
     result = clean_text("\n\n".join([headline, *lines]))

@@ -15,8 +15,7 @@ from playwright.sync_api import Page
 from annot.schema import RESERVED_HOTKEYS, Schema, label_config, load_schema
 from annot.workspace import Workspace as AnnotWorkspace
 from tests import browser_helpers as ui
-from tests.conftest import REPO, SCHEMA, Live, Workspace
-from tests.test_roundtrip import annot
+from tests.helpers import REPO, SCHEMA, Live, Workspace, annot
 
 # not skipped when chromium is missing: a browser test that did not run must not pass (`make browser`)
 pytestmark = [pytest.mark.browser, pytest.mark.server]

@@ -17,8 +17,7 @@ from annot.model import models_dir, saved_models, train_project
 from annot.state import load_state
 from annot.workspace import Workspace as AnnotWorkspace
 from tests import browser_helpers as ui
-from tests.conftest import REPO, Live, Workspace, free_port
-from tests.test_serve import annot_serve, predictions_of, wait_for
+from tests.helpers import REPO, Live, Workspace, annot_serve, free_port, predictions_of, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

@@ -22,13 +22,22 @@ import httpx
 import pytest
 
 from annot.labelstudio import Server
-from tests.conftest import REPO, Live, Workspace, make_workspace
-from tests.test_agreement_live import FIRST, SPEAKER, Annotator, join_as_annotator, result_for
-from tests.test_roundtrip import annot, ui_annotation
+from tests.helpers import (
+    FIRST,
+    SPEAKER,
+    TEST_SCHEMAS,
+    Annotator,
+    Live,
+    Workspace,
+    annot,
+    join_as_annotator,
+    make_workspace,
+    result_for,
+    ui_annotation,
+)
 
 pytestmark = pytest.mark.server
 
-TEST_SCHEMAS = REPO / "tests" / "data" / "schemas"
 TIMEOUT_S = 30.0
 NAMES = ["Mara Quill", "Ivo Brandt", "Lena Okafor", "Tomas Reyes", "Ada Lindqvist",
          "Kofi Mensah", "Rita Novak", "Sami Haddad", "Nora Vance", "Emil Sato"]  # fmt: skip

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from annot.cli import app
-from tests.conftest import REPO
+from tests.helpers import REPO, SCHEMA
 
 runner = CliRunner()
 
@@ -57,11 +57,11 @@ def test_ingest_json_gives_one_article_per_line() -> None:
 
 
 def test_schema_render_formats() -> None:
-    xml = runner.invoke(app, ["schema", "render", str(REPO / "schemas/news-stance.yaml")])
+    xml = runner.invoke(app, ["schema", "render", str(SCHEMA)])
     assert xml.exit_code == 0 and '<Labels name="mention" toName="text">' in xml.stdout
-    features = runner.invoke(app, ["schema", "render", str(REPO / "schemas/news-stance.yaml"), "-f", "features"])
+    features = runner.invoke(app, ["schema", "render", str(SCHEMA), "-f", "features"])
     assert set(json.loads(features.stdout)) == {"documents", "claims"}
-    bad = runner.invoke(app, ["schema", "render", str(REPO / "schemas/news-stance.yaml"), "-f", "yaml"])
+    bad = runner.invoke(app, ["schema", "render", str(SCHEMA), "-f", "yaml"])
     assert bad.exit_code == 2
 
 
@@ -76,7 +76,7 @@ def test_a_broken_schema_is_one_line_naming_the_field(tmp_path) -> None:  # noqa
 
 def test_validate_and_publish_from_an_export_offline(tmp_path) -> None:  # noqa: ANN001
     export = REPO / "tests/data/exports/news-stance-clean.json"
-    result = runner.invoke(app, ["validate", str(export), "--json", "--schema", str(REPO / "schemas/news-stance.yaml")])
+    result = runner.invoke(app, ["validate", str(export), "--json", "--schema", str(SCHEMA)])
     report = json.loads(result.stdout)
     assert result.exit_code == (1 if report["errors"] else 0)
     defects = runner.invoke(

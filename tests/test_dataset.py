@@ -26,9 +26,7 @@ from annot.errors import PublishError  # noqa: E402
 from annot.records import Annotation, Region, Relation, Task  # noqa: E402
 from annot.schema import Schema, features, load_schema  # noqa: E402
 from annot.validate import validate  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_FILE = ROOT / "schemas" / "news-stance.yaml"
+from tests.helpers import REPO, SCHEMA  # noqa: E402
 
 TEXT_A = (
     "Rocket 🚀 launch: Minister Ilse Varga said the deal is “a disgrace”, officials said. "
@@ -39,7 +37,7 @@ TEXT_B = "Talks in Kyiv.\n\nThe U.S. envoy said Russia “must withdraw”. Late
 
 @pytest.fixture(scope="module")
 def schema() -> Schema:
-    return load_schema(SCHEMA_FILE)
+    return load_schema(SCHEMA)
 
 
 @pytest.fixture(autouse=True)
@@ -258,9 +256,9 @@ def test_a_publish_killed_midway_leaves_the_previous_version_loadable(
     first = publish(many_tasks(10), schema, out)
     marker = tmp_path / "marker"
     script = KILLED_WRITER.format(
-        tests=str(Path(__file__).parent), marker=str(marker), schema=str(SCHEMA_FILE), out=str(out)
+        tests=str(Path(__file__).parent), marker=str(marker), schema=str(SCHEMA), out=str(out)
     )
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
     try:
         deadline = time.monotonic() + 60
         while not marker.exists():

@@ -154,7 +154,7 @@ def test_evaluate_command_lists_errors_that_add_up_to_the_figures(monkeypatch: p
     from typer.testing import CliRunner
 
     from annot.cli import app
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     monkeypatch.chdir(REPO)
     result = CliRunner().invoke(app, ["evaluate", "--gold", "seeds/gold.json", "--errors", "--json"])
@@ -173,7 +173,7 @@ def test_evaluate_command_on_a_missing_gold_file_is_one_line_and_exit_1(monkeypa
     from typer.testing import CliRunner
 
     from annot.cli import app
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     monkeypatch.chdir(REPO)
     result = CliRunner().invoke(app, ["evaluate", "--gold", "no/such/gold.json"])

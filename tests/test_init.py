@@ -9,8 +9,7 @@ from pathlib import Path
 
 from annot import builtin
 from annot.config import load_config
-from tests.conftest import REPO, SCHEMA
-from tests.test_roundtrip import annot
+from tests.helpers import REPO, SCHEMA, annot
 
 
 def one_line_error(run: subprocess.CompletedProcess) -> str:

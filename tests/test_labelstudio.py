@@ -22,7 +22,7 @@ import pytest
 from annot.errors import AddressBlockedError, AuthError, LabelStudioError, NotFoundError
 from annot.labelstudio import Server
 from annot.workspace import Workspace as AnnotWorkspace
-from tests.conftest import Live, Workspace, free_port
+from tests.helpers import Live, Workspace, free_port
 
 LEGACY_KEY = "0" * 40  # the shape of a legacy token: sent as it is, no token exchange
 HOLD_S = 20.0  # longest a held answer waits for the test to release it

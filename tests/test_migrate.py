@@ -16,30 +16,12 @@ from annot.errors import ConfigError, SchemaError
 from annot.migrate import check_history, config_values, diff, migrate_results
 from annot.schema import label_config, load_schema
 from annot.validate import validate
-from tests.test_roundtrip import annot
+from tests.helpers import EXPORTS, SCHEMA, SCHEMA_V2, SCHEMA_V3, annot, region, relation
+from tests.strategies import result_lists
 
-REPO = Path(__file__).resolve().parents[1]
-V1 = REPO / "schemas" / "news-stance.yaml"
-V2 = REPO / "tests" / "data" / "schemas" / "news-stance-v2.yaml"
-V3 = REPO / "tests" / "data" / "schemas" / "news-stance-v3.yaml"
-CLEAN = REPO / "tests" / "data" / "exports" / "news-stance-clean.json"
+V1, V2, V3 = SCHEMA, SCHEMA_V2, SCHEMA_V3
+CLEAN = EXPORTS / "news-stance-clean.json"
 DEAD_URL = "http://127.0.0.1:9"  # discard port: nothing listens, so any request would fail differently
-
-
-def region(rid: str, label: str, start: int = 0, end: int = 4, **choices: str) -> list[dict]:
-    where = {"start": start, "end": end, "text": "x" * (end - start)}
-    out = [
-        {"id": rid, "from_name": "mention", "to_name": "text", "type": "labels", "value": {**where, "labels": [label]}}
-    ]
-    for name, value in choices.items():
-        out.append(
-            {"id": rid, "from_name": name, "to_name": "text", "type": "choices", "value": {**where, "choices": [value]}}
-        )
-    return out
-
-
-def relation(a: str, b: str, label: str = "says") -> dict:
-    return {"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": [label]}
 
 
 def values(results: list[dict]) -> list[tuple[str, str]]:
@@ -89,23 +71,6 @@ def test_removal_takes_the_region_its_attributes_and_its_relations() -> None:
 def test_nothing_to_change_returns_the_same_list() -> None:
     results = [*region("s", "Speaker"), *region("c", "Claim", 5, 9, stance="none", target="China")]
     assert migrate_results(results, load_schema(V3)) is results
-
-
-LABELS = ["Speaker", "Claim", "Cue", "Verb"]
-TARGETS = ["China", "Russia", "United States", "USA", "Ukraine", "Other"]
-
-
-@st.composite
-def result_lists(draw: st.DrawFn) -> list[dict]:
-    results: list[dict] = []
-    ids = [f"r{i}" for i in range(draw(st.integers(0, 6)))]
-    for rid in ids:
-        label = draw(st.sampled_from(LABELS))
-        extra = {"target": draw(st.sampled_from(TARGETS))} if label == "Claim" else {}
-        results += region(rid, label, **extra)
-    for _ in range(draw(st.integers(0, 4))) if ids else ():
-        results.append(relation(draw(st.sampled_from(ids)), draw(st.sampled_from(ids))))
-    return results
 
 
 @settings(max_examples=200, deadline=None)

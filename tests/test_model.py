@@ -27,10 +27,9 @@ from annot.model import (
 )
 from annot.preannotate import MODEL_VERSION
 from annot.schema import load_schema
-from tests.conftest import REPO, make_workspace
+from tests.helpers import REPO, SCHEMA, make_workspace
 
 DEV = REPO / "tests/corpus/dev.json"
-SCHEMA = REPO / "schemas/news-stance.yaml"
 runner = CliRunner()
 
 

@@ -14,19 +14,7 @@ from annot import pipeline
 from annot.articles import Unreadable, article_id, iter_file
 from annot.cli import app
 from annot.records import Article
-
-SPEAKERS = ["Ilse Varga", "Tomas Brandt", "Amina Diallo", "Rafael Ortiz"]
-PLACES = ["Geneva", "Brussels", "Nairobi", "Jakarta"]
-
-
-def record(i: int, rng: random.Random) -> dict[str, str]:
-    """A made-up article of a few paragraphs of reported speech (no real news)."""
-    paragraphs = [
-        f"{rng.choice(SPEAKERS)}, the trade envoy, said in {rng.choice(PLACES)} that talks round {i} were "
-        f"“a matter of trust for everyone involved”. Officials met on Tuesday for a second round of talks."
-        for _ in range(3)
-    ]
-    return {"title": f"Envoys meet for talks, round {i}", "text": "\n\n".join(paragraphs), "source": "Test Wire"}
+from tests.helpers import record
 
 
 def write_archive(path: Path, n: int, bad_every: int = 0) -> Path:

@@ -13,8 +13,7 @@ import subprocess
 import pytest
 
 from annot.workspace import Workspace as AnnotWorkspace
-from tests.conftest import TEST_DATABASE_ENV, Live, Workspace, free_port
-from tests.test_roundtrip import annot
+from tests.helpers import TEST_DATABASE_ENV, Live, Workspace, annot, free_port
 
 pytestmark = pytest.mark.server
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from annot.preannotate import MODEL_VERSION, predict
 from annot.records import Annotation
+from tests.helpers import SCHEMA
 
 
 def claims(annotation: Annotation) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -496,13 +497,12 @@ def test_where_it_was_said_between_subject_and_verb_and_a_party_letter_are_skipp
 
 def test_prefilled_choices_are_the_schemas_own_and_survive_the_label_studio_round_trip() -> None:
     """Predictions as `annot push` sends them: every pre-filled target/stance is a valid choice of the schema."""
-    from pathlib import Path
 
     from annot.convert import task_from_export, to_results
     from annot.schema import load_schema
     from annot.validate import validate_annotation
 
-    schema = load_schema(Path(__file__).resolve().parent.parent / "schemas" / "news-stance.yaml")
+    schema = load_schema(SCHEMA)
     text = (
         "The minister condemned Russia's strikes on the power grid.\n\n"
         "Nadia Ilves said the Chinese delegation would arrive first.\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SEEDS, Live, Workspace
+from tests.helpers import REPO, SEEDS, Live, Workspace
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 NEEDS_SERVER = "# needs a Label Studio"

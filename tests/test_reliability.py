@@ -26,10 +26,8 @@ from annot.articles import read_articles
 from annot.labelstudio import Server
 from annot.state import load_state, project_lock
 from annot.workspace import Workspace as AnnotWorkspace
-from tests.conftest import Live, Workspace, free_port
+from tests.helpers import EXPORTS, Live, Workspace, annot, free_port, record, task_for, ui_annotation
 from tests.tcp_proxy import TcpProxy
-from tests.test_pipeline import record
-from tests.test_roundtrip import annot, task_for, ui_annotation
 
 pytestmark = pytest.mark.server
 
@@ -409,7 +407,7 @@ def test_unknown_label_is_reported_and_the_rest_published(workspace: Workspace, 
 
 # -- tokens ------------------------------------------------------------------------------------------
 
-REPO_EXPORT = Path(__file__).parent / "data" / "exports" / "news-stance-clean.json"
+REPO_EXPORT = EXPORTS / "news-stance-clean.json"
 FAKE_STUDIO = """#!/bin/sh
 # stands in for label-studio: records the environment it was given, then fails to start
 env > "{dump}"

@@ -18,8 +18,7 @@ from annot.records import Annotation, Region, Task
 from annot.schema import Schema, load_schema
 from annot.state import cache_path, load_state, save_state
 from tests.campaign_data import campaign
-from tests.conftest import SCHEMA, Workspace, make_workspace
-from tests.test_roundtrip import annot
+from tests.helpers import SCHEMA, Workspace, annot, json_annotators, json_pairs, make_workspace
 
 TEXT = "Minister Ilse Varga said the deal is a disgrace. Pavel Orlov said it was fine. Lena Hart called it a start."
 C1, C2, C3 = "the deal is a disgrace", "it was fine", "called it a start"
@@ -132,26 +131,6 @@ def page_figures(page: str) -> Figures:
     found = Figures()
     found.feed(page)
     return found
-
-
-def json_pairs(agreement: dict) -> dict[str, dict[str, object]]:
-    """`annot agreement --json`'s pairs keyed as the page keys them."""
-    out: dict[str, dict[str, object]] = {}
-    for p in agreement["pairs"]:
-        row: dict[str, object] = {k: p[k] for k in ("tasks", "exact_f1", "overlap_f1", "attribution")}
-        for a in p["attributes"]:
-            row |= {f"{a['attribute']}.{k}": a[k] for k in ("kappa", "observed", "items")}
-        out["|".join(p["annotators"])] = row
-    return out
-
-
-def json_annotators(agreement: dict) -> dict[str, dict[str, object]]:
-    out: dict[str, dict[str, object]] = {}
-    for s in agreement["annotator_scores"]:
-        row = {k: s[k] for k in ("annotations", "compared_tasks", "regions", "consensus_regions", "f1")}
-        row |= {f"accuracy.{k}": v for k, v in s["accuracy"].items()}
-        out[s["annotator"]] = row | {f"accuracy_items.{k}": v for k, v in s["accuracy_items"].items()}
-    return out
 
 
 @pytest.fixture

@@ -13,20 +13,22 @@ from playwright.sync_api import sync_playwright
 from annot.labelstudio import Server
 from annot.workspace import Workspace as AnnotWorkspace
 from tests import browser_helpers as ui
-from tests.conftest import Live, Workspace
-from tests.test_agreement_live import (
+from tests.helpers import (
     C4,
     FIRST,
     SECOND,
     TASK_A,
     TASK_B,
     Annotator,
+    Live,
+    Workspace,
     agreement_json,
+    annot,
     join_as_annotator,
+    json_annotators,
+    json_pairs,
     result_for,
 )
-from tests.test_report import json_annotators, json_pairs
-from tests.test_roundtrip import annot
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

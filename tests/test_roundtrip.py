@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import datasets
@@ -14,54 +12,9 @@ import pytest
 from annot import push
 from annot.state import load_state
 from annot.workspace import Workspace as AnnotWorkspace
-from tests.conftest import Live, Workspace
+from tests.helpers import Live, Workspace, annot, task_for, ui_annotation
 
 pytestmark = pytest.mark.server
-
-
-def annot(*args: str, env_extra: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the real `annot` command as a user would."""
-    import os
-
-    env = {**os.environ, **(env_extra or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "annot.cli", "--quiet", *args], capture_output=True, text=True, env=env, cwd=cwd
-    )
-
-
-def ui_annotation(text: str, speaker: str, claim: str, *, stance: str, target: str, name: str) -> list[dict]:
-    """A result list shaped exactly as the labeling screen saves it (DESIGN.md): a span and its
-    per-region controls share one region id; the relation is drawn from the claim to the speaker."""
-    s0 = text.index(speaker)
-    c0 = text.index(claim)
-    s, c = (s0, s0 + len(speaker)), (c0, c0 + len(claim))
-
-    def region(rid: str, span: tuple[int, int], kind: str, from_name: str, value: dict) -> dict:
-        return {
-            "id": rid,
-            "from_name": from_name,
-            "to_name": "text",
-            "type": kind,
-            "origin": "manual",
-            "value": {"start": span[0], "end": span[1], "text": text[span[0] : span[1]], **value},
-        }
-
-    return [
-        region("spk1", s, "labels", "mention", {"labels": ["Speaker"]}),
-        {**region("spk1", s, "textarea", "speaker_name", {}), "value": {"start": s[0], "end": s[1], "text": [name]}},
-        region("clm1", c, "labels", "mention", {"labels": ["Claim"]}),
-        region("clm1", c, "choices", "stance", {"choices": [stance]}),
-        region("clm1", c, "choices", "target", {"choices": [target]}),
-        region("clm1", c, "choices", "quote_type", {"choices": ["direct"]}),
-        {"from_id": "clm1", "to_id": "spk1", "type": "relation", "direction": "left", "labels": ["says"]},
-    ]
-
-
-def task_for(live: Live, project_id: int, needle: str) -> dict:
-    for task in live.server().export_all(project_id):
-        if needle in task["data"]["text"]:
-            return task
-    raise AssertionError(f"no task contains {needle!r}")
 
 
 def test_push_annotate_sync_load(workspace: Workspace, live_studio: Live) -> None:
@@ -139,7 +92,7 @@ def test_bad_token_is_one_line_without_the_token(workspace: Workspace) -> None:
 
 
 def test_dead_server_is_one_clear_line(workspace: Workspace) -> None:
-    from tests.conftest import free_port
+    from tests.helpers import free_port
 
     run = annot("pull", env_extra={"LABEL_STUDIO_URL": f"http://127.0.0.1:{free_port()}", "ANNOT_RETRY_SECONDS": "1"})
     assert run.returncode == 1
@@ -220,7 +173,7 @@ def test_incremental_sync_follows_edits_and_deletions(workspace: Workspace, live
 
 
 def test_demo_end_to_end_and_idempotent(workspace: Workspace, live_studio: Live) -> None:
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     shutil.copy(REPO / "seeds" / "gold.json", workspace.root / "seeds" / "gold.json")
     # the demo finds the session's server through its saved connection, as after `annot studio up`
@@ -244,7 +197,7 @@ def test_demo_end_to_end_and_idempotent(workspace: Workspace, live_studio: Live)
 
 
 def personal_access_token(live: Live) -> str:
-    """Log in as the admin in a browser-like session and create a personal access token (DESIGN.md)."""
+    """Log in as the admin in a browser-like session and create a personal access token (`POST /api/token/`)."""
     import httpx
 
     with httpx.Client(base_url=live.url, follow_redirects=True) as s:

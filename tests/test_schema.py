@@ -19,22 +19,22 @@ from annot.schema import (
     load_schema,
     record_models,
 )
+from tests.helpers import FRAMES_SCHEMA, REPO, SCHEMA, TEST_SCHEMAS
 
-REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "schemas").glob("*.yaml"))
-TEST_SCHEMAS = sorted((REPO / "tests" / "data" / "schemas").glob("*.yaml"))
+TEST_SCHEMA_FILES = sorted(TEST_SCHEMAS.glob("*.yaml"))
 
 
 def test_there_is_a_shipped_schema() -> None:
-    assert REPO / "schemas" / "news-stance.yaml" in SHIPPED
+    assert SCHEMA in SHIPPED
 
 
-@pytest.mark.parametrize("path", SHIPPED + TEST_SCHEMAS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SHIPPED + TEST_SCHEMA_FILES, ids=lambda p: p.name)
 def test_every_schema_renders_all_four_outputs(path: Path) -> None:
     schema = load_schema(path)
     root = ET.fromstring(label_config(schema))
     assert root.tag == "View"
-    # Label Studio 1.23 demands a required per-region control of every region (DESIGN.md)
+    # Label Studio 1.23 demands a required per-region control of every region (docs/architecture.md)
     assert not [e for e in root.iter() if e.get("perRegion") == "true" and e.get("required") == "true"]
     models = record_models(schema)
     assert set(models.regions) == set(schema.spans)
@@ -46,7 +46,7 @@ def test_every_schema_renders_all_four_outputs(path: Path) -> None:
     assert as_json(schema)["version"] == schema.version
 
 
-@pytest.mark.parametrize("path", SHIPPED + TEST_SCHEMAS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SHIPPED + TEST_SCHEMA_FILES, ids=lambda p: p.name)
 def test_hotkeys_do_not_clash_and_every_choice_group_has_a_heading(path: Path) -> None:
     root = ET.fromstring(label_config(load_schema(path)))
     keys = [e.get("hotkey") for e in root.iter() if e.get("hotkey")]
@@ -59,7 +59,7 @@ def test_hotkeys_do_not_clash_and_every_choice_group_has_a_heading(path: Path) -
 
 
 def test_news_stance_config_has_the_contract_names() -> None:
-    schema = load_schema(REPO / "schemas" / "news-stance.yaml")
+    schema = load_schema(SCHEMA)
     root = ET.fromstring(label_config(schema))
     (text,) = root.iter("Text")
     assert (text.get("name"), text.get("value")) == ("text", "$text")
@@ -78,7 +78,7 @@ def test_news_stance_config_has_the_contract_names() -> None:
 
 
 def test_second_schema_renders_its_own_names() -> None:
-    schema = load_schema(REPO / "tests" / "data" / "schemas" / "policy-frames.yaml")
+    schema = load_schema(FRAMES_SCHEMA)
     root = ET.fromstring(label_config(schema))
     assert [t.get("name") for t in root.iter("Text")] == ["body"]
     assert [r.get("value") for r in root.iter("Relation")] == ["states", "about"]
@@ -96,7 +96,7 @@ def test_second_schema_renders_its_own_names() -> None:
 
 
 def test_region_models_enforce_required_attributes_and_choices() -> None:
-    claim = record_models(load_schema(REPO / "schemas" / "news-stance.yaml")).regions["Claim"]
+    claim = record_models(load_schema(SCHEMA)).regions["Claim"]
     ok = {"id": "c", "start": 0, "end": 3, "text": "abc", "stance": "favor", "target": "China"}
     assert claim.model_validate(ok).quote_type is None
     for broken in ({**ok, "stance": "maybe"}, {k: v for k, v in ok.items() if k != "target"}, {**ok, "start": -1}):
@@ -124,7 +124,7 @@ def test_region_models_enforce_required_attributes_and_choices() -> None:
     ],
 )
 def test_schema_mistakes_name_the_field(tmp_path: Path, change, says: str) -> None:  # noqa: ANN001
-    source = (REPO / "tests" / "data" / "schemas" / "policy-frames.yaml").read_text(encoding="utf-8")
+    source = FRAMES_SCHEMA.read_text(encoding="utf-8")
     broken = change(source)
     assert broken != source
     path = tmp_path / "broken.yaml"

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,26 +22,22 @@ from annot.model import RulesPredictor, rules_predictor
 from annot.schema import label_config, load_schema
 from annot.state import load_state
 from annot.workspace import Workspace as AnnotWorkspace
-from tests.conftest import REPO, SCHEMA, Live, Workspace, free_port, make_workspace
-from tests.test_roundtrip import annot
+from tests.helpers import (
+    SCHEMA,
+    Live,
+    Workspace,
+    annot,
+    annot_serve,
+    free_port,
+    make_workspace,
+    predictions_of,
+    wait_for,
+)
 
 ARTICLE = (
     "Minister Ilse Varga said the deal is “a disgrace”, officials said.\n\n"
     "She told reporters the talks “will not resume this year” and left Brussels."
 )
-WAIT_S = 30.0  # for something Label Studio or the backend does in the background
-
-
-def wait_for(what: str, check: Any, timeout: float = WAIT_S) -> Any:
-    """Poll `check()` until it returns something truthy; fail with `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout:.0f} s for {what}")
-        time.sleep(0.2)
 
 
 class Renamed(RulesPredictor):
@@ -205,35 +198,6 @@ def test_serve_and_push_help_have_examples() -> None:
 
 
 # -- against the real Label Studio ------------------------------------------------------------------
-
-
-@contextmanager
-def annot_serve(ws: Workspace, port: int, *extra: str) -> Iterator[tuple[str, list[str]]]:
-    """`annot serve --connect` as a user starts it, in the workspace; yields (url, its output lines so far)."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "annot.cli", "serve", "--connect", "--port", str(port), "--debounce", "1", *extra],
-        cwd=ws.root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
-    reader.start()
-    try:
-        wait_for("annot serve to connect", lambda: any("connected to project" in x for x in lines) or proc.poll())
-        assert proc.poll() is None, "".join(lines)
-        yield f"http://127.0.0.1:{port}", lines
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        reader.join(timeout=5)
-
-
-def predictions_of(live: Live, task_id: int) -> list[dict[str, Any]]:
-    return live.server()._raw("GET", f"/api/tasks/{task_id}").json()["predictions"]
 
 
 @pytest.mark.server

@@ -16,8 +16,7 @@ import httpx
 import pytest
 
 from annot.studio import LABEL_STUDIO_VERSION, MANAGED_MARKER
-from tests.conftest import REPO, Live, free_port
-from tests.test_roundtrip import annot
+from tests.helpers import REPO, Live, annot, free_port
 
 UNREACHABLE_INDEX = "http://127.0.0.1:9/simple"  # port 9 (discard): nothing listens, the connection is refused
 

@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from annot.convert import read_export, task_from_export, to_results
 from annot.records import Annotation, Region, Relation, Task
-from annot.schema import Schema
+from annot.schema import Schema, load_schema
 from annot.validate import CODES, Problem, validate, validate_annotation
+from tests.helpers import EXPORTS, FRAMES_SCHEMA, SCHEMA, SCREEN_RESULT, export_of, raw_task
+from tests.strategies import JSON_VALUES, mutate, valid_tasks
 
-try:
-    from tests.test_convert import DESIGN_RESULT, EXPORTS, FRAMES, NEWS, export_of, raw_task, valid_tasks
-except ImportError:  # tests/ is not a package: pytest put it on sys.path itself
-    from test_convert import DESIGN_RESULT, EXPORTS, FRAMES, NEWS, export_of, raw_task, valid_tasks  # type: ignore
+NEWS = load_schema(SCHEMA)
+FRAMES = load_schema(FRAMES_SCHEMA)
 
 SAYS = {"from_id": "XX6rTI3p2m", "to_id": "xCBSqyb_7i", "type": "relation", "direction": "right", "labels": ["says"]}
 
@@ -30,7 +30,7 @@ def problems_of(result: list[dict[str, Any]], text: str | None = None, schema: S
 
 
 def test_design_example_with_its_relation_is_clean() -> None:
-    assert problems_of([*DESIGN_RESULT, SAYS]) == []
+    assert problems_of([*SCREEN_RESULT, SAYS]) == []
 
 
 def test_message_names_task_annotation_region_code_and_both_texts() -> None:
@@ -106,7 +106,7 @@ def test_json_report_has_the_documented_fields() -> None:
     ],
 )
 def test_whitespace_rule(stored: str, ok: bool) -> None:
-    result = copy.deepcopy([*DESIGN_RESULT, SAYS])
+    result = copy.deepcopy([*SCREEN_RESULT, SAYS])
     result[0]["value"]["text"] = stored
     codes = [p.code for p in problems_of(result)]
     assert codes == ([] if ok else ["span-text-mismatch"])
@@ -130,7 +130,7 @@ def test_a_line_break_label_studio_stored_as_backslash_n_matches() -> None:
 
 
 def test_relations_both_ways_and_wrong_ways() -> None:
-    base = list(DESIGN_RESULT)
+    base = list(SCREEN_RESULT)
     claim_to_speaker = {**SAYS, "from_id": "xCBSqyb_7i", "to_id": "XX6rTI3p2m"}
     assert problems_of([*base, claim_to_speaker]) == []
     assert problems_of([*base, {**claim_to_speaker, "direction": "left"}]) == []
@@ -160,7 +160,7 @@ def test_a_directed_relation_drawn_both_ways_is_bad() -> None:
 
 
 def test_attribute_on_the_wrong_label_and_two_single_choices() -> None:
-    result = copy.deepcopy([*DESIGN_RESULT, SAYS])
+    result = copy.deepcopy([*SCREEN_RESULT, SAYS])
     result.append({**result[3], "id": "XX6rTI3p2m"})  # a stance on the Speaker region
     result[3]["value"]["choices"] = ["favor", "against"]
     found = {(p.region_id, p.code) for p in problems_of(result)}
@@ -188,76 +188,12 @@ def test_second_schema_validates_multichoice_without_code_change() -> None:
 
 
 def test_unreadable_results_are_reported_not_raised() -> None:
-    result = [*DESIGN_RESULT, SAYS, {"id": "z", "from_name": "mention", "type": "labels", "value": {"start": None}}]
+    result = [*SCREEN_RESULT, SAYS, {"id": "z", "from_name": "mention", "type": "labels", "value": {"start": None}}]
     (problem,) = problems_of(result)
     assert (problem.region_id, problem.code) == ("z", "unreadable-result")
 
 
 # -- mutations of valid results -----------------------------------------------------------
-
-
-def _regions(result: list[dict[str, Any]], schema: Schema) -> list[dict[str, Any]]:
-    return [r for r in result if r.get("from_name") == schema.span_control]
-
-
-def _mutate(draw: st.DrawFn, result: list[dict[str, Any]], text: str, schema: Schema) -> tuple[str, str | None]:
-    """Break the results in one way; return the code it must give and the region it must be reported at."""
-    spans = _regions(result, schema)
-    choices = [r for r in result if r.get("type") == "choices"]
-    relations = [r for r in result if r.get("type") == "relation"]
-    required = [r for r in result if r.get("from_name") in _required_names(schema)]
-    kinds = ["out-of-range", "shift", "label", "end-before-start"]
-    kinds += ["choice"] * bool(choices) + ["drop-required"] * bool(required)
-    kinds += ["dangle", "relation-label", "unattribute"] * bool(relations)
-    kind = draw(st.sampled_from(kinds))
-    if kind in ("out-of-range", "shift", "label", "end-before-start"):
-        span = draw(st.sampled_from(spans))
-        value = span["value"]
-        if kind == "out-of-range":
-            value["end"] = len(text) + draw(st.integers(1, 50))
-            return "span-out-of-range", span["id"]
-        if kind == "end-before-start":
-            value["end"] = value["start"] - draw(st.integers(0, 3))
-            return "span-out-of-range", span["id"]
-        if kind == "shift":
-            value["start"] += 1
-            return ("span-out-of-range" if value["start"] >= value["end"] else "span-text-mismatch"), span["id"]
-        value["labels"] = [draw(st.text(min_size=1, max_size=8).filter(lambda s: s not in schema.spans))]
-        return "unknown-label", span["id"]
-    if kind == "choice":
-        target = draw(st.sampled_from(choices))
-        target["value"]["choices"] = ["not-a-choice"]
-        return "unknown-choice", target["id"]
-    if kind == "drop-required":
-        target = draw(st.sampled_from(required))
-        result.remove(target)
-        return "missing-required", target["id"]
-    rel = draw(st.sampled_from(relations))
-    if kind == "dangle":
-        end = draw(st.sampled_from(["from_id", "to_id"]))
-        kept = rel["to_id"] if end == "from_id" else rel["from_id"]
-        rel[end] = "no-such-region-id"
-        return "dangling-relation", kept
-    if kind == "relation-label":
-        rel["labels"] = ["no-such-relation"]
-        return "bad-relation", rel["from_id"]
-    # remove every attribution of one claim
-    attribution = schema.attribution
-    assert attribution is not None
-    claims = {r["id"] for r in spans if r["value"]["labels"] == [attribution.claim]}
-    attributed = [r for r in relations if r["labels"] == [attribution.relation]]
-    if not attributed:
-        rel["labels"] = ["no-such-relation"]
-        return "bad-relation", rel["from_id"]
-    victim = next(i for i in (attributed[0]["from_id"], attributed[0]["to_id"]) if i in claims)
-    for r in attributed:
-        if victim in (r["from_id"], r["to_id"]):
-            result.remove(r)
-    return "unattributed-claim", victim
-
-
-def _required_names(schema: Schema) -> set[str]:
-    return {n for span in schema.spans.values() for n, a in span.attributes.items() if a.required}
 
 
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -270,18 +206,11 @@ def test_a_mutation_gives_its_code_at_its_region(schema: Schema, data: st.DataOb
     task = data.draw(valid_tasks(schema))
     raw = export_of(task, schema)
     result = raw["annotations"][0]["result"]
-    code, region = _mutate(data.draw, result, task.text, schema)
+    code, region = mutate(data.draw, result, task.text, schema)
     report = validate([task_from_export(raw, schema)], schema)
     assert (region, code) in {(p.region_id, p.code) for p in report.problems}
     assert all(p.code in CODES for p in report.problems)
     assert report.valid == 0 and list(report.invalid_annotations()) == [task.annotations[0].id]
-
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 10**6) | st.floats(allow_nan=False) | st.text(max_size=6),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
-    max_leaves=6,
-)
 
 
 @pytest.mark.parametrize("schema", [NEWS, FRAMES], ids=["news-stance", "policy-frames"])
@@ -305,5 +234,5 @@ def test_garbage_in_any_field_never_crashes(schema: Schema, data: st.DataObject)
 
 
 def test_validated_records_still_write_back() -> None:
-    task = task_from_export(raw_task([*DESIGN_RESULT, SAYS]), NEWS)
-    assert to_results(task.annotations[0], NEWS) == [*DESIGN_RESULT, SAYS]
+    task = task_from_export(raw_task([*SCREEN_RESULT, SAYS]), NEWS)
+    assert to_results(task.annotations[0], NEWS) == [*SCREEN_RESULT, SAYS]

@@ -19,7 +19,7 @@ from annot.push import gate_note, gated, prediction, schema_names
 from annot.schema import load_schema
 from annot.state import project_lock
 from annot.workspace import Workspace as AnnotWorkspace
-from tests.conftest import REPO, SCHEMA, Live, Workspace, make_workspace
+from tests.helpers import REPO, SCHEMA, Live, Workspace, make_workspace
 
 POLICY_FRAMES = REPO / "tests" / "data" / "schemas" / "policy-frames.yaml"
 HEAVY = ("datasets", "pyarrow", "sklearn", "httpx", "label_studio_sdk", "fastapi", "pandas", "sklearn_crfsuite")
@@ -138,7 +138,7 @@ def predicted_labels(live: Live, project: str) -> tuple[set[str], set[str]]:
 
 
 def test_push_sends_no_label_the_project_config_lacks(workspace: Workspace, live_studio: Live) -> None:
-    from tests.test_roundtrip import annot as run_annot
+    from tests.helpers import annot as run_annot
 
     with_schema(workspace, POLICY_FRAMES)
     run = run_annot("push")

@@ -49,7 +49,7 @@ EDITED = 100  # annotations changed before the incremental pull
 ARCHIVE = 1_000_000
 QUICK_ARCHIVE = 20_000
 PREANNOTATE_SAMPLE = 4_000
-RAW_BATCH = 1_000  # Label Studio's own bulk import, as DESIGN.md measured it
+RAW_BATCH = 1_000  # Label Studio's own bulk import, batches of 1,000 (docs/architecture.md, "Costs")
 HTTP_TIMEOUT_S = 1800.0
 
 TARGET_PUSH = {5_000: 1.25}  # larger sizes: 1.10

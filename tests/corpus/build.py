@@ -45,7 +45,7 @@ GOLD = HERE / "gold"
 OUTPUT = {"dev": HERE / "dev.json", "test": HERE / "test.json"}
 COURTS = HERE / "courts"  # the single-domain set for issue 15 (learning on one domain), built with --root
 SCHEMA = ROOT / "schemas" / "news-stance.yaml"
-SEARCH_WINDOW = 400  # characters between a claim and its speaker or cue, as tests/test_gold.py allows
+SEARCH_WINDOW = 400  # characters between a claim and its speaker or cue, as tests/make_gold.py allows
 SHOW = 40  # characters of text quoted in a message
 
 STANCES = ("favor", "against", "none")
