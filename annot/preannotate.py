@@ -37,7 +37,7 @@ CLAUSE_VERBS = _words(
     reveal disclose report write warn caution vow promise pledge reiterate remark comment complain lament allege
     conclude find recall repeat testify rule predict forecast boast joke quip propose recommend
     tweet signal hint underline underscore concede object protest retort answer proclaim affirm
-    guarantee indicate acknowledge specify clarify assess hold demand agree post shout exclaim yell"""
+    guarantee indicate acknowledge specify clarify assess hold demand agree post shout exclaim yell reaffirm"""
 )
 # Verbs whose complement without "that" is nearly always the reported clause ("said the plan lay idle").
 BARE_CLAUSE_VERBS = _words(
@@ -406,6 +406,8 @@ TITLED_NAME_RE = re.compile(
     r"(?!(?:the|a|an|its|his|her|their|who|which)\b)(?:(?!(?:of|at|in|for|from|with|by|the|a|an|who|which)\b)"
     r"[\w’'\-.]+\s+){1,5}[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)+"
 )
+# A name in apposition after an opening description: "A ministry spokesman, Gao Lin, went ...".
+OPENING_APPOSITION_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){1,3}[A-Z][\w’'\-]+),\s")
 # A name set after a description: ", Marge Ruiz" at the end of the sentence or before a comma.
 APPOSED_NAME_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){0,3}[A-Z][\w’'\-]+)\s*(?=[,;]|$)")
 # An age and an address after a name, as local and court reports give them: ", 34, of Mill Road, Leyland,".
@@ -419,7 +421,10 @@ WHO_RELATIVE_RE = re.compile(
     r"(?<=[a-z])\s+who\s+(?!(?:said|says|told|added)\b)(?![^,]*\b(?:but|and|while)\s)[^,\"“”—–;]{3,60}$"
 )
 # A city and its state or country after the subject: "A federal jury in Marshall, Texas, (on Friday)".
-CITY_STATE_RE = re.compile(r"\s+in\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?,\s+[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*)?,?$")
+CITY_STATE_RE = re.compile(
+    r"\s+in\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?,\s+"
+    r"(?:(?:New|North|South|East|West|Rhode)\s+[A-Z][\w.’'\-]*|[A-Z][\w.’'\-]*),?$"
+)  # a two-word state opens with "New" or a compass word: "in Leeds, Ann Bright," is a name in apposition
 # "is/are/was/were" before a participle cue makes it finite: "officials are urging", "she was insisting".
 PROGRESSIVE_RE = re.compile(r"\s(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+(?:also\s+|now\s+|still\s+)?$")
 # A participle with a place or time after it: "the documents found in 2009 were ...".
@@ -428,7 +433,10 @@ PARTICIPLE_PLACE_RE = re.compile(
 )
 # "welcomed the decision", "praised the joint purchase": praise of an event, nothing said about it.
 PRAISE_VERBS = _words("welcome praise hail applaud")
-BARE_EVENT_RE = re.compile(r"(?:the|this|that|its|his|her|their|our)(?:\s+[a-z\-]+){1,2}")
+BARE_EVENT_RE = re.compile(
+    r"(?:the|this|that|its|his|her|their|our)(?:\s+[a-z\-]+){1,2}"
+    r"(?:,?\s+(?:through|via|in|at|on|during)\s+(?:a|an|the|its|his|her|their)\s+[^\"“”«»„,]{1,40})?"
+)  # "welcomed the announcement through its embassy": the channel adds no content
 # A transcript line: a name (up to five words, particles allowed) and a colon opening the paragraph.
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-.]*|(?:" + "|".join(sorted(NAME_PARTICLES)) + r"))"
 TRANSCRIPT_RE = re.compile(rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,4}}):\s+(?=[\"“„A-Z])")
@@ -494,7 +502,10 @@ PRONOUN_RE = re.compile(r"\b(" + "|".join(PRONOUNS) + r")\s*$", re.IGNORECASE)
 # Words that may stand between a subject and its reporting verb.
 SUBJECT_FILLER_RE = re.compile(
     r"(?:\s+(?:also|has|have|had|recently|earlier|later|previously|again|then|further|clearly|repeatedly|now|still|"
-    r"already|long|consistently|publicly|privately|reportedly|initially|originally|first|once|"
+    r"already|long|consistently|publicly|privately|reportedly|initially|originally|first|once|merely|simply|only|"
+    r"just|flatly|firmly|openly|separately|subsequently|swiftly|quickly|finally|formally|officially|categorically|"
+    r"strongly|bluntly|frankly|quietly|cautiously|immediately|jointly|personally|explicitly|sharply|tersely|"
+    r"insistently|angrily|emphatically|"
     r"on\s+\w+day|last\s+week|this\s+week|on\s+condition\s+of\s+anonymity|"
     r"(?:in|at|during|on)\s+(?:a|an|his|her|their|its|the)\s+(?:[\w’'\-]+\s+){0,3}?(?:statement|interview|speech|letter|"
     r"post|briefing|tweet|video|email|conference|rally|hearing|meeting|summit|session|address)"
@@ -521,6 +532,15 @@ WIRE_DATELINE_RE = re.compile(
     r"[A-Z][A-Z .'’\-]{2,40}(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)??(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"\s*\([^)]{1,40}\)\s+[—–-]{1,2}\s+"
 )
+# The channel after a claim, which is how it was said, not what: '... of "X", in a post on its website',
+# '... of "X" during a briefing in Moscow on Thursday'. Cut only after a closing quotation mark or a comma.
+CHANNEL_TAIL_RE = re.compile(
+    r"(?:(?<=[\"”»“])|,)\s+(?:in|during|at|on|via|through)\s+(?:a|an|the|his|her|its|their)\s+(?:[\w’'\-]+\s+){0,3}?"
+    r"(?:statement|message|post|briefing|interview|speech|letter|conference|tweet|video|session|address|"
+    r"broadcast|email|e-mail|note|podcast|column|op-ed)\b[^\"“”«»„]*$"
+)
+# A temporal adjunct after the verb is no reported clause: 'CLAIM, X said on Tuesday after meeting Y'.
+TEMPORAL_ADJUNCT_RE = re.compile(r"(?:after|before|while|when|upon|since)\s+[a-z]+ing\b")
 # What follows "CLAIM, according to X," when it is the journalist's own continuation.
 JOURNALIST_TAIL_RE = re.compile(r"\s*(?:so|and|but|which|while|whereas|although|though|[a-z]+ing)\b")
 # A carrier stands for its source: "according to a statement from the company" -> the company.
@@ -1506,10 +1526,11 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             not speakers
             and not earlier
             and LEXICON.get(verb, ("", ""))[1] in ("clause", "addressee")
-            and "," not in before
+            and ("," not in before or re.search(r",\s+(?:and|but)\s+$", before))
             and re.search(r"\s(?:and|but)\s+$", before)
         ):
-            # "The trust has apologised and said it would ...": the subject of the first verb speaks.
+            # "The trust has apologised and said it would ...": the subject of the first verb speaks (also
+            # after a longer first clause: "The firm cut its forecast after sales fell, and told investors ...").
             speakers = _subject_at_start(text, s_start, m.start())
         if not speakers and verb in PARTICIPLE_CUES and re.search(r",[\"”]?\s*$", before):
             # "The firm cut its outlook, blaming new duties ...": the sentence's subject speaks.
@@ -1529,7 +1550,10 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             and head is not None
             and head.start() > MIN_POSTPOSED_CLAIM_CHARS
             and _has_finite_verb(lead_text[: head.start()])  # "The head of the mission, ..., told": no clause
-            and len(tail.split()) <= MAX_SPEAKER_TAIL_WORDS
+            and (
+                len(tail.split()) <= MAX_SPEAKER_TAIL_WORDS
+                or (tail.split()[0].lower() in ADVERBIAL_STARTS and len(tail.split()) <= 2 * MAX_SPEAKER_TAIL_WORDS)
+            )  # "..., X said on Tuesday after meeting her counterpart in Lima.": a long adverbial is still one
             and " that " not in tail
             and (verb in ADDRESSEE_CUES or not tail.split() or tail.split()[0].lower() in ADVERBIAL_STARTS)
         ):
@@ -1569,7 +1593,11 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             # "Blinken said he warned Wang against ...": the inner verb governs the claim.
             continue
         claim_start = clause_start
+        if TEMPORAL_ADJUNCT_RE.match(text, claim_start, cue_end):
+            continue  # "..., X said on Tuesday after meeting her counterpart": when it was said, not what
         claim_end = _clause_boundary(text, claim_start, _before_postposed(text, claim_start, cue_end), quotes)
+        if channel := CHANNEL_TAIL_RE.search(text, claim_start, claim_end):
+            claim_end = channel.start()  # 'accused Lima of "bullying", in a post on its website': the channel out
         if LEXICON.get(verb, ("", ""))[0] in LABEL_VERBS:
             label = _quote_spans(text, claim_start, end)
             if label:  # the claim ends with the quoted label
@@ -1618,13 +1646,16 @@ def _apposed_name(text: str, speakers: list[_Mention], end: int) -> list[_Mentio
 
 def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
     """The noun phrase that opens a sentence (its subject), if the sentence opens with one."""
+    s_start = _dateline(text, s_start, limit) or s_start  # "DENVER (Atlas Press) — Teachers' unions ...": the unions
     tokens = [(m.start(), m.end()) for m in NP_TOKEN_RE.finditer(text, s_start, limit)]
     i = 1 if tokens and text[slice(*tokens[0])].lower() in ("the", "a", "an") else 0
     np: list[tuple[int, int]] = []
     while i < len(tokens) and len(np) < MAX_NP_TOKENS and _np_word(text[slice(*tokens[i])]):
         word = text[slice(*tokens[i])]
-        if np and word[:1].islower() and text[np[-1][0]].isupper():
-            break  # "Harlow Freight cut ...": the verb ends the name
+        opening = len(np) == 1 and np[0] == tokens[0] and _singular(word.rstrip("’'")) in AGENT_HEADS
+        if np and word[:1].islower() and text[np[-1][0]].isupper() and not opening:
+            break  # "Harlow Freight cut ...": the verb ends the name ("Port workers walked out": a sentence's
+            # first word is capitalised only because it opens the sentence)
         np.append(tokens[i])
         i += 1
         following = text[slice(*tokens[i])] if i < len(tokens) else ""
@@ -1633,6 +1664,12 @@ def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
     if len(np) == 1 and text[slice(*np[0])].lower() in PRONOUNS:
         return [_Mention(*np[0], text[slice(*np[0])], is_pronoun=True)]
     if i < len(tokens) and text[slice(*tokens[i])] == ",":
+        appos = OPENING_APPOSITION_RE.match(text, tokens[i][0], limit)
+        if np and text[slice(*np[-1])].islower() and appos and _is_name(appos.group(1)):
+            # "A ministry spokesman, Gao Lin, went further, calling on ...": the name in the apposition
+            mentions = _np_at_end(text, appos.start(1), appos.end(1))
+            if len(mentions) == 1 and not mentions[0].is_pronoun:
+                return mentions
         return []  # "On Tuesday, ...": not a subject
     return _classify_np(text, np)
 
