@@ -381,6 +381,7 @@ POSSESSIVES = _words("its his her their our")
 DETERMINERS = _words("the a an one two three several many some its his her their our")
 NP_LINKS = frozenset({"of", "for", "in", "from", "at", "on"})  # inside a noun phrase: "Diplomats in Geneva"
 NP_FORWARD_LINKS = frozenset({"of", "for"})  # after an inverted verb: "said a spokesman for the council"
+COUNTED = _words("two three four five six seven eight nine ten several many")  # kept in the phrase, unlike "a"
 NUMBER_WORDS = _words("two three four five six seven eight nine ten both all most")
 # Unnamed sources described by what they know: "a person familiar with the matter", "sources close to the talks".
 _INFORMED = (
@@ -1050,6 +1051,8 @@ def _np_after(text: str, pos: int, hi: int, any_head: bool = False) -> list[_Men
     if tokens and text[slice(*tokens[0])].lower() in DETERMINERS:
         i = 1
     skipped = i
+    if i and text[slice(*tokens[0])].lower() in COUNTED and len(tokens) > 1 and text[slice(*tokens[1])].islower():
+        i = 0  # "according to two diplomats": a number is part of the phrase, only an article is left out
     np: list[tuple[int, int]] = []
     while i < len(tokens) and len(np) < MAX_NP_TOKENS:
         word = text[slice(*tokens[i])]
@@ -1063,8 +1066,14 @@ def _np_after(text: str, pos: int, hi: int, any_head: bool = False) -> list[_Men
             continue
         if not _np_word(word) or (np and word[:1].isupper() != text[np[-1][0]].isupper() and word.lower() in NP_LINKS):
             break
-        if np and word.islower() and word.endswith("ed") and text[slice(*np[-1])].islower():
-            break  # "a staff report prepared for the meeting": the participle starts a modifier
+        if (
+            np
+            and word.islower()
+            and word.endswith("ed")
+            and text[slice(*np[-1])].islower()
+            and text[slice(*np[-1])] not in ("the", "a", "an")
+        ):
+            break  # "a staff report prepared for the meeting": the participle starts a modifier (not "of the armed")
         np.append(tokens[i])
         i += 1
     while np and not _np_word(text[slice(*np[-1])]):

@@ -1209,3 +1209,14 @@ def test_a_participle_after_an_opening_description_with_a_name_in_apposition() -
 def test_a_reporting_verb_coordinated_after_a_longer_first_clause_speaks_for_its_subject() -> None:
     text = "The firm cut its forecast on Monday after sales fell, and told investors it would shut three plants.\n"
     assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [("it would shut three plants", "firm")]
+
+
+def test_a_number_stays_in_the_speaker_and_a_participle_adjective_after_of_the_stays_in_the_body() -> None:
+    text = (
+        "According to two diplomats who attended the session, Turkey had pressed Baku to accept the deal.\n\n"
+        "According to the Chilean ministry of the armed forces, the two navies will train together in May.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == [
+        "two diplomats",
+        "Chilean ministry of the armed forces",
+    ]
