@@ -342,7 +342,7 @@ def test_called_x_a_quoted_label() -> None:
 def test_reported_citing_a_source_gives_the_claim_to_the_source() -> None:
     text = "The Valley Herald reported, citing two council members, that the vote would be delayed.\n"
     assert claims(predict(text)) == [
-        ("the vote would be delayed", "indirect", [("council members", "council members")])
+        ("the vote would be delayed", "indirect", [("two council members", "two council members")])
     ]
 
 
