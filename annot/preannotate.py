@@ -1716,6 +1716,13 @@ def _clause_boundary(text: str, start: int, end: int, quotes: list[tuple[int, in
             continue
         if b.group().strip() in ("–", "—") and b.group() != b.group().strip() and len(dashes) % 2 == 0:
             continue  # "– probably used to build missiles –": a parenthesis inside the clause
+        if (
+            b.group().endswith("which")
+            and not _has_finite_verb(text[start : b.start()])
+            and (close := text.find(", ", b.end(), end)) > 0
+            and (_looks_like_clause(text, close + 2, end) or text[close + 2 : close + 3].islower())
+        ):
+            continue  # "said Rijnhaven, which handles most traffic, had raised ...": the relative is in the subject
         words = b.group().replace(",", " ").split()
         base = words[0] in ("and", "but") and LEXICON.get(words[-1], ("", ""))[0] == words[-1]
         if base and VERB_CHAIN_RE.search(text, start, b.start()):

@@ -1220,3 +1220,14 @@ def test_a_number_stays_in_the_speaker_and_a_participle_adjective_after_of_the_s
         "two diplomats",
         "Chilean ministry of the armed forces",
     ]
+
+
+def test_a_relative_clause_after_the_reported_clause_subject_does_not_end_the_claim() -> None:
+    text = (
+        "The regulator said Portline, which runs most of the docks, had raised its fees fourfold since 2019.\n\n"
+        "The minister said the talks had failed, which surprised nobody in the room.\n"
+    )
+    assert [c[0] for c in claims(predict(text))] == [
+        "Portline, which runs most of the docks, had raised its fees fourfold since 2019",
+        "the talks had failed",
+    ]
