@@ -542,6 +542,10 @@ CHANNEL_TAIL_RE = re.compile(
 )
 # A temporal adjunct after the verb is no reported clause: 'CLAIM, X said on Tuesday after meeting Y'.
 TEMPORAL_ADJUNCT_RE = re.compile(r"(?:after|before|while|when|upon|since)\s+[a-z]+ing\b")
+# "was quoted by state media as (saying)": the channel between "quoted" and "as".
+QUOTED_AS_RE = re.compile(
+    r"\s+(?:(?:was|were|is|are|has\s+been|had\s+been)\s+)?quoted\s+(?:(?:by|in|on)\s+[^,\"“”]{1,50}?\s+)?as\s+$"
+)
 # What follows "CLAIM, according to X," when it is the journalist's own continuation.
 JOURNALIST_TAIL_RE = re.compile(r"\s*(?:so|and|but|which|while|whereas|although|though|[a-z]+ing)\b")
 # A carrier stands for its source: "according to a statement from the company" -> the company.
@@ -1541,6 +1545,9 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             # "The trust has apologised and said it would ...": the subject of the first verb speaks (also
             # after a longer first clause: "The firm cut its forecast after sales fell, and told investors ...").
             speakers = _subject_at_start(text, s_start, m.start())
+        if not speakers and verb in PARTICIPLE_CUES and (quoted := QUOTED_AS_RE.search(text, s_start, m.start())):
+            # "Xi was quoted by state media as saying ...": the one quoted speaks, the media only carried it.
+            speakers = _speaker_before(text, s_start, quoted.start())
         if not speakers and verb in PARTICIPLE_CUES and re.search(r",[\"”]?\s*$", before):
             # "The firm cut its outlook, blaming new duties ...": the sentence's subject speaks.
             speakers = _subject_at_start(text, s_start, m.start())

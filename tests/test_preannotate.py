@@ -1231,3 +1231,8 @@ def test_a_relative_clause_after_the_reported_clause_subject_does_not_end_the_cl
         "Portline, which runs most of the docks, had raised its fees fourfold since 2019",
         "the talks had failed",
     ]
+
+
+def test_quoted_by_a_channel_as_saying_gives_the_claim_to_the_one_quoted() -> None:
+    text = "The general was quoted in the Kommersant daily as saying the offensive would resume in spring.\n"
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [("the offensive would resume in spring", "general")]
