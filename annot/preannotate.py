@@ -520,6 +520,13 @@ CLAUSE_LEAD_RE = re.compile(
     r"(?:that\s+)?",
     re.IGNORECASE,
 )
+# A second reporting verb coordinated after the first: "denied any involvement and accused ...".
+COORDINATED_CUE_RE = re.compile(r",?\s+(?:and|but)\s+(?:also\s+)?(?:" + _CUE_ALTERNATION + r")\b")
+# A name after "from" ends a relative's antecedent that is no speaker: "a sharp rebuke from Beijing, which said".
+RELATIVE_SOURCE_RE = re.compile(
+    r"\b(?:rebuke|response|reaction|protest|reply|warning|criticism|condemnation|"
+    r"praise|complaint|objection)\s+from\s+(?:the\s+)?([A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4})$"
+)
 # A reported clause does not start with a bare verb ("what it says is ...").
 NOT_A_CLAUSE_RE = re.compile(r"(?:is|are|was|were|will|would)\b")
 POSTPOSED_RE = re.compile(
@@ -914,7 +921,12 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     relative = re.search(r",\s*(?:who|which)$", prefix)
     if relative:
         # "Xi Jinping, who reiterated ...": the relative pronoun's antecedent is the speaker.
-        return _np_at_end(text, lo, lo + relative.start())
+        found = _np_at_end(text, lo, lo + relative.start())
+        source = RELATIVE_SOURCE_RE.search(prefix, 0, relative.start())
+        if len(found) == 1 and source and _singular(found[0].name.split()[0].lower()) not in AGENT_HEADS:
+            # "drew a sharp rebuke from Beijing, which said ...": the rebuke says nothing, Beijing does
+            return _np_at_end(text, lo + source.start(1), lo + source.end(1))
+        return found
     if prefix.endswith(","):
         # "X, apposition, said": the apposition is the speaker only when it is itself a name.
         inner_start = prefix.rfind(", ", 0, len(prefix) - 1)
@@ -1538,9 +1550,10 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         elif (
             not speakers
             and not earlier
-            and LEXICON.get(verb, ("", ""))[1] in ("clause", "addressee")
+            and LEXICON.get(verb, ("", ""))[1] in ("clause", "addressee", "object")
             and ("," not in before or re.search(r",\s+(?:and|but)\s+$", before))
             and re.search(r"\s(?:and|but)\s+$", before)
+            and (LEXICON.get(verb, ("", ""))[1] != "object" or _has_finite_verb(before))
         ):
             # "The trust has apologised and said it would ...": the subject of the first verb speaks (also
             # after a longer first clause: "The firm cut its forecast after sales fell, and told investors ...").
@@ -1759,6 +1772,9 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     if pronoun := re.fullmatch(r"\s*(him|her|them)\s*", text[after:name_end]):
         # "According to her, ...": "her" reads as a determiner elsewhere; here it is the person last quoted.
         speakers = [_Mention(after + pronoun.start(1), after + pronoun.end(1), pronoun.group(1), is_pronoun=True)]
+    if not speakers and (agency := re.fullmatch(r"\s*([A-Z][\w’'\-]+)\s*", text[after:name_end])):
+        # "According to Reuters, ...": a news agency, no name that the caption rules would keep
+        speakers = [_Mention(after + agency.start(1), after + agency.end(1), agency.group(1))]
     if not speakers:
         return []
     if len(speakers) == 1 and text[speakers[0].start : speakers[0].end].lower() in OBJECT_PRONOUNS:
@@ -1874,6 +1890,8 @@ def _looks_like_clause(text: str, start: int, end: int) -> bool:
     """A complement without "that" is a reported clause if it opens with a quotation or a pronoun, or has a
     finite verb within its first words ("said prices had fallen"), before any comma."""
     # A relative clause set off by commas stays out: "the Russian document, which was sent last week, contains".
+    if (coordinated := COORDINATED_CUE_RE.search(text, start, end)) is not None:
+        end = coordinated.start()  # "denied any involvement and accused Kyiv of ...": the next verb is not in it
     head = re.sub(r",\s+(?:which|who|whose)\b[^,]*,", "", text[start:end], count=1).split(",", 1)[0]
     if head[:1] in OPEN_QUOTES:
         return True

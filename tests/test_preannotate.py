@@ -1236,3 +1236,23 @@ def test_a_relative_clause_after_the_reported_clause_subject_does_not_end_the_cl
 def test_quoted_by_a_channel_as_saying_gives_the_claim_to_the_one_quoted() -> None:
     text = "The general was quoted in the Kommersant daily as saying the offensive would resume in spring.\n"
     assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [("the offensive would resume in spring", "general")]
+
+
+def test_a_denial_without_content_is_no_claim_and_the_verb_coordinated_after_it_speaks_for_its_subject() -> None:
+    text = (
+        "Minsk has denied any involvement and accused Vilnius of staging the incident.\n\n"
+        "Good evening and welcome to our coverage of the election night.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [("Vilnius of staging the incident", "Minsk")]
+
+
+def test_a_relative_after_a_rebuke_from_a_body_gives_the_claim_to_the_body() -> None:
+    text = 'The envoy\'s remarks drew a sharp rebuke from Hanoi, which said they "distorted history".\n'
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [('they "distorted history"', "Hanoi")]
+
+
+def test_according_to_a_news_agency_named_in_one_word() -> None:
+    text = "According to Reuters, the talks in Doha ended without agreement.\n"
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("the talks in Doha ended without agreement", "Reuters")
+    ]
