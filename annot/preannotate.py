@@ -196,7 +196,7 @@ ADDRESSEE_END_RE = re.compile(
 )
 # A time or place phrase before "that": "said before the talks that ...".
 PHRASE_THAT_RE = re.compile(
-    r"\s*(?:before|after|during|at|in|on|ahead\s+of"
+    r"\s*(?:(?:later|earlier|again|also|afterwards)\s+)?(?:before|after|during|at|in|on|ahead\s+of"
     r"|(?:to|for)(?=\s+(?:the|a|an|his|her|their|its|him|them|us|me|reporters|journalists)\b|\s+[A-Z]))"
     r"\s+(?:[\w’'\-]+\s+){0,8}?that\s+"
 )  # "said before the talks that ...", "explained to the Danube Herald that ...", "in a filing with the SEC that"
@@ -516,6 +516,7 @@ SUBJECT_FILLER_RE = re.compile(
 # Words between a reporting verb and its reported clause.
 CLAUSE_LEAD_RE = re.compile(
     r"^\s*(?:on\s+\w+day\s*|\w+day\s+|in\s+a\s+statement\s*|last\s+week\s*|ahead\s+of\s+the\s+talks\s*|,\s*"
+    r"|(?:afterwards|afterward|later|earlier|again|separately|yesterday|today|tonight)\s+(?=[a-z]+\b)"
     r"|\w+ly\s+(?=(?:that|he|she|they|it|we|i|the)\b)|(?:speaking\s+)?on\s+condition\s+of\s+anonymity\s*,?\s*)*"
     r"(?:that\s+)?",
     re.IGNORECASE,
@@ -1688,7 +1689,12 @@ def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
         np.append(tokens[i])
         i += 1
         following = text[slice(*tokens[i])] if i < len(tokens) else ""
-        if word[:1].islower() and _singular(word) in AGENT_HEADS and _singular(following) not in AGENT_HEADS:
+        if (
+            word[:1].islower()
+            and _singular(word) in AGENT_HEADS
+            and _singular(following) not in AGENT_HEADS
+            and not word.endswith(("'s", "’s"))  # "The council's planning committee": the owner is no head
+        ):
             break  # "The company cut ...": the head noun ends the phrase (a compound goes on: "hospital trust")
     if len(np) == 1 and text[slice(*np[0])].lower() in PRONOUNS:
         return [_Mention(*np[0], text[slice(*np[0])], is_pronoun=True)]

@@ -1256,3 +1256,16 @@ def test_according_to_a_news_agency_named_in_one_word() -> None:
     assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
         ("the talks in Doha ended without agreement", "Reuters")
     ]
+
+
+def test_a_time_adverb_after_the_verb_stays_out_of_the_claim_and_a_possessive_does_not_end_a_subject() -> None:
+    text = (
+        "The mayor said afterwards the decision was final.\n\n"
+        "She said later in the day that talks would resume.\n\n"
+        "The council's planning committee rejected the application, saying the tower would overshadow homes.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("the decision was final", "mayor"),
+        ("talks would resume", "She"),
+        ("the tower would overshadow homes", "council's planning committee"),
+    ]
