@@ -550,6 +550,8 @@ CHANNEL_TAIL_RE = re.compile(
 )
 # A temporal adjunct after the verb is no reported clause: 'CLAIM, X said on Tuesday after meeting Y'.
 TEMPORAL_ADJUNCT_RE = re.compile(r"(?:after|before|while|when|upon|since)\s+[a-z]+ing\b")
+# A government's bodies, named by the guidelines as the country: "Russia's foreign ministry", "the US embassy".
+GOVERNMENT_HEADS = _words("ministry embassy government delegation administration cabinet presidency mission consulate")
 # "was quoted by state media as (saying)": the channel between "quoted" and "as".
 QUOTED_AS_RE = re.compile(
     r"\s+(?:(?:was|were|is|are|has\s+been|had\s+been)\s+)?quoted\s+(?:(?:by|in|on)\s+[^,\"“”]{1,50}?\s+)?as\s+$"
@@ -657,6 +659,7 @@ def predict(text: str) -> Annotation:
                         m.name = ref.name if ref else fallback or m.name
                     else:
                         m.name = _role_holder(text, m, names) or _canonical(m.name, names)
+                        m.name = _government(m.name) or m.name
                         last_any = m
                         if _is_person(m.name, names):
                             last_person = m
@@ -1374,12 +1377,37 @@ def _full_names(text: str) -> list[str]:
             tokens.pop()
         while tokens and (tokens[0] in TITLE_WORDS or tokens[0] in NOT_NAMES):
             tokens.pop(0)
+        last_title = max((i for i, t in enumerate(tokens) if t in TITLE_WORDS), default=-1)
+        if 0 <= last_title < len(tokens) - 2:
+            tokens = tokens[last_title + 1 :]  # "Italian Prime Minister Giorgia Ferri": the name after the title
+        if len(tokens) == 3 and any(p.fullmatch(tokens[0]) for p in TARGET_PATTERNS.values()):
+            tokens = tokens[1:]  # "Minister of Foreign Affairs of Ukraine Dmytro Sahaidak": the country is no name
         while tokens and tokens[0].lower() in OCCUPATION_WORDS and len(tokens) >= 3:
             tokens.pop(0)
         capitalised = [t for t in tokens if t not in NAME_PARTICLES]
         if 2 <= len(capitalised) <= 3 and not any(t in TITLE_WORDS or t in NOT_NAMES for t in tokens):
             seen.setdefault(" ".join(tokens), None)
     return list(seen)
+
+
+def _government(name: str) -> str | None:
+    """The country a government body or capital stands for ("Russia's foreign ministry", "Beijing" -> the country:
+    the guidelines name governments by their country), for the schema's four countries; None for anything else."""
+    words = name.split()
+    if not words:
+        return None
+    found = [(m.start(), country) for country, pattern in TARGET_PATTERNS.items() if (m := pattern.search(name))]
+    if not found:
+        return None
+    country = min(found)[1]
+    head = _singular(re.split(r"\s+(?:in|at|to|of)\s+", name)[0].split()[-1].lower())  # "embassy in Washington"
+    whole = re.fullmatch(
+        r"(?:the\s+)?(?:China|Beijing|Russia|Moscow|Kremlin|United States|U\.S\.|US|USA|America|Washington|"
+        r"White House|Ukraine|Kyiv|Kiev)",
+        name,
+    )
+    body = head in GOVERNMENT_HEADS or name.endswith(("State Department", "White House", "Kremlin", "Pentagon"))
+    return country if whole or (body and not words[0][:1].islower()) else None
 
 
 def _canonical(mention: str, names: list[str]) -> str:
@@ -1559,9 +1587,9 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             # "The trust has apologised and said it would ...": the subject of the first verb speaks (also
             # after a longer first clause: "The firm cut its forecast after sales fell, and told investors ...").
             speakers = _subject_at_start(text, s_start, m.start())
-        if not speakers and verb in PARTICIPLE_CUES and (quoted := QUOTED_AS_RE.search(text, s_start, m.start())):
+        if not speakers and verb in PARTICIPLE_CUES and (quoted_as := QUOTED_AS_RE.search(text, s_start, m.start())):
             # "Xi was quoted by state media as saying ...": the one quoted speaks, the media only carried it.
-            speakers = _speaker_before(text, s_start, quoted.start())
+            speakers = _speaker_before(text, s_start, quoted_as.start())
         if not speakers and verb in PARTICIPLE_CUES and re.search(r",[\"”]?\s*$", before):
             # "The firm cut its outlook, blaming new duties ...": the sentence's subject speaks.
             speakers = _subject_at_start(text, s_start, m.start())

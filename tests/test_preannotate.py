@@ -1269,3 +1269,13 @@ def test_a_time_adverb_after_the_verb_stays_out_of_the_claim_and_a_possessive_do
         ("talks would resume", "She"),
         ("the tower would overshadow homes", "council's planning committee"),
     ]
+
+
+def test_speaker_names_governments_by_their_country_and_names_without_titles_or_countries() -> None:
+    text = (
+        "Italian Prime Minister Giorgia Ferri met the Minister of Foreign Affairs of Ukraine Taras Hnatiuk.\n\n"
+        '"We agreed on almost everything," Ferri told reporters.\n\n'
+        "Hnatiuk said the talks had been useful.\n\n"
+        "The Russian embassy in Rome said the meeting changed nothing.\n"
+    )
+    assert [c[2][0][1] for c in claims(predict(text))] == ["Giorgia Ferri", "Taras Hnatiuk", "Russia"]
