@@ -330,7 +330,7 @@ ORG_WORDS = _words(
     Railways Police Council Assembly Senate Parliament Congress Cabinet Tribunal Network Times Post Herald News
     Press Journal Gazette Tribune Leasing Manufacturing Motors Energy Capital Labs Club Guild Institution
     Division Directorate Inspectorate Government Unit Team Laboratory Lab Commissioner's Executive Secretariat
-    Forum Consortium Sons Brothers"""
+    Forum Consortium Sons Brothers Chambers Associations Unions Councils Federations"""
 )
 # Nouns (singular) that head a description standing for a speaker: "the union's president", "a statement".
 AGENT_HEADS = (

@@ -1279,3 +1279,8 @@ def test_speaker_names_governments_by_their_country_and_names_without_titles_or_
         "The Russian embassy in Rome said the meeting changed nothing.\n"
     )
     assert [c[2][0][1] for c in claims(predict(text))] == ["Giorgia Ferri", "Taras Hnatiuk", "Russia"]
+
+
+def test_a_plural_body_word_keeps_the_whole_name() -> None:
+    text = "The Scottish Chambers of Commerce said a third of firms planned to cut jobs.\n"
+    assert [c[2][0][0] for c in claims(predict(text))] == ["Scottish Chambers of Commerce"]
