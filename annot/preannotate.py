@@ -398,6 +398,14 @@ INFORMED_SOURCE_AFTER_RE = re.compile(
 REDUCED_RELATIVE_RE = re.compile(
     r"\s+(?:[a-z]+ed|seen|shown|written|given|taken|made|held|known|drawn)\s+(?:[A-Z]?[a-z]+\s+)?by\s+[^,]{1,60}$"
 )
+# A contact clause after a group, the reporter its subject: "Farmers I spoke to near the border say".
+CONTACT_RELATIVE_RE = re.compile(
+    r"(?<=[a-z])\s+(?:I|we)\s+(?:spoke|talked|interviewed|met|asked|visited|reached)\b[^,\"“”]{0,50}$"
+)
+# An apposition that gives a name: ", a man called Duc Pham," / ", a nurse named Ana Cruz,".
+CALLED_NAME_RE = re.compile(
+    r"\b(?:a|an|the)\s+[a-z]+\s+(?:called|named)\s+([A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})\s*$"
+)
 PARTY_STATE_RE = re.compile(r"[A-Z]{1,3}-[A-Z][\w.]*$")
 # What a body's name may hold before its "X and Y" part, after "the": "the U.S. Food and Drug Administration",
 # "the Bakers, Food and Allied Workers' Union".
@@ -447,6 +455,8 @@ LINE_LABELS = _words(
     Context Analysis Opinion Comment Explainer Sources Contact Tags Topics More See Follow Share Subscribe
     Our My Your This That These Those Its Their His Her We"""
 )
+# A journalist's role before their name: "Our Southeast Asia correspondent, Dara Santos", "presenter Keala Moana".
+JOURNALIST_ROLE_RE = re.compile(r"\b(?:correspondent|reporter|presenter|anchor|host|editor|producer)\b")
 # Direct speech between dialogue dashes: "– Quotation – he told our newspaper."
 DIALOGUE_RE = re.compile(r"[–—]\s+([^–—]{10,}?)\s+[–—]\s+")
 # A group named by a quantifier: "several of them told", "All three say".
@@ -749,6 +759,10 @@ def _transcript_line(text: str, start: int, end: int, names: list[str]) -> _Foun
     speaker = _strip_titles(text, m.start(1), m.end(1))
     if speaker is None or not re.search(rf"\b{re.escape(speaker.name.split()[-1])}\b", text[:start] + text[end:]):
         return None  # a person the article names elsewhere, not a headline's topic ("Coal Towns: Mayors Ask ...")
+    if JOURNALIST_ROLE_RE.search(text, 0, start) and re.search(
+        JOURNALIST_ROLE_RE.pattern + r"[^.]{0,40}?\b" + re.escape(speaker.name), text[:start]
+    ):
+        return None  # "Our correspondent, Dara Santos, ...": the journalist's own line; reports inside it are read
     claim_start = m.end()
     claim_end = end
     while claim_end > claim_start and text[claim_end - 1] in " .":
@@ -908,6 +922,8 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     prefix = prefix.rstrip()
     if familiar := INFORMED_SOURCE_RE.search(prefix):
         return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
+    if contact := CONTACT_RELATIVE_RE.search(prefix):
+        prefix = prefix[: contact.start()]  # "Farmers I spoke to near the border say": the farmers
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
     if (place := CITY_STATE_RE.search(prefix)) and not re.match(r"\s*[A-Z][a-z]+ing\b", prefix):
@@ -939,6 +955,11 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
             if body := OF_BODY_TAIL_RE.search(prefix, inner_start + 1, appos_end):
                 appos_end = body.start()  # "The mayor, Lena Ortiz of the Unity Party, says": the name before "of"
             appos = prefix[inner_start + 1 : appos_end].strip()
+            if called := CALLED_NAME_RE.search(prefix, inner_start + 1, appos_end):
+                # "One of them, a man called Duc Pham, told me": the name the apposition gives
+                mentions = _np_at_end(text, lo + called.start(1), lo + called.end(1))
+                if len(mentions) == 1 and not mentions[0].is_pronoun:
+                    return mentions
             check = NICKNAME_RE.sub("Nick", appos)  # 'retired miner Owen "Taff" Jones'
             if appos and (_is_name(check) or TITLED_NAME_RE.fullmatch(check)):
                 # "An agency spokesperson, Marcus Lee, told": the name in the apposition, titles stripped
@@ -1385,7 +1406,7 @@ def _full_names(text: str) -> list[str]:
         while tokens and tokens[0].lower() in OCCUPATION_WORDS and len(tokens) >= 3:
             tokens.pop(0)
         capitalised = [t for t in tokens if t not in NAME_PARTICLES]
-        if 2 <= len(capitalised) <= 3 and not any(t in TITLE_WORDS or t in NOT_NAMES for t in tokens):
+        if 2 <= len(capitalised) <= 3 and not any(t in TITLE_WORDS or t in NOT_NAMES or t == "I" for t in tokens):
             seen.setdefault(" ".join(tokens), None)
     return list(seen)
 

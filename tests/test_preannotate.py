@@ -1284,3 +1284,15 @@ def test_speaker_names_governments_by_their_country_and_names_without_titles_or_
 def test_a_plural_body_word_keeps_the_whole_name() -> None:
     text = "The Scottish Chambers of Commerce said a third of firms planned to cut jobs.\n"
     assert [c[2][0][0] for c in claims(predict(text))] == ["Scottish Chambers of Commerce"]
+
+
+def test_a_correspondents_transcript_line_is_the_journalists_and_the_reports_inside_it_are_read() -> None:
+    text = (
+        "Our Asia correspondent, Mia Chen, has been following the story from Hanoi.\n\n"
+        "Mia Chen: Farmers I spoke to near the border say they no longer plant rice there. One of them, a man "
+        "called Duc Pham, told me the river had moved twice in a year.\n"
+    )
+    assert claims(predict(text)) == [
+        ("they no longer plant rice there", "indirect", [("Farmers", "Farmers")]),
+        ("the river had moved twice in a year", "indirect", [("Duc Pham", "Duc Pham")]),
+    ]
