@@ -73,14 +73,14 @@ OBJECT_VERBS = _words(
 )
 # Object verbs that carry a claim only with "as": "dismissed the report as "fiction"" (not "rejected the offer").
 AS_ONLY = _words("dismiss reject")
-OBJECT_PHRASES = ("point to", "call for", "raise concerns about", "raise concern about", "express concern about",
-                  "express concern over", "raise concerns over")  # fmt: skip
+OBJECT_PHRASES = ("point to", "call for", "speak of", "raise concerns about", "raise concern about",
+                  "express concern about", "express concern over", "raise concerns over")  # fmt: skip
 # Lemmas whose base and -s forms are mostly nouns ("the state", "a comment"): only "stated", "commenting" cue.
 NOUN_LEMMAS = _words("state rule post note comment answer question estimate forecast counter brand demand label term")
 IRREGULAR = {
     "say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"), "write": ("wrote", "writes", "writing"),
     "find": ("found", "finds", "finding"), "hold": ("held", "holds", "holding"),
-    "shoot": ("shot", "shoots", "shooting"),
+    "shoot": ("shot", "shoots", "shooting"), "speak": ("spoke", "speaks", "speaking"),
     "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
     "be": ("was", "is", "being"), "slam": ("slammed", "slams", "slamming"),
     "admit": ("admitted", "admits", "admitting"),
@@ -562,6 +562,8 @@ CHANNEL_TAIL_RE = re.compile(
 TEMPORAL_ADJUNCT_RE = re.compile(r"(?:after|before|while|when|upon|since)\s+[a-z]+ing\b")
 # A government's bodies, named by the guidelines as the country: "Russia's foreign ministry", "the US embassy".
 GOVERNMENT_HEADS = _words("ministry embassy government delegation administration cabinet presidency mission consulate")
+# An object that is, or opens with, a quotation: '« good news for ... »', 'a "good day for tenants"'.
+QUOTED_OBJECT_RE = re.compile(r"(?:(?:a|an|the)\s+)?[\"“„«]")
 # "was quoted by state media as (saying)": the channel between "quoted" and "as".
 QUOTED_AS_RE = re.compile(
     r"\s+(?:(?:was|were|is|are|has\s+been|had\s+been)\s+)?quoted\s+(?:(?:by|in|on)\s+[^,\"“”]{1,50}?\s+)?as\s+$"
@@ -1659,6 +1661,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
 
         if cue_end < end and ANONYMITY_RE.search(text, m.end(), cue_end):
             continue  # "who asked not to be named": a condition of the interview, not a claim
+        if LEXICON.get(verb, ("", ""))[0] == "speak of" and not QUOTED_OBJECT_RE.match(text, clause_start, end):
+            continue  # 'spoke of "good news"' is a claim, "spoke of his childhood" is not
         if LEXICON.get(verb, ("", ""))[0] in AS_ONLY and not AS_OBJECT_RE.match(text, clause_start, end):
             continue  # "rejected the offer": an act, not a claim
         if LEXICON.get(verb, ("", ""))[0] in PRAISE_VERBS and BARE_EVENT_RE.fullmatch(

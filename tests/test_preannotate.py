@@ -1296,3 +1296,15 @@ def test_a_correspondents_transcript_line_is_the_journalists_and_the_reports_ins
         ("they no longer plant rice there", "indirect", [("Farmers", "Farmers")]),
         ("the river had moved twice in a year", "indirect", [("Duc Pham", "Duc Pham")]),
     ]
+
+
+def test_spoke_of_a_quotation_is_a_claim_spoke_of_a_plain_object_is_not() -> None:
+    text = (
+        'Her lawyer spoke of a "good day for all tenants".\n\n'
+        "The mission welcomed the vote through its envoy, which spoke of « a turning point for the region ».\n\n"
+        "The poet spoke of his childhood in Lagos.\n"
+    )
+    assert [(c[0], c[1], c[2][0][0]) for c in claims(predict(text))] == [
+        ('a "good day for all tenants"', "mixed", "lawyer"),
+        ("a turning point for the region", "direct", "envoy"),
+    ]
