@@ -81,6 +81,7 @@ IRREGULAR = {
     "say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"), "write": ("wrote", "writes", "writing"),
     "find": ("found", "finds", "finding"), "hold": ("held", "holds", "holding"),
     "shoot": ("shot", "shoots", "shooting"), "speak": ("spoke", "speaks", "speaking"),
+    "dub": ("dubbed", "dubs", "dubbing"),
     "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
     "be": ("was", "is", "being"), "slam": ("slammed", "slams", "slamming"),
     "admit": ("admitted", "admits", "admitting"),

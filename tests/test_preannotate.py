@@ -1308,3 +1308,8 @@ def test_spoke_of_a_quotation_is_a_claim_spoke_of_a_plain_object_is_not() -> Non
         ('a "good day for all tenants"', "mixed", "lawyer"),
         ("a turning point for the region", "direct", "envoy"),
     ]
+
+
+def test_dubbed_doubles_its_consonant() -> None:
+    text = 'Critics dubbed the scheme "a tax on the poor".\n'
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [('the scheme "a tax on the poor"', "Critics")]
