@@ -37,7 +37,9 @@ CLAUSE_VERBS = _words(
     reveal disclose report write warn caution vow promise pledge reiterate remark comment complain lament allege
     conclude find recall repeat testify rule predict forecast boast joke quip propose recommend
     tweet signal hint underline underscore concede object protest retort answer proclaim affirm
-    guarantee indicate acknowledge specify clarify assess hold demand agree post shout exclaim yell reaffirm"""
+    guarantee indicate acknowledge specify clarify assess hold demand agree post shout exclaim yell reaffirm
+    speculate recount brag
+    accept regret"""
 )
 # Verbs whose complement without "that" is nearly always the reported clause ("said the plan lay idle").
 BARE_CLAUSE_VERBS = _words(
@@ -62,7 +64,7 @@ CLAUSE_PHRASES = (
     "be quoted as saying",
 )
 # Verbs with an addressee before the claim: "told reporters that ...", "urged them to ...".
-ADDRESSEE_VERBS = _words("tell inform assure remind urge ask caution warn promise communicate notify implore")
+ADDRESSEE_VERBS = _words("tell inform assure reassure remind urge ask caution warn promise communicate notify implore")
 ADDRESSEE_PHRASES = ("call on", "call upon", "appeal to")
 # "called X "Y"": the object and the quoted label it is given (only with a quotation: "called a meeting" is none).
 LABEL_VERBS = _words("call dub brand label term")
@@ -128,8 +130,9 @@ def _lexicon() -> dict[str, tuple[str, str]]:
 LEXICON = _lexicon()
 # Base and -s forms of mostly-noun lemmas ("the state", "a comment") cue only before "that" ("estimates that").
 NOUNISH_FORMS = frozenset(f for lemma in NOUN_LEMMAS for f in (_forms(lemma)[0], _forms(lemma)[2])) | frozenset(
-    f for lemma in ("hold", "agree") for f in _forms(lemma)
-)  # "the appeals court held that ...", never "held talks"; "agreed that ...", not "agreed to pay"
+    f for lemma in ("hold", "agree", "accept", "regret") for f in _forms(lemma)
+)  # "the appeals court held that ...", never "held talks"; "agreed that ...", not "agreed to pay"; "accepted that
+# this was no excuse", not "accepted the offer"; "regretted that ...", not "regretted the decision"
 # Longest first, so "was quoted as saying" wins over "said" and "called for" over "called".
 CUES = (*sorted(LEXICON, key=lambda c: (-len(c), c)), "according to")
 CUE_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in CUES) + r"|According to)\b")

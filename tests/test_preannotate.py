@@ -1313,3 +1313,18 @@ def test_spoke_of_a_quotation_is_a_claim_spoke_of_a_plain_object_is_not() -> Non
 def test_dubbed_doubles_its_consonant() -> None:
     text = 'Critics dubbed the scheme "a tax on the poor".\n'
     assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [('the scheme "a tax on the poor"', "Critics")]
+
+
+def test_accepted_and_regretted_report_only_a_that_clause_and_speculated_is_a_reporting_verb() -> None:
+    text = (
+        "The driver's barrister said he had been struggling, but accepted that this was no excuse.\n\n"
+        "The union regretted that the talks had failed.\n\n"
+        "The company accepted the offer on Friday.\n\n"
+        "Analysts speculated that the bank would cut rates in March.\n"
+    )
+    assert [c[0] for c in claims(predict(text))] == [
+        "he had been struggling",
+        "this was no excuse",
+        "the talks had failed",
+        "the bank would cut rates in March",
+    ]
