@@ -402,6 +402,8 @@ INFORMED_SOURCE_AFTER_RE = re.compile(
 REDUCED_RELATIVE_RE = re.compile(
     r"\s+(?:[a-z]+ed|seen|shown|written|given|taken|made|held|known|drawn)\s+(?:[A-Z]?[a-z]+\s+)?by\s+[^,]{1,60}$"
 )
+# The British prime minister's office by its address: "No 10 said", "No. 10 Downing Street said".
+NUMBER_TEN_RE = re.compile(r"(?:^|(?<=\s))(No\.?\s+10(?:\s+Downing\s+Street)?)$")
 # A contact clause after a group, the reporter its subject: "Farmers I spoke to near the border say".
 CONTACT_RELATIVE_RE = re.compile(
     r"(?<=[a-z])\s+(?:I|we)\s+(?:spoke|talked|interviewed|met|asked|visited|reached)\b[^,\"“”]{0,50}$"
@@ -928,6 +930,8 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     prefix = prefix.rstrip()
     if familiar := INFORMED_SOURCE_RE.search(prefix):
         return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
+    if number_ten := NUMBER_TEN_RE.search(prefix):
+        return [_Mention(lo + number_ten.start(1), lo + number_ten.end(1), number_ten.group(1))]  # "No 10 said"
     if contact := CONTACT_RELATIVE_RE.search(prefix):
         prefix = prefix[: contact.start()]  # "Farmers I spoke to near the border say": the farmers
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
@@ -1545,6 +1549,7 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             continue
         if (
             (noun := NOUN_BEFORE_RE.search(text, s_start, m.start()))
+            and not NUMBER_TEN_RE.search(text[s_start : m.start()].rstrip())
             and not (
                 noun.group().split()[0].lower() in NUMBER_WORDS and LEXICON.get(verb, ("", ""))[0] in ("say", "tell")
             )
@@ -1623,7 +1628,7 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if not speakers:
             continue
         if NEGATIVE_SUBJECT_RE.search(text, s_start, speakers[0].start) or re.match(
-            r"(?:Neither|No|None)\s", text[speakers[0].start : speakers[0].end]
+            r"(?:Neither|No(?!\.?\s+\d)|None)\s", text[speakers[0].start : speakers[0].end]
         ):
             continue  # "Neither campaign has said who ...": nothing was said
         lead_text = text[s_start : speakers[0].start]

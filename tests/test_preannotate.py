@@ -1328,3 +1328,12 @@ def test_accepted_and_regretted_report_only_a_that_clause_and_speculated_is_a_re
         "the talks had failed",
         "the bank would cut rates in March",
     ]
+
+
+def test_no_10_is_a_speaker_and_no_before_a_noun_still_says_nothing() -> None:
+    text = (
+        "No 10 said the prime minister had full confidence in the chancellor.\n\n"
+        '"The prime minister has full confidence in her," No. 10 said.\n\n'
+        "No official said anything about the plan.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["No 10", "No. 10"]
