@@ -182,7 +182,11 @@ DEMONSTRATIVE_THAT_RE = re.compile(r"(?:is|was|'s|’s|has|had|will|would|seems|
 VERB_CHAIN_RE = re.compile(r"\b(?:to|would|will|could|should|can|may|might|must)\s")
 # The end of a "to" claim: the main subject's next verb, in the past ("urged X to ... and offered ...").
 TO_CLAIM_END_RE = re.compile(r"\s+and\s+(?:[a-z]+ed|kept|made|took|gave|left|held|sent|went|said|told)\b")
-WORDS_OF_RE = re.compile(r"\s*In\s+the\s+(?:words|view|opinion)\s+of\s+([^,]{2,60}),\s+")
+WORDS_OF_RE = re.compile(
+    r"\s*(?:In\s+the\s+(?:words|view|opinion)\s+of\s+([^,]{2,60}),\s+"
+    r"|In\s+((?:the\s+)?[^,\s][^,]{1,58}?)['’]s?\s+(?:words|view|opinion),\s+"
+    r"|As\s+([^,:]{2,60}?)\s+(?:put|puts|has\s+put)\s+it[,:]\s+)"
+)  # "In the words of X, ...", "In the minister's words, ...", "As the mayor put it: ..."
 OPINION_RE = re.compile(r"\s*In\s+(his|her|their)\s+(?:opinion|view|words),\s+")
 ANONYMITY_RE = re.compile(r"(?:not\s+to\s+be\s+(?:named|identified)|for\s+anonymity|anonymity)")
 RELATIVE_BEFORE_RE = re.compile(r",\s*(?:who|which)\s+(?:[a-z]+\s+)?$")
@@ -500,7 +504,7 @@ NP_TOKEN_RE = re.compile(
 NOT_NAMES = _words(
     """The A An In On At After Before But And Or However Earlier Later Since While When Asked Speaking Despite
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
-    September October November December Photo Getty AFP Reuters Nobody"""
+    September October November December Photo Getty AFP Reuters Nobody As If So"""
 )
 DESCRIPTION_HEADS = (
     "official|officials|diplomat|diplomats|minister|ministry|spokesman|spokeswoman|spokesperson|source|sources|"
@@ -1531,12 +1535,21 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
     if (opinion := OPINION_RE.match(text, s_start, end) or words_of) and not taken:
         # "In her opinion, CLAIM": the possessive names the speaker; "In the words of the governor, CLAIM".
         if words_of:
-            owners = _np_after(text, words_of.start(1), words_of.end(1), any_head=True)
+            group = next(g for g in (1, 2, 3) if words_of.group(g))
+            owners = _np_after(text, words_of.start(group), words_of.end(group), any_head=True)
         else:
             owners = [_Mention(opinion.start(1), opinion.end(1), opinion.group(1), is_pronoun=True)]
         claim_start = opinion.end()
         claim_end = _clause_boundary(text, claim_start, end, quotes)
-        if owners:
+        whole = _quote_spans(text, claim_start, claim_end)
+        if (
+            owners
+            and len(whole) == 1
+            and whole[0][0] == claim_start
+            and not text[whole[0][1] + 1 : claim_end].strip(" .")
+        ):
+            found.append(_Found(_trim_direct(text, *whole[0]), "direct", owners, None))  # 'As X put it: "..."'
+        elif owners:
             found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), owners, None))
     for m in CUE_RE.finditer(text, s_start, s_end):
         cue = (m.start(), m.end())

@@ -1337,3 +1337,16 @@ def test_no_10_is_a_speaker_and_no_before_a_noun_still_says_nothing() -> None:
         "No official said anything about the plan.\n"
     )
     assert [c[2][0][0] for c in claims(predict(text))] == ["No 10", "No. 10"]
+
+
+def test_as_x_put_it_and_in_xs_words_name_the_speaker_of_what_follows() -> None:
+    text = (
+        'As the mayor put it: "We are a city of bridges, not walls."\n\n'
+        'In the minister\'s words, the budget was "the toughest in a generation".\n\n'
+        "As Okafor puts it, the union has nothing left to give.\n"
+    )
+    assert [(c[0], c[1], c[2][0][0]) for c in claims(predict(text))] == [
+        ("We are a city of bridges, not walls", "direct", "mayor"),
+        ('the budget was "the toughest in a generation"', "mixed", "minister"),
+        ("the union has nothing left to give", "indirect", "Okafor"),
+    ]
