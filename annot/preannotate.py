@@ -476,7 +476,7 @@ QUANTIFIED_GROUP_RE = re.compile(
 )
 # A participle with a place after the subject: "Residents gathered outside the centre", "Officials based in Oslo".
 PLACED_PARTICIPLE_RE = re.compile(
-    r"(?<=[a-z])\s+(?:[a-z]+ed|standing|waiting|living|queuing|queueing|working|protesting|sitting)\s+"
+    r"(?<=[a-z])\s+(?:not\s+)?(?:[a-z]+ed|standing|waiting|living|queuing|queueing|working|protesting|sitting)\s+"
     r"(?:outside|inside|at|in|near|on|along|around|behind|across|from)\s+[^,]{1,50}$"
 )
 # A person's body after their name in an apposition: ", Grace Nakamura-Holt of the Civic Party, says".

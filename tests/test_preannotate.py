@@ -1350,3 +1350,8 @@ def test_as_x_put_it_and_in_xs_words_name_the_speaker_of_what_follows() -> None:
         ('the budget was "the toughest in a generation"', "mixed", "minister"),
         ("the union has nothing left to give", "indirect", "Okafor"),
     ]
+
+
+def test_a_negated_participle_phrase_after_the_subject_is_left_out() -> None:
+    text = "Experts not involved in the trial said the results were promising.\n"
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [("the results were promising", "Experts")]
