@@ -578,6 +578,10 @@ QUOTED_OBJECT_RE = re.compile(r"(?:(?:a|an|the)\s+)?[\"“„«]")
 QUOTED_AS_RE = re.compile(
     r"\s+(?:(?:was|were|is|are|has\s+been|had\s+been)\s+)?quoted\s+(?:(?:by|in|on)\s+[^,\"“”]{1,50}?\s+)?as\s+$"
 )
+# An absolute phrase that opens a sentence: "With 95% of votes counted, ".
+WITH_ABSOLUTE_RE = re.compile(
+    r"\s*With\s+[^,\"“”]{3,60}?\s+(?:counted|reporting|tallied|in|remaining|left|declared),\s+"
+)
 # What follows "CLAIM, according to X," when it is the journalist's own continuation.
 JOURNALIST_TAIL_RE = re.compile(r"\s*(?:so|and|but|which|while|whereas|although|though|[a-z]+ing)\b")
 # A carrier stands for its source: "according to a statement from the company" -> the company.
@@ -1880,6 +1884,8 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     head_start = s_start
     if dateline := _dateline(text, s_start, head_end):
         head_start = dateline  # "SAN JOSE, April 6 (Meridian Wire) - CLAIM, according to X"
+    if (absolute := WITH_ABSOLUTE_RE.match(text, head_start, head_end)) and head_end - absolute.end() > 10:
+        head_start = absolute.end()  # "With all precincts reporting, X led Y, according to Z": the count is the frame
     return [_Found((head_start, head_end), _kind(text, head_start, head_end), speakers, cue)]
 
 

@@ -1355,3 +1355,8 @@ def test_as_x_put_it_and_in_xs_words_name_the_speaker_of_what_follows() -> None:
 def test_a_negated_participle_phrase_after_the_subject_is_left_out() -> None:
     text = "Experts not involved in the trial said the results were promising.\n"
     assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [("the results were promising", "Experts")]
+
+
+def test_an_opening_with_phrase_before_a_claim_according_to_x_is_the_journalists_frame() -> None:
+    text = "With all 40 precincts reporting, Ruiz had 53% of the vote, according to unofficial county results.\n"
+    assert [c[0] for c in claims(predict(text))] == ["Ruiz had 53% of the vote"]
