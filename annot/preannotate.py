@@ -1495,10 +1495,11 @@ def _direct(text: str, s_start: int, s_end: int) -> list[_Found]:
         at_sentence_start = not before.strip()
         if quote_ends_clause and (at_sentence_start or before.rstrip().endswith(",")):
             speakers, cue = _attribution_after(text, c + 1, s_end)
-        if not speakers and re.search(r"[:,]\s*$", before):
+        if not speakers and re.search(r"(?:[:,]|\s[–—])\s*$", before):
+            # 'X said: "Q"', '"Q1," X said, "Q2"', '"Q1," X said — "Q2"' (a dash before the second part)
             cues = list(CUE_RE.finditer(text, s_start, o))
             m = cues[-1] if cues else None
-            if m is not None and not text[m.end() : o].strip(" ,:").count(" ") > 3:
+            if m is not None and not text[m.end() : o].strip(" ,:–—").count(" ") > 3:
                 speakers = _speaker_before(text, s_start, m.start())
                 cue = (m.start(), m.end())
         if speakers:

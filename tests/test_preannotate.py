@@ -1360,3 +1360,11 @@ def test_a_negated_participle_phrase_after_the_subject_is_left_out() -> None:
 def test_an_opening_with_phrase_before_a_claim_according_to_x_is_the_journalists_frame() -> None:
     text = "With all 40 precincts reporting, Ruiz had 53% of the vote, according to unofficial county results.\n"
     assert [c[0] for c in claims(predict(text))] == ["Ruiz had 53% of the vote"]
+
+
+def test_a_quote_split_by_its_attribution_and_a_dash_gives_two_claims() -> None:
+    text = '"We will appeal," she said — "and we will win."\n'
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("We will appeal", "she"),
+        ("and we will win", "she"),
+    ]
