@@ -425,6 +425,8 @@ TITLED_NAME_RE = re.compile(
     r"(?!(?:the|a|an|its|his|her|their|who|which)\b)(?:(?!(?:of|at|in|for|from|with|by|the|a|an|who|which)\b)"
     r"[\w’'\-.]+\s+){1,5}[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)+"
 )
+# Links inside a sentence-opening subject before an auxiliary: "Passengers on the branch line have ...".
+SUBJECT_LINKS = frozenset({"on", "of", "in", "at", "from", "for"})
 # A name in apposition after an opening description: "A ministry spokesman, Gao Lin, went ...".
 OPENING_APPOSITION_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){1,3}[A-Z][\w’'\-]+),\s")
 # A name set after a description: ", Marge Ruiz" at the end of the sentence or before a comma.
@@ -1778,6 +1780,18 @@ def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
             break  # "The company cut ...": the head noun ends the phrase (a compound goes on: "hospital trust")
     if len(np) == 1 and text[slice(*np[0])].lower() in PRONOUNS:
         return [_Mention(*np[0], text[slice(*np[0])], is_pronoun=True)]
+    if np and i < len(tokens) and text[slice(*tokens[i])] in SUBJECT_LINKS:
+        # "Passengers on the Eastmoor branch line have hit out ..., saying": the modifier is in the subject
+        j = i + 1 + (i + 1 < len(tokens) and text[slice(*tokens[i + 1])] in ("the", "a", "an"))
+        k = j
+        while k < len(tokens) and k - j < 5 and text[slice(*tokens[k])] not in NP_STOP:
+            word = text[slice(*tokens[k])]
+            if not _np_word(word) or word in NOT_NAMES or word[:1].isdigit() or word in LEXICON:
+                break
+            k += 1
+        if k > j and k < len(tokens) and text[slice(*tokens[k])].lower() in ("has", "have", "had", "are", "were"):
+            np = np + tokens[i:k]
+            i = k
     if i < len(tokens) and text[slice(*tokens[i])] == ",":
         appos = OPENING_APPOSITION_RE.match(text, tokens[i][0], limit)
         if np and text[slice(*np[-1])].islower() and appos and _is_name(appos.group(1)):

@@ -1368,3 +1368,10 @@ def test_a_quote_split_by_its_attribution_and_a_dash_gives_two_claims() -> None:
         ("We will appeal", "she"),
         ("and we will win", "she"),
     ]
+
+
+def test_a_subject_with_its_modifier_before_an_auxiliary_speaks_through_a_participle() -> None:
+    text = "Residents of the Hill estate have walked out of the meeting, saying they were not consulted.\n"
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("they were not consulted", "Residents of the Hill estate")
+    ]
