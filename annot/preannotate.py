@@ -157,6 +157,7 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r"|,\s+and\s+(?:[a-z]+ed|kept|made|took|gave|left|held|sent|went)\b"  # the subject goes on to act
     r"|,\s+(?:a|an)\s+(?:charge|claim|move|accusation|allegation|assertion|step|decision|view)\b"  # a remark on it
     r"|,\s+one\s+of\s+the\b"  # "..., one of the many issues ...": the journalist's aside
+    r"|,\s+without\s+[a-z]+ing\b"  # "..., without elaborating": the journalist's note
     r"|,\s+with\s+(?:the|a|an|its|his|her|their)\s+[a-z]+\s+[a-z]+ing\b"  # ", with the meeting taking place ..."
     r"|[–—](?=but\b|and\b)"
 )
@@ -584,6 +585,8 @@ QUOTED_AS_RE = re.compile(
 WITH_ABSOLUTE_RE = re.compile(
     r"\s*With\s+[^,\"“”]{3,60}?\s+(?:counted|reporting|tallied|in|remaining|left|declared),\s+"
 )
+# "TASS quoted X as (saying)": the one quoted is the object of "quoted".
+QUOTED_NP_AS_RE = re.compile(r"\bquoted\s+((?:[^\s,\"“”]+\s+){1,8}?)as\s+$")
 # What follows "CLAIM, according to X," when it is the journalist's own continuation.
 JOURNALIST_TAIL_RE = re.compile(r"\s*(?:so|and|but|which|while|whereas|although|though|[a-z]+ing)\b")
 # A carrier stands for its source: "according to a statement from the company" -> the company.
@@ -1567,6 +1570,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         verb = m.group(1)
         if verb in NOUNISH_FORMS and not text.startswith(" that ", m.end()):
             continue
+        if LEXICON.get(verb, ("", ""))[0] in LABEL_VERBS and re.match(r"\s+(?:with|between|from)\b", text[m.end() :]):
+            continue  # "In a phone call with his counterpart": a noun, not "called X "Y"
         if (
             (noun := NOUN_BEFORE_RE.search(text, s_start, m.start()))
             and not NUMBER_TEN_RE.search(text[s_start : m.start()].rstrip())
@@ -1642,6 +1647,9 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if not speakers and verb in PARTICIPLE_CUES and (quoted_as := QUOTED_AS_RE.search(text, s_start, m.start())):
             # "Xi was quoted by state media as saying ...": the one quoted speaks, the media only carried it.
             speakers = _speaker_before(text, s_start, quoted_as.start())
+        if not speakers and verb in PARTICIPLE_CUES and (quoted_np := QUOTED_NP_AS_RE.search(text, s_start, m.start())):
+            # "TASS quoted Deputy Foreign Minister Sergei Ryabkov as saying ...": the object speaks, not TASS.
+            speakers = _np_after(text, quoted_np.start(1), quoted_np.end(1))
         if not speakers and verb in PARTICIPLE_CUES and re.search(r",[\"”]?\s*$", before):
             # "The firm cut its outlook, blaming new duties ...": the sentence's subject speaks.
             speakers = _subject_at_start(text, s_start, m.start())
@@ -1890,6 +1898,14 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     )  # "CLAIM, according to X, so the campaign may have to pay": the part after X is the journalist's
     if comma >= 0 and end - claim_from > 10 and parenthetical and not relative and forward_ok:
         claim_start = claim_from + len(text[claim_from:end]) - len(text[claim_from:end].lstrip())
+        inner = CUE_RE.search(text, claim_start, end)
+        if (
+            inner is not None
+            and len(text[claim_start : inner.start()].split()) <= MAX_NESTED_SUBJECT_WORDS
+            and not _has_finite_verb(text[claim_start : inner.start()])
+            and _speaker_before(text, claim_start, inner.start())
+        ):
+            return []  # "According to a readout, Xi told Biden that ...": the readout carried Xi's words
         return [_Found((claim_start, end), _kind(text, claim_start, end), speakers, cue)]
     head_end = text.rfind(",", s_start, cue[0])
     if head_end <= s_start:

@@ -1375,3 +1375,18 @@ def test_a_subject_with_its_modifier_before_an_auxiliary_speaks_through_a_partic
     assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
         ("they were not consulted", "Residents of the Hill estate")
     ]
+
+
+def test_channels_give_way_to_the_one_quoted_and_a_phone_call_is_no_label_verb() -> None:
+    text = (
+        "The agency quoted Deputy Defence Minister Lev Orlov as saying that Minsk would respond.\n\n"
+        'According to a readout from the Chinese side, Xi told Lula that trade was "the first priority."\n\n'
+        "In a phone call with his Turkish counterpart, Lavrov stressed that Moscow was ready for a settlement.\n\n"
+        "The ministry said the drills were routine, without elaborating.\n"
+    )
+    assert [(c[0], c[2][0][0]) for c in claims(predict(text))] == [
+        ("Minsk would respond", "Lev Orlov"),
+        ('trade was "the first priority."', "Xi"),
+        ("Moscow was ready for a settlement", "Lavrov"),
+        ("the drills were routine", "ministry"),
+    ]
