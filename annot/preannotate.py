@@ -223,7 +223,10 @@ PRESENT_VERBS = _words(
 )
 CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
 MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
-ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&.\-]{0,12}\)")  # "The Harbor Workers Alliance (HWA)", "(R-Ky.)"
+ACRONYM_RE = re.compile(
+    r"\s*\([A-Z][A-Za-z&.\-]{0,12}\)"  # "The Harbor Workers Alliance (HWA)", "(R-Ky.)"
+    r"|\s*\([A-Z][\w.\-]{0,12},\s+[A-Z][\w’'\- ]{1,30}\)"  # a party and ward: "Jim Barr (Lab, Riverside)"
+)
 NOUN_BEFORE_RE = re.compile(
     r"(?:\b(?:the|a|an|its|his|her|their|our|this|that|whose|been|be|being|was|were|is|are|two|three|four|five|six"
     r"|seven|eight|nine|ten|several|many|of|in|for|from|with|by|(?<!of\s)state|\d+)|\w['’]s)\s+$",
@@ -1041,6 +1044,9 @@ def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Men
                 continue
             if word.lower() in NP_LINKS and k < len(tokens) and k > 1 and _np_word(text[slice(*tokens[k - 2])]):
                 k -= 1
+                continue
+            if word == "to" and 1 < k < len(tokens) and _singular(text[slice(*tokens[k - 2])]) in DOCUMENT_HEADS:
+                k -= 1  # "A report to councillors warns": the report, addressed to them
                 continue
             if (
                 word.lower() in ("the", "a", "an")

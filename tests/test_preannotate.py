@@ -1390,3 +1390,11 @@ def test_channels_give_way_to_the_one_quoted_and_a_phone_call_is_no_label_verb()
         ("Moscow was ready for a settlement", "Lavrov"),
         ("the drills were routine", "ministry"),
     ]
+
+
+def test_a_party_and_ward_in_brackets_and_a_report_addressed_to_a_body() -> None:
+    text = (
+        "Councillor Jim Barr (Lab, Riverside) said the cuts would hit the poorest hardest.\n\n"
+        "A report to councillors warns that the authority could run out of reserves by 2028.\n"
+    )
+    assert [c[2][0][0] for c in claims(predict(text))] == ["Jim Barr", "report to councillors"]
