@@ -1642,10 +1642,9 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         elif (
             not speakers
             and not earlier
-            and LEXICON.get(verb, ("", ""))[1] in ("clause", "addressee", "object")
+            and LEXICON.get(verb, ("", ""))[1] in ("clause", "addressee")
             and ("," not in before or re.search(r",\s+(?:and|but)\s+$", before))
             and re.search(r"\s(?:and|but)\s+$", before)
-            and (LEXICON.get(verb, ("", ""))[1] != "object" or _has_finite_verb(before))
         ):
             # "The trust has apologised and said it would ...": the subject of the first verb speaks (also
             # after a longer first clause: "The firm cut its forecast after sales fell, and told investors ...").
