@@ -37,7 +37,9 @@ CLAUSE_VERBS = _words(
     reveal disclose report write warn caution vow promise pledge reiterate remark comment complain lament allege
     conclude find recall repeat testify rule predict forecast boast joke quip propose recommend
     tweet signal hint underline underscore concede object protest retort answer proclaim affirm
-    guarantee indicate acknowledge specify clarify assess hold demand agree post shout exclaim yell"""
+    guarantee indicate acknowledge specify clarify assess hold demand agree post shout exclaim yell reaffirm
+    speculate recount brag
+    accept regret"""
 )
 # Verbs whose complement without "that" is nearly always the reported clause ("said the plan lay idle").
 BARE_CLAUSE_VERBS = _words(
@@ -62,7 +64,7 @@ CLAUSE_PHRASES = (
     "be quoted as saying",
 )
 # Verbs with an addressee before the claim: "told reporters that ...", "urged them to ...".
-ADDRESSEE_VERBS = _words("tell inform assure remind urge ask caution warn promise communicate notify implore")
+ADDRESSEE_VERBS = _words("tell inform assure reassure remind urge ask caution warn promise communicate notify implore")
 ADDRESSEE_PHRASES = ("call on", "call upon", "appeal to")
 # "called X "Y"": the object and the quoted label it is given (only with a quotation: "called a meeting" is none).
 LABEL_VERBS = _words("call dub brand label term")
@@ -73,14 +75,15 @@ OBJECT_VERBS = _words(
 )
 # Object verbs that carry a claim only with "as": "dismissed the report as "fiction"" (not "rejected the offer").
 AS_ONLY = _words("dismiss reject")
-OBJECT_PHRASES = ("point to", "call for", "raise concerns about", "raise concern about", "express concern about",
-                  "express concern over", "raise concerns over")  # fmt: skip
+OBJECT_PHRASES = ("point to", "call for", "speak of", "raise concerns about", "raise concern about",
+                  "express concern about", "express concern over", "raise concerns over")  # fmt: skip
 # Lemmas whose base and -s forms are mostly nouns ("the state", "a comment"): only "stated", "commenting" cue.
 NOUN_LEMMAS = _words("state rule post note comment answer question estimate forecast counter brand demand label term")
 IRREGULAR = {
     "say": ("said", "says", "saying"), "tell": ("told", "tells", "telling"), "write": ("wrote", "writes", "writing"),
     "find": ("found", "finds", "finding"), "hold": ("held", "holds", "holding"),
-    "shoot": ("shot", "shoots", "shooting"),
+    "shoot": ("shot", "shoots", "shooting"), "speak": ("spoke", "speaks", "speaking"),
+    "dub": ("dubbed", "dubs", "dubbing"),
     "make": ("made", "makes", "making"), "go": ("went", "goes", "going"),
     "be": ("was", "is", "being"), "slam": ("slammed", "slams", "slamming"),
     "admit": ("admitted", "admits", "admitting"),
@@ -127,8 +130,9 @@ def _lexicon() -> dict[str, tuple[str, str]]:
 LEXICON = _lexicon()
 # Base and -s forms of mostly-noun lemmas ("the state", "a comment") cue only before "that" ("estimates that").
 NOUNISH_FORMS = frozenset(f for lemma in NOUN_LEMMAS for f in (_forms(lemma)[0], _forms(lemma)[2])) | frozenset(
-    f for lemma in ("hold", "agree") for f in _forms(lemma)
-)  # "the appeals court held that ...", never "held talks"; "agreed that ...", not "agreed to pay"
+    f for lemma in ("hold", "agree", "accept", "regret") for f in _forms(lemma)
+)  # "the appeals court held that ...", never "held talks"; "agreed that ...", not "agreed to pay"; "accepted that
+# this was no excuse", not "accepted the offer"; "regretted that ...", not "regretted the decision"
 # Longest first, so "was quoted as saying" wins over "said" and "called for" over "called".
 CUES = (*sorted(LEXICON, key=lambda c: (-len(c), c)), "according to")
 CUE_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in CUES) + r"|According to)\b")
@@ -153,6 +157,7 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r"|,\s+and\s+(?:[a-z]+ed|kept|made|took|gave|left|held|sent|went)\b"  # the subject goes on to act
     r"|,\s+(?:a|an)\s+(?:charge|claim|move|accusation|allegation|assertion|step|decision|view)\b"  # a remark on it
     r"|,\s+one\s+of\s+the\b"  # "..., one of the many issues ...": the journalist's aside
+    r"|,\s+without\s+[a-z]+ing\b"  # "..., without elaborating": the journalist's note
     r"|,\s+with\s+(?:the|a|an|its|his|her|their)\s+[a-z]+\s+[a-z]+ing\b"  # ", with the meeting taking place ..."
     r"|[–—](?=but\b|and\b)"
 )
@@ -178,7 +183,11 @@ DEMONSTRATIVE_THAT_RE = re.compile(r"(?:is|was|'s|’s|has|had|will|would|seems|
 VERB_CHAIN_RE = re.compile(r"\b(?:to|would|will|could|should|can|may|might|must)\s")
 # The end of a "to" claim: the main subject's next verb, in the past ("urged X to ... and offered ...").
 TO_CLAIM_END_RE = re.compile(r"\s+and\s+(?:[a-z]+ed|kept|made|took|gave|left|held|sent|went|said|told)\b")
-WORDS_OF_RE = re.compile(r"\s*In\s+the\s+(?:words|view|opinion)\s+of\s+([^,]{2,60}),\s+")
+WORDS_OF_RE = re.compile(
+    r"\s*(?:In\s+the\s+(?:words|view|opinion)\s+of\s+([^,]{2,60}),\s+"
+    r"|In\s+((?:the\s+)?[^,\s][^,]{1,58}?)['’]s?\s+(?:words|view|opinion),\s+"
+    r"|As\s+([^,:]{2,60}?)\s+(?:put|puts|has\s+put)\s+it[,:]\s+)"
+)  # "In the words of X, ...", "In the minister's words, ...", "As the mayor put it: ..."
 OPINION_RE = re.compile(r"\s*In\s+(his|her|their)\s+(?:opinion|view|words),\s+")
 ANONYMITY_RE = re.compile(r"(?:not\s+to\s+be\s+(?:named|identified)|for\s+anonymity|anonymity)")
 RELATIVE_BEFORE_RE = re.compile(r",\s*(?:who|which)\s+(?:[a-z]+\s+)?$")
@@ -196,7 +205,7 @@ ADDRESSEE_END_RE = re.compile(
 )
 # A time or place phrase before "that": "said before the talks that ...".
 PHRASE_THAT_RE = re.compile(
-    r"\s*(?:before|after|during|at|in|on|ahead\s+of"
+    r"\s*(?:(?:later|earlier|again|also|afterwards)\s+)?(?:before|after|during|at|in|on|ahead\s+of"
     r"|(?:to|for)(?=\s+(?:the|a|an|his|her|their|its|him|them|us|me|reporters|journalists)\b|\s+[A-Z]))"
     r"\s+(?:[\w’'\-]+\s+){0,8}?that\s+"
 )  # "said before the talks that ...", "explained to the Danube Herald that ...", "in a filing with the SEC that"
@@ -214,7 +223,10 @@ PRESENT_VERBS = _words(
 )
 CLAUSE_PRONOUNS = _words("he she it they we i you there this that these those")
 MAX_CLAUSE_SUBJECT_WORDS = 12  # how far into a "that"-less complement its verb is looked for
-ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&.\-]{0,12}\)")  # "The Harbor Workers Alliance (HWA)", "(R-Ky.)"
+ACRONYM_RE = re.compile(
+    r"\s*\([A-Z][A-Za-z&.\-]{0,12}\)"  # "The Harbor Workers Alliance (HWA)", "(R-Ky.)"
+    r"|\s*\([A-Z][\w.\-]{0,12},\s+[A-Z][\w’'\- ]{1,30}\)"  # a party and ward: "Jim Barr (Lab, Riverside)"
+)
 NOUN_BEFORE_RE = re.compile(
     r"(?:\b(?:the|a|an|its|his|her|their|our|this|that|whose|been|be|being|was|were|is|are|two|three|four|five|six"
     r"|seven|eight|nine|ten|several|many|of|in|for|from|with|by|(?<!of\s)state|\d+)|\w['’]s)\s+$",
@@ -330,7 +342,7 @@ ORG_WORDS = _words(
     Railways Police Council Assembly Senate Parliament Congress Cabinet Tribunal Network Times Post Herald News
     Press Journal Gazette Tribune Leasing Manufacturing Motors Energy Capital Labs Club Guild Institution
     Division Directorate Inspectorate Government Unit Team Laboratory Lab Commissioner's Executive Secretariat
-    Forum Consortium Sons Brothers"""
+    Forum Consortium Sons Brothers Chambers Associations Unions Councils Federations"""
 )
 # Nouns (singular) that head a description standing for a speaker: "the union's president", "a statement".
 AGENT_HEADS = (
@@ -381,6 +393,7 @@ POSSESSIVES = _words("its his her their our")
 DETERMINERS = _words("the a an one two three several many some its his her their our")
 NP_LINKS = frozenset({"of", "for", "in", "from", "at", "on"})  # inside a noun phrase: "Diplomats in Geneva"
 NP_FORWARD_LINKS = frozenset({"of", "for"})  # after an inverted verb: "said a spokesman for the council"
+COUNTED = _words("two three four five six seven eight nine ten several many")  # kept in the phrase, unlike "a"
 NUMBER_WORDS = _words("two three four five six seven eight nine ten both all most")
 # Unnamed sources described by what they know: "a person familiar with the matter", "sources close to the talks".
 _INFORMED = (
@@ -397,6 +410,16 @@ INFORMED_SOURCE_AFTER_RE = re.compile(
 REDUCED_RELATIVE_RE = re.compile(
     r"\s+(?:[a-z]+ed|seen|shown|written|given|taken|made|held|known|drawn)\s+(?:[A-Z]?[a-z]+\s+)?by\s+[^,]{1,60}$"
 )
+# The British prime minister's office by its address: "No 10 said", "No. 10 Downing Street said".
+NUMBER_TEN_RE = re.compile(r"(?:^|(?<=\s))(No\.?\s+10(?:\s+Downing\s+Street)?)$")
+# A contact clause after a group, the reporter its subject: "Farmers I spoke to near the border say".
+CONTACT_RELATIVE_RE = re.compile(
+    r"(?<=[a-z])\s+(?:I|we)\s+(?:spoke|talked|interviewed|met|asked|visited|reached)\b[^,\"“”]{0,50}$"
+)
+# An apposition that gives a name: ", a man called Duc Pham," / ", a nurse named Ana Cruz,".
+CALLED_NAME_RE = re.compile(
+    r"\b(?:a|an|the)\s+[a-z]+\s+(?:called|named)\s+([A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})\s*$"
+)
 PARTY_STATE_RE = re.compile(r"[A-Z]{1,3}-[A-Z][\w.]*$")
 # What a body's name may hold before its "X and Y" part, after "the": "the U.S. Food and Drug Administration",
 # "the Bakers, Food and Allied Workers' Union".
@@ -406,6 +429,10 @@ TITLED_NAME_RE = re.compile(
     r"(?!(?:the|a|an|its|his|her|their|who|which)\b)(?:(?!(?:of|at|in|for|from|with|by|the|a|an|who|which)\b)"
     r"[\w’'\-.]+\s+){1,5}[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)+"
 )
+# Links inside a sentence-opening subject before an auxiliary: "Passengers on the branch line have ...".
+SUBJECT_LINKS = frozenset({"on", "of", "in", "at", "from", "for"})
+# A name in apposition after an opening description: "A ministry spokesman, Gao Lin, went ...".
+OPENING_APPOSITION_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){1,3}[A-Z][\w’'\-]+),\s")
 # A name set after a description: ", Marge Ruiz" at the end of the sentence or before a comma.
 APPOSED_NAME_RE = re.compile(r",\s+((?:[A-Z][\w’'\-.]*\s+){0,3}[A-Z][\w’'\-]+)\s*(?=[,;]|$)")
 # An age and an address after a name, as local and court reports give them: ", 34, of Mill Road, Leyland,".
@@ -419,7 +446,10 @@ WHO_RELATIVE_RE = re.compile(
     r"(?<=[a-z])\s+who\s+(?!(?:said|says|told|added)\b)(?![^,]*\b(?:but|and|while)\s)[^,\"“”—–;]{3,60}$"
 )
 # A city and its state or country after the subject: "A federal jury in Marshall, Texas, (on Friday)".
-CITY_STATE_RE = re.compile(r"\s+in\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?,\s+[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*)?,?$")
+CITY_STATE_RE = re.compile(
+    r"\s+in\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?,\s+"
+    r"(?:(?:New|North|South|East|West|Rhode)\s+[A-Z][\w.’'\-]*|[A-Z][\w.’'\-]*),?$"
+)  # a two-word state opens with "New" or a compass word: "in Leeds, Ann Bright," is a name in apposition
 # "is/are/was/were" before a participle cue makes it finite: "officials are urging", "she was insisting".
 PROGRESSIVE_RE = re.compile(r"\s(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+(?:also\s+|now\s+|still\s+)?$")
 # A participle with a place or time after it: "the documents found in 2009 were ...".
@@ -428,7 +458,10 @@ PARTICIPLE_PLACE_RE = re.compile(
 )
 # "welcomed the decision", "praised the joint purchase": praise of an event, nothing said about it.
 PRAISE_VERBS = _words("welcome praise hail applaud")
-BARE_EVENT_RE = re.compile(r"(?:the|this|that|its|his|her|their|our)(?:\s+[a-z\-]+){1,2}")
+BARE_EVENT_RE = re.compile(
+    r"(?:the|this|that|its|his|her|their|our)(?:\s+[a-z\-]+){1,2}"
+    r"(?:,?\s+(?:through|via|in|at|on|during)\s+(?:a|an|the|its|his|her|their)\s+[^\"“”«»„,]{1,40})?"
+)  # "welcomed the announcement through its embassy": the channel adds no content
 # A transcript line: a name (up to five words, particles allowed) and a colon opening the paragraph.
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-.]*|(?:" + "|".join(sorted(NAME_PARTICLES)) + r"))"
 TRANSCRIPT_RE = re.compile(rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,4}}):\s+(?=[\"“„A-Z])")
@@ -438,6 +471,8 @@ LINE_LABELS = _words(
     Context Analysis Opinion Comment Explainer Sources Contact Tags Topics More See Follow Share Subscribe
     Our My Your This That These Those Its Their His Her We"""
 )
+# A journalist's role before their name: "Our Southeast Asia correspondent, Dara Santos", "presenter Keala Moana".
+JOURNALIST_ROLE_RE = re.compile(r"\b(?:correspondent|reporter|presenter|anchor|host|editor|producer)\b")
 # Direct speech between dialogue dashes: "– Quotation – he told our newspaper."
 DIALOGUE_RE = re.compile(r"[–—]\s+([^–—]{10,}?)\s+[–—]\s+")
 # A group named by a quantifier: "several of them told", "All three say".
@@ -447,7 +482,7 @@ QUANTIFIED_GROUP_RE = re.compile(
 )
 # A participle with a place after the subject: "Residents gathered outside the centre", "Officials based in Oslo".
 PLACED_PARTICIPLE_RE = re.compile(
-    r"(?<=[a-z])\s+(?:[a-z]+ed|standing|waiting|living|queuing|queueing|working|protesting|sitting)\s+"
+    r"(?<=[a-z])\s+(?:not\s+)?(?:[a-z]+ed|standing|waiting|living|queuing|queueing|working|protesting|sitting)\s+"
     r"(?:outside|inside|at|in|near|on|along|around|behind|across|from)\s+[^,]{1,50}$"
 )
 # A person's body after their name in an apposition: ", Grace Nakamura-Holt of the Civic Party, says".
@@ -475,7 +510,7 @@ NP_TOKEN_RE = re.compile(
 NOT_NAMES = _words(
     """The A An In On At After Before But And Or However Earlier Later Since While When Asked Speaking Despite
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
-    September October November December Photo Getty AFP Reuters Nobody"""
+    September October November December Photo Getty AFP Reuters Nobody As If So"""
 )
 DESCRIPTION_HEADS = (
     "official|officials|diplomat|diplomats|minister|ministry|spokesman|spokeswoman|spokesperson|source|sources|"
@@ -494,7 +529,10 @@ PRONOUN_RE = re.compile(r"\b(" + "|".join(PRONOUNS) + r")\s*$", re.IGNORECASE)
 # Words that may stand between a subject and its reporting verb.
 SUBJECT_FILLER_RE = re.compile(
     r"(?:\s+(?:also|has|have|had|recently|earlier|later|previously|again|then|further|clearly|repeatedly|now|still|"
-    r"already|long|consistently|publicly|privately|reportedly|initially|originally|first|once|"
+    r"already|long|consistently|publicly|privately|reportedly|initially|originally|first|once|merely|simply|only|"
+    r"just|flatly|firmly|openly|separately|subsequently|swiftly|quickly|finally|formally|officially|categorically|"
+    r"strongly|bluntly|frankly|quietly|cautiously|immediately|jointly|personally|explicitly|sharply|tersely|"
+    r"insistently|angrily|emphatically|"
     r"on\s+\w+day|last\s+week|this\s+week|on\s+condition\s+of\s+anonymity|"
     r"(?:in|at|during|on)\s+(?:a|an|his|her|their|its|the)\s+(?:[\w’'\-]+\s+){0,3}?(?:statement|interview|speech|letter|"
     r"post|briefing|tweet|video|email|conference|rally|hearing|meeting|summit|session|address)"
@@ -504,9 +542,17 @@ SUBJECT_FILLER_RE = re.compile(
 # Words between a reporting verb and its reported clause.
 CLAUSE_LEAD_RE = re.compile(
     r"^\s*(?:on\s+\w+day\s*|\w+day\s+|in\s+a\s+statement\s*|last\s+week\s*|ahead\s+of\s+the\s+talks\s*|,\s*"
+    r"|(?:afterwards|afterward|later|earlier|again|separately|yesterday|today|tonight)\s+(?=[a-z]+\b)"
     r"|\w+ly\s+(?=(?:that|he|she|they|it|we|i|the)\b)|(?:speaking\s+)?on\s+condition\s+of\s+anonymity\s*,?\s*)*"
     r"(?:that\s+)?",
     re.IGNORECASE,
+)
+# A second reporting verb coordinated after the first: "denied any involvement and accused ...".
+COORDINATED_CUE_RE = re.compile(r",?\s+(?:and|but)\s+(?:also\s+)?(?:" + _CUE_ALTERNATION + r")\b")
+# A name after "from" ends a relative's antecedent that is no speaker: "a sharp rebuke from Beijing, which said".
+RELATIVE_SOURCE_RE = re.compile(
+    r"\b(?:rebuke|response|reaction|protest|reply|warning|criticism|condemnation|"
+    r"praise|complaint|objection)\s+from\s+(?:the\s+)?([A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4})$"
 )
 # A reported clause does not start with a bare verb ("what it says is ...").
 NOT_A_CLAUSE_RE = re.compile(r"(?:is|are|was|were|will|would)\b")
@@ -521,6 +567,29 @@ WIRE_DATELINE_RE = re.compile(
     r"[A-Z][A-Z .'’\-]{2,40}(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)??(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"\s*\([^)]{1,40}\)\s+[—–-]{1,2}\s+"
 )
+# The channel after a claim, which is how it was said, not what: '... of "X", in a post on its website',
+# '... of "X" during a briefing in Moscow on Thursday'. Cut only after a closing quotation mark or a comma.
+CHANNEL_TAIL_RE = re.compile(
+    r"(?:(?<=[\"”»“])|,)\s+(?:in|during|at|on|via|through)\s+(?:a|an|the|his|her|its|their)\s+(?:[\w’'\-]+\s+){0,3}?"
+    r"(?:statement|message|post|briefing|interview|speech|letter|conference|tweet|video|session|address|"
+    r"broadcast|email|e-mail|note|podcast|column|op-ed)\b[^\"“”«»„]*$"
+)
+# A temporal adjunct after the verb is no reported clause: 'CLAIM, X said on Tuesday after meeting Y'.
+TEMPORAL_ADJUNCT_RE = re.compile(r"(?:after|before|while|when|upon|since)\s+[a-z]+ing\b")
+# A government's bodies, named by the guidelines as the country: "Russia's foreign ministry", "the US embassy".
+GOVERNMENT_HEADS = _words("ministry embassy government delegation administration cabinet presidency mission consulate")
+# An object that is, or opens with, a quotation: '« good news for ... »', 'a "good day for tenants"'.
+QUOTED_OBJECT_RE = re.compile(r"(?:(?:a|an|the)\s+)?[\"“„«]")
+# "was quoted by state media as (saying)": the channel between "quoted" and "as".
+QUOTED_AS_RE = re.compile(
+    r"\s+(?:(?:was|were|is|are|has\s+been|had\s+been)\s+)?quoted\s+(?:(?:by|in|on)\s+[^,\"“”]{1,50}?\s+)?as\s+$"
+)
+# An absolute phrase that opens a sentence: "With 95% of votes counted, ".
+WITH_ABSOLUTE_RE = re.compile(
+    r"\s*With\s+[^,\"“”]{3,60}?\s+(?:counted|reporting|tallied|in|remaining|left|declared),\s+"
+)
+# "TASS quoted X as (saying)": the one quoted is the object of "quoted".
+QUOTED_NP_AS_RE = re.compile(r"\bquoted\s+((?:[^\s,\"“”]+\s+){1,8}?)as\s+$")
 # What follows "CLAIM, according to X," when it is the journalist's own continuation.
 JOURNALIST_TAIL_RE = re.compile(r"\s*(?:so|and|but|which|while|whereas|although|though|[a-z]+ing)\b")
 # A carrier stands for its source: "according to a statement from the company" -> the company.
@@ -624,6 +693,7 @@ def predict(text: str) -> Annotation:
                         m.name = ref.name if ref else fallback or m.name
                     else:
                         m.name = _role_holder(text, m, names) or _canonical(m.name, names)
+                        m.name = _government(m.name) or m.name
                         last_any = m
                         if _is_person(m.name, names):
                             last_person = m
@@ -713,6 +783,10 @@ def _transcript_line(text: str, start: int, end: int, names: list[str]) -> _Foun
     speaker = _strip_titles(text, m.start(1), m.end(1))
     if speaker is None or not re.search(rf"\b{re.escape(speaker.name.split()[-1])}\b", text[:start] + text[end:]):
         return None  # a person the article names elsewhere, not a headline's topic ("Coal Towns: Mayors Ask ...")
+    if JOURNALIST_ROLE_RE.search(text, 0, start) and re.search(
+        JOURNALIST_ROLE_RE.pattern + r"[^.]{0,40}?\b" + re.escape(speaker.name), text[:start]
+    ):
+        return None  # "Our correspondent, Dara Santos, ...": the journalist's own line; reports inside it are read
     claim_start = m.end()
     claim_end = end
     while claim_end > claim_start and text[claim_end - 1] in " .":
@@ -872,6 +946,10 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     prefix = prefix.rstrip()
     if familiar := INFORMED_SOURCE_RE.search(prefix):
         return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
+    if number_ten := NUMBER_TEN_RE.search(prefix):
+        return [_Mention(lo + number_ten.start(1), lo + number_ten.end(1), number_ten.group(1))]  # "No 10 said"
+    if contact := CONTACT_RELATIVE_RE.search(prefix):
+        prefix = prefix[: contact.start()]  # "Farmers I spoke to near the border say": the farmers
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
     if (place := CITY_STATE_RE.search(prefix)) and not re.match(r"\s*[A-Z][a-z]+ing\b", prefix):
@@ -889,7 +967,12 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     relative = re.search(r",\s*(?:who|which)$", prefix)
     if relative:
         # "Xi Jinping, who reiterated ...": the relative pronoun's antecedent is the speaker.
-        return _np_at_end(text, lo, lo + relative.start())
+        found = _np_at_end(text, lo, lo + relative.start())
+        source = RELATIVE_SOURCE_RE.search(prefix, 0, relative.start())
+        if len(found) == 1 and source and _singular(found[0].name.split()[0].lower()) not in AGENT_HEADS:
+            # "drew a sharp rebuke from Beijing, which said ...": the rebuke says nothing, Beijing does
+            return _np_at_end(text, lo + source.start(1), lo + source.end(1))
+        return found
     if prefix.endswith(","):
         # "X, apposition, said": the apposition is the speaker only when it is itself a name.
         inner_start = prefix.rfind(", ", 0, len(prefix) - 1)
@@ -898,6 +981,11 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
             if body := OF_BODY_TAIL_RE.search(prefix, inner_start + 1, appos_end):
                 appos_end = body.start()  # "The mayor, Lena Ortiz of the Unity Party, says": the name before "of"
             appos = prefix[inner_start + 1 : appos_end].strip()
+            if called := CALLED_NAME_RE.search(prefix, inner_start + 1, appos_end):
+                # "One of them, a man called Duc Pham, told me": the name the apposition gives
+                mentions = _np_at_end(text, lo + called.start(1), lo + called.end(1))
+                if len(mentions) == 1 and not mentions[0].is_pronoun:
+                    return mentions
             check = NICKNAME_RE.sub("Nick", appos)  # 'retired miner Owen "Taff" Jones'
             if appos and (_is_name(check) or TITLED_NAME_RE.fullmatch(check)):
                 # "An agency spokesperson, Marcus Lee, told": the name in the apposition, titles stripped
@@ -956,6 +1044,9 @@ def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Men
                 continue
             if word.lower() in NP_LINKS and k < len(tokens) and k > 1 and _np_word(text[slice(*tokens[k - 2])]):
                 k -= 1
+                continue
+            if word == "to" and 1 < k < len(tokens) and _singular(text[slice(*tokens[k - 2])]) in DOCUMENT_HEADS:
+                k -= 1  # "A report to councillors warns": the report, addressed to them
                 continue
             if (
                 word.lower() in ("the", "a", "an")
@@ -1030,6 +1121,8 @@ def _np_after(text: str, pos: int, hi: int, any_head: bool = False) -> list[_Men
     if tokens and text[slice(*tokens[0])].lower() in DETERMINERS:
         i = 1
     skipped = i
+    if i and text[slice(*tokens[0])].lower() in COUNTED and len(tokens) > 1 and text[slice(*tokens[1])].islower():
+        i = 0  # "according to two diplomats": a number is part of the phrase, only an article is left out
     np: list[tuple[int, int]] = []
     while i < len(tokens) and len(np) < MAX_NP_TOKENS:
         word = text[slice(*tokens[i])]
@@ -1043,8 +1136,14 @@ def _np_after(text: str, pos: int, hi: int, any_head: bool = False) -> list[_Men
             continue
         if not _np_word(word) or (np and word[:1].isupper() != text[np[-1][0]].isupper() and word.lower() in NP_LINKS):
             break
-        if np and word.islower() and word.endswith("ed") and text[slice(*np[-1])].islower():
-            break  # "a staff report prepared for the meeting": the participle starts a modifier
+        if (
+            np
+            and word.islower()
+            and word.endswith("ed")
+            and text[slice(*np[-1])].islower()
+            and text[slice(*np[-1])] not in ("the", "a", "an")
+        ):
+            break  # "a staff report prepared for the meeting": the participle starts a modifier (not "of the armed")
         np.append(tokens[i])
         i += 1
     while np and not _np_word(text[slice(*np[-1])]):
@@ -1328,12 +1427,37 @@ def _full_names(text: str) -> list[str]:
             tokens.pop()
         while tokens and (tokens[0] in TITLE_WORDS or tokens[0] in NOT_NAMES):
             tokens.pop(0)
+        last_title = max((i for i, t in enumerate(tokens) if t in TITLE_WORDS), default=-1)
+        if 0 <= last_title < len(tokens) - 2:
+            tokens = tokens[last_title + 1 :]  # "Italian Prime Minister Giorgia Ferri": the name after the title
+        if len(tokens) == 3 and any(p.fullmatch(tokens[0]) for p in TARGET_PATTERNS.values()):
+            tokens = tokens[1:]  # "Minister of Foreign Affairs of Ukraine Dmytro Sahaidak": the country is no name
         while tokens and tokens[0].lower() in OCCUPATION_WORDS and len(tokens) >= 3:
             tokens.pop(0)
         capitalised = [t for t in tokens if t not in NAME_PARTICLES]
-        if 2 <= len(capitalised) <= 3 and not any(t in TITLE_WORDS or t in NOT_NAMES for t in tokens):
+        if 2 <= len(capitalised) <= 3 and not any(t in TITLE_WORDS or t in NOT_NAMES or t == "I" for t in tokens):
             seen.setdefault(" ".join(tokens), None)
     return list(seen)
+
+
+def _government(name: str) -> str | None:
+    """The country a government body or capital stands for ("Russia's foreign ministry", "Beijing" -> the country:
+    the guidelines name governments by their country), for the schema's four countries; None for anything else."""
+    words = name.split()
+    if not words:
+        return None
+    found = [(m.start(), country) for country, pattern in TARGET_PATTERNS.items() if (m := pattern.search(name))]
+    if not found:
+        return None
+    country = min(found)[1]
+    head = _singular(re.split(r"\s+(?:in|at|to|of)\s+", name)[0].split()[-1].lower())  # "embassy in Washington"
+    whole = re.fullmatch(
+        r"(?:the\s+)?(?:China|Beijing|Russia|Moscow|Kremlin|United States|U\.S\.|US|USA|America|Washington|"
+        r"White House|Ukraine|Kyiv|Kiev)",
+        name,
+    )
+    body = head in GOVERNMENT_HEADS or name.endswith(("State Department", "White House", "Kremlin", "Pentagon"))
+    return country if whole or (body and not words[0][:1].islower()) else None
 
 
 def _canonical(mention: str, names: list[str]) -> str:
@@ -1382,10 +1506,11 @@ def _direct(text: str, s_start: int, s_end: int) -> list[_Found]:
         at_sentence_start = not before.strip()
         if quote_ends_clause and (at_sentence_start or before.rstrip().endswith(",")):
             speakers, cue = _attribution_after(text, c + 1, s_end)
-        if not speakers and re.search(r"[:,]\s*$", before):
+        if not speakers and re.search(r"(?:[:,]|\s[–—])\s*$", before):
+            # 'X said: "Q"', '"Q1," X said, "Q2"', '"Q1," X said — "Q2"' (a dash before the second part)
             cues = list(CUE_RE.finditer(text, s_start, o))
             m = cues[-1] if cues else None
-            if m is not None and not text[m.end() : o].strip(" ,:").count(" ") > 3:
+            if m is not None and not text[m.end() : o].strip(" ,:–—").count(" ") > 3:
                 speakers = _speaker_before(text, s_start, m.start())
                 cue = (m.start(), m.end())
         if speakers:
@@ -1426,12 +1551,21 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
     if (opinion := OPINION_RE.match(text, s_start, end) or words_of) and not taken:
         # "In her opinion, CLAIM": the possessive names the speaker; "In the words of the governor, CLAIM".
         if words_of:
-            owners = _np_after(text, words_of.start(1), words_of.end(1), any_head=True)
+            group = next(g for g in (1, 2, 3) if words_of.group(g))
+            owners = _np_after(text, words_of.start(group), words_of.end(group), any_head=True)
         else:
             owners = [_Mention(opinion.start(1), opinion.end(1), opinion.group(1), is_pronoun=True)]
         claim_start = opinion.end()
         claim_end = _clause_boundary(text, claim_start, end, quotes)
-        if owners:
+        whole = _quote_spans(text, claim_start, claim_end)
+        if (
+            owners
+            and len(whole) == 1
+            and whole[0][0] == claim_start
+            and not text[whole[0][1] + 1 : claim_end].strip(" .")
+        ):
+            found.append(_Found(_trim_direct(text, *whole[0]), "direct", owners, None))  # 'As X put it: "..."'
+        elif owners:
             found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), owners, None))
     for m in CUE_RE.finditer(text, s_start, s_end):
         cue = (m.start(), m.end())
@@ -1442,8 +1576,11 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         verb = m.group(1)
         if verb in NOUNISH_FORMS and not text.startswith(" that ", m.end()):
             continue
+        if LEXICON.get(verb, ("", ""))[0] in LABEL_VERBS and re.match(r"\s+(?:with|between|from)\b", text[m.end() :]):
+            continue  # "In a phone call with his counterpart": a noun, not "called X "Y"
         if (
             (noun := NOUN_BEFORE_RE.search(text, s_start, m.start()))
+            and not NUMBER_TEN_RE.search(text[s_start : m.start()].rstrip())
             and not (
                 noun.group().split()[0].lower() in NUMBER_WORDS and LEXICON.get(verb, ("", ""))[0] in ("say", "tell")
             )
@@ -1506,18 +1643,25 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             not speakers
             and not earlier
             and LEXICON.get(verb, ("", ""))[1] in ("clause", "addressee")
-            and "," not in before
+            and ("," not in before or re.search(r",\s+(?:and|but)\s+$", before))
             and re.search(r"\s(?:and|but)\s+$", before)
         ):
-            # "The trust has apologised and said it would ...": the subject of the first verb speaks.
+            # "The trust has apologised and said it would ...": the subject of the first verb speaks (also
+            # after a longer first clause: "The firm cut its forecast after sales fell, and told investors ...").
             speakers = _subject_at_start(text, s_start, m.start())
+        if not speakers and verb in PARTICIPLE_CUES and (quoted_as := QUOTED_AS_RE.search(text, s_start, m.start())):
+            # "Xi was quoted by state media as saying ...": the one quoted speaks, the media only carried it.
+            speakers = _speaker_before(text, s_start, quoted_as.start())
+        if not speakers and verb in PARTICIPLE_CUES and (quoted_np := QUOTED_NP_AS_RE.search(text, s_start, m.start())):
+            # "TASS quoted Deputy Foreign Minister Sergei Ryabkov as saying ...": the object speaks, not TASS.
+            speakers = _np_after(text, quoted_np.start(1), quoted_np.end(1))
         if not speakers and verb in PARTICIPLE_CUES and re.search(r",[\"”]?\s*$", before):
             # "The firm cut its outlook, blaming new duties ...": the sentence's subject speaks.
             speakers = _subject_at_start(text, s_start, m.start())
         if not speakers:
             continue
         if NEGATIVE_SUBJECT_RE.search(text, s_start, speakers[0].start) or re.match(
-            r"(?:Neither|No|None)\s", text[speakers[0].start : speakers[0].end]
+            r"(?:Neither|No(?!\.?\s+\d)|None)\s", text[speakers[0].start : speakers[0].end]
         ):
             continue  # "Neither campaign has said who ...": nothing was said
         lead_text = text[s_start : speakers[0].start]
@@ -1529,7 +1673,10 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             and head is not None
             and head.start() > MIN_POSTPOSED_CLAIM_CHARS
             and _has_finite_verb(lead_text[: head.start()])  # "The head of the mission, ..., told": no clause
-            and len(tail.split()) <= MAX_SPEAKER_TAIL_WORDS
+            and (
+                len(tail.split()) <= MAX_SPEAKER_TAIL_WORDS
+                or (tail.split()[0].lower() in ADVERBIAL_STARTS and len(tail.split()) <= 2 * MAX_SPEAKER_TAIL_WORDS)
+            )  # "..., X said on Tuesday after meeting her counterpart in Lima.": a long adverbial is still one
             and " that " not in tail
             and (verb in ADDRESSEE_CUES or not tail.split() or tail.split()[0].lower() in ADVERBIAL_STARTS)
         ):
@@ -1556,6 +1703,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
 
         if cue_end < end and ANONYMITY_RE.search(text, m.end(), cue_end):
             continue  # "who asked not to be named": a condition of the interview, not a claim
+        if LEXICON.get(verb, ("", ""))[0] == "speak of" and not QUOTED_OBJECT_RE.match(text, clause_start, end):
+            continue  # 'spoke of "good news"' is a claim, "spoke of his childhood" is not
         if LEXICON.get(verb, ("", ""))[0] in AS_ONLY and not AS_OBJECT_RE.match(text, clause_start, end):
             continue  # "rejected the offer": an act, not a claim
         if LEXICON.get(verb, ("", ""))[0] in PRAISE_VERBS and BARE_EVENT_RE.fullmatch(
@@ -1569,7 +1718,11 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             # "Blinken said he warned Wang against ...": the inner verb governs the claim.
             continue
         claim_start = clause_start
+        if TEMPORAL_ADJUNCT_RE.match(text, claim_start, cue_end):
+            continue  # "..., X said on Tuesday after meeting her counterpart": when it was said, not what
         claim_end = _clause_boundary(text, claim_start, _before_postposed(text, claim_start, cue_end), quotes)
+        if channel := CHANNEL_TAIL_RE.search(text, claim_start, claim_end):
+            claim_end = channel.start()  # 'accused Lima of "bullying", in a post on its website': the channel out
         if LEXICON.get(verb, ("", ""))[0] in LABEL_VERBS:
             label = _quote_spans(text, claim_start, end)
             if label:  # the claim ends with the quoted label
@@ -1618,21 +1771,47 @@ def _apposed_name(text: str, speakers: list[_Mention], end: int) -> list[_Mentio
 
 def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
     """The noun phrase that opens a sentence (its subject), if the sentence opens with one."""
+    s_start = _dateline(text, s_start, limit) or s_start  # "DENVER (Atlas Press) — Teachers' unions ...": the unions
     tokens = [(m.start(), m.end()) for m in NP_TOKEN_RE.finditer(text, s_start, limit)]
     i = 1 if tokens and text[slice(*tokens[0])].lower() in ("the", "a", "an") else 0
     np: list[tuple[int, int]] = []
     while i < len(tokens) and len(np) < MAX_NP_TOKENS and _np_word(text[slice(*tokens[i])]):
         word = text[slice(*tokens[i])]
-        if np and word[:1].islower() and text[np[-1][0]].isupper():
-            break  # "Harlow Freight cut ...": the verb ends the name
+        opening = len(np) == 1 and np[0] == tokens[0] and _singular(word.rstrip("’'")) in AGENT_HEADS
+        if np and word[:1].islower() and text[np[-1][0]].isupper() and not opening:
+            break  # "Harlow Freight cut ...": the verb ends the name ("Port workers walked out": a sentence's
+            # first word is capitalised only because it opens the sentence)
         np.append(tokens[i])
         i += 1
         following = text[slice(*tokens[i])] if i < len(tokens) else ""
-        if word[:1].islower() and _singular(word) in AGENT_HEADS and _singular(following) not in AGENT_HEADS:
+        if (
+            word[:1].islower()
+            and _singular(word) in AGENT_HEADS
+            and _singular(following) not in AGENT_HEADS
+            and not word.endswith(("'s", "’s"))  # "The council's planning committee": the owner is no head
+        ):
             break  # "The company cut ...": the head noun ends the phrase (a compound goes on: "hospital trust")
     if len(np) == 1 and text[slice(*np[0])].lower() in PRONOUNS:
         return [_Mention(*np[0], text[slice(*np[0])], is_pronoun=True)]
+    if np and i < len(tokens) and text[slice(*tokens[i])] in SUBJECT_LINKS:
+        # "Passengers on the Eastmoor branch line have hit out ..., saying": the modifier is in the subject
+        j = i + 1 + (i + 1 < len(tokens) and text[slice(*tokens[i + 1])] in ("the", "a", "an"))
+        k = j
+        while k < len(tokens) and k - j < 5 and text[slice(*tokens[k])] not in NP_STOP:
+            word = text[slice(*tokens[k])]
+            if not _np_word(word) or word in NOT_NAMES or word[:1].isdigit() or word in LEXICON:
+                break
+            k += 1
+        if k > j and k < len(tokens) and text[slice(*tokens[k])].lower() in ("has", "have", "had", "are", "were"):
+            np = np + tokens[i:k]
+            i = k
     if i < len(tokens) and text[slice(*tokens[i])] == ",":
+        appos = OPENING_APPOSITION_RE.match(text, tokens[i][0], limit)
+        if np and text[slice(*np[-1])].islower() and appos and _is_name(appos.group(1)):
+            # "A ministry spokesman, Gao Lin, went further, calling on ...": the name in the apposition
+            mentions = _np_at_end(text, appos.start(1), appos.end(1))
+            if len(mentions) == 1 and not mentions[0].is_pronoun:
+                return mentions
         return []  # "On Tuesday, ...": not a subject
     return _classify_np(text, np)
 
@@ -1670,6 +1849,13 @@ def _clause_boundary(text: str, start: int, end: int, quotes: list[tuple[int, in
             continue
         if b.group().strip() in ("–", "—") and b.group() != b.group().strip() and len(dashes) % 2 == 0:
             continue  # "– probably used to build missiles –": a parenthesis inside the clause
+        if (
+            b.group().endswith("which")
+            and not _has_finite_verb(text[start : b.start()])
+            and (close := text.find(", ", b.end(), end)) > 0
+            and (_looks_like_clause(text, close + 2, end) or text[close + 2 : close + 3].islower())
+        ):
+            continue  # "said Rijnhaven, which handles most traffic, had raised ...": the relative is in the subject
         words = b.group().replace(",", " ").split()
         base = words[0] in ("and", "but") and LEXICON.get(words[-1], ("", ""))[0] == words[-1]
         if base and VERB_CHAIN_RE.search(text, start, b.start()):
@@ -1699,6 +1885,9 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     if pronoun := re.fullmatch(r"\s*(him|her|them)\s*", text[after:name_end]):
         # "According to her, ...": "her" reads as a determiner elsewhere; here it is the person last quoted.
         speakers = [_Mention(after + pronoun.start(1), after + pronoun.end(1), pronoun.group(1), is_pronoun=True)]
+    if not speakers and (agency := re.fullmatch(r"\s*([A-Z][\w’'\-]+)\s*", text[after:name_end])):
+        # "According to Reuters, ...": a news agency, no name that the caption rules would keep
+        speakers = [_Mention(after + agency.start(1), after + agency.end(1), agency.group(1))]
     if not speakers:
         return []
     if len(speakers) == 1 and text[speakers[0].start : speakers[0].end].lower() in OBJECT_PRONOUNS:
@@ -1714,6 +1903,14 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     )  # "CLAIM, according to X, so the campaign may have to pay": the part after X is the journalist's
     if comma >= 0 and end - claim_from > 10 and parenthetical and not relative and forward_ok:
         claim_start = claim_from + len(text[claim_from:end]) - len(text[claim_from:end].lstrip())
+        inner = CUE_RE.search(text, claim_start, end)
+        if (
+            inner is not None
+            and len(text[claim_start : inner.start()].split()) <= MAX_NESTED_SUBJECT_WORDS
+            and not _has_finite_verb(text[claim_start : inner.start()])
+            and _speaker_before(text, claim_start, inner.start())
+        ):
+            return []  # "According to a readout, Xi told Biden that ...": the readout carried Xi's words
         return [_Found((claim_start, end), _kind(text, claim_start, end), speakers, cue)]
     head_end = text.rfind(",", s_start, cue[0])
     if head_end <= s_start:
@@ -1723,6 +1920,8 @@ def _according_to(text: str, s_start: int, end: int, after: int, cue: tuple[int,
     head_start = s_start
     if dateline := _dateline(text, s_start, head_end):
         head_start = dateline  # "SAN JOSE, April 6 (Meridian Wire) - CLAIM, according to X"
+    if (absolute := WITH_ABSOLUTE_RE.match(text, head_start, head_end)) and head_end - absolute.end() > 10:
+        head_start = absolute.end()  # "With all precincts reporting, X led Y, according to Z": the count is the frame
     return [_Found((head_start, head_end), _kind(text, head_start, head_end), speakers, cue)]
 
 
@@ -1814,6 +2013,8 @@ def _looks_like_clause(text: str, start: int, end: int) -> bool:
     """A complement without "that" is a reported clause if it opens with a quotation or a pronoun, or has a
     finite verb within its first words ("said prices had fallen"), before any comma."""
     # A relative clause set off by commas stays out: "the Russian document, which was sent last week, contains".
+    if (coordinated := COORDINATED_CUE_RE.search(text, start, end)) is not None:
+        end = coordinated.start()  # "denied any involvement and accused Kyiv of ...": the next verb is not in it
     head = re.sub(r",\s+(?:which|who|whose)\b[^,]*,", "", text[start:end], count=1).split(",", 1)[0]
     if head[:1] in OPEN_QUOTES:
         return True
