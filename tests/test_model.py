@@ -95,6 +95,22 @@ def test_predictions_carry_scores_and_attributes(trained: TrainedModel, examples
     assert 0 <= trained.uncertainty(examples[0].text) <= 1
 
 
+def test_a_prediction_leaves_its_uncertainty_for_the_next_call(
+    trained: TrainedModel, examples: list[Example], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """push and the backend ask for a prediction and its uncertainty: the CRF tags the article once."""
+    text = examples[1].text
+    learn._UNCERTAINTIES.clear()
+    fresh = trained.uncertainty(text)  # tagged for the uncertainty alone
+    learn._UNCERTAINTIES.clear()
+    calls = []
+    tag = learn._tag
+    monkeypatch.setattr(learn, "_tag", lambda *a, **k: calls.append(1) or tag(*a, **k))
+    trained.predict(text)
+    assert trained.uncertainty(text) == fresh and len(calls) == 1
+    assert trained.uncertainty(examples[2].text) > 0 and len(calls) == 2  # another article is tagged
+
+
 def test_empty_text_gives_an_empty_prediction(trained: TrainedModel) -> None:
     assert trained.predict("").regions == []
     assert trained.uncertainty("   ") == 0.0
