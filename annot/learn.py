@@ -57,10 +57,6 @@ MIN_PAIRS = 2  # positive and negative examples the attribution classifier needs
 RULE_ATTRIBUTES = frozenset({"quote_type"})  # read off the text, not learnt
 CHOICE_KEYS = ("Speaker", "Claim", "Cue", "attribution")
 MIN_CURVE_SIZE = 5
-RULE_BASED = ("rules", "union", "found")  # choices that keep the rules' regions of a label
-FOUND_MIN_P = 0.3  # the finder's least probability for a speaker it adds (chosen on the courts training pool)
-MAX_MENTION = 6  # tokens in a candidate speaker mention
-NOT_NAMES = frozenset("the a an his her their its this that but and in on at of for to by with as after".split())
 
 UNCERTAINTY_CACHE = 32  # articles whose uncertainty a prediction leaves for uncertainty_of
 
@@ -82,7 +78,6 @@ class Parts:
     pairs: Any  # (DictVectorizer, LogisticRegression) or None
     attributes: dict[str, Any] = field(default_factory=dict)  # name -> (vectorizer, classifier | constant)
     choice: dict[str, str] = field(default_factory=dict)
-    finder: Any = None  # (role nouns, DictVectorizer, LogisticRegression): speakers of claims the rules left alone
 
 
 # -- tokens and features -----------------------------------------------------------------
@@ -400,142 +395,6 @@ def _best_overlap(target: Region, regions: list[Region]) -> Region | None:
     return best if best is not None and iou(best, target) >= OVERLAP_IOU else None
 
 
-# -- speakers the rules did not find -------------------------------------------------------------
-# A claim with no speaker in its sentence (a model's claim the rules missed, or one whose speaker the rules
-# did not see) gets one from a classifier over the sentence's candidate mentions: runs of capitalised words,
-# pronouns, and the role nouns the project's annotators marked as speakers ("prosecutors", "the panel").
-
-
-@lru_cache(maxsize=64)
-def _tokens(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
-
-
-def _sentence_of(text: str, pos: int) -> tuple[int, int]:
-    spans = _sentences(text)
-    k = bisect_right([s for s, _ in spans], pos) - 1
-    return spans[max(k, 0)] if spans else (0, len(text))
-
-
-def _mention_candidates(
-    text: str, claim: Region, nouns: frozenset[str], taken: Sequence[Region]
-) -> list[tuple[int, int]]:
-    """Token spans (first, last) in the claim's sentence, outside the claim and the regions `taken`."""
-    toks = _tokens(text)
-    sent_start, sent_end = _sentence_of(text, claim.start)
-    starts = [s for s, _ in toks]
-    lo, hi = bisect_left(starts, sent_start), bisect_left(starts, sent_end) - 1
-
-    def free(k: int) -> bool:
-        s, e = toks[k]
-        return text[s].isalnum() and not any(r.start < e and s < r.end for r in (claim, *taken))
-
-    out: set[tuple[int, int]] = set()
-    k = lo
-    while k <= hi:
-        word = text[toks[k][0] : toks[k][1]]
-        if free(k) and word[0].isupper() and word.lower() not in NOT_NAMES:
-            m = k
-            while m + 1 <= hi and free(m + 1) and text[toks[m + 1][0]].isupper():
-                m += 1
-            out.update((a, m) for a in range(max(k, m - MAX_MENTION + 1), m + 1))
-            k = m + 1
-            continue
-        if free(k) and (word.lower() in nouns or word.lower() in PRONOUNS):
-            out.update((a, k) for a in range(max(lo, k - 2), k + 1) if all(free(q) for q in range(a, k + 1)))
-        k += 1
-    return sorted(out)
-
-
-def _mention_features(text: str, span: tuple[int, int], claim: Region, counts: Counter[str]) -> dict[str, Any]:
-    toks = _tokens(text)
-    a, b = span
-
-    def word(k: int) -> str:
-        return text[toks[k][0] : toks[k][1]] if 0 <= k < len(toks) else "<>"
-
-    words = [word(k) for k in range(a, b + 1)]
-    after = toks[a][0] >= claim.end
-    gap = toks[a][0] - claim.end if after else claim.start - toks[b][1]
-    cues = _cue_words()
-    return {
-        "head": words[-1].lower(),
-        "first": words[0].lower(),
-        "prev": word(a - 1).lower(),
-        "next": word(b + 1).lower(),
-        "prev2": word(a - 2).lower(),
-        "next2": word(b + 2).lower(),
-        "len": str(min(b - a + 1, 4)),
-        "shape": "".join(_shape(w)[0] for w in words)[:4],
-        "pron": words[-1].lower() in PRONOUNS,
-        "cue_next": word(b + 1).lower() in cues,
-        "cue_prev": word(a - 1).lower() in cues,
-        "after": after,
-        "gap": str(min(max(gap, 0).bit_length(), 9)),
-        "recurs": str(min(counts[words[-1]], 3)),
-    }
-
-
-def _counts(text: str) -> Counter[str]:
-    return Counter(text[s:e] for s, e in _tokens(text))
-
-
-def _fit_finder(examples: Sequence[Example], parts: Parts) -> Any:
-    """The mention classifier, trained on every gold claim's sentence: is this candidate its speaker?"""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    nouns = frozenset(
-        r.text.split()[-1].lower()
-        for ex in examples
-        for r in ex.gold.regions
-        if r.label == parts.speaker and r.text.split() and r.text.split()[-1].islower()
-    )
-    X, y = [], []
-    for ex in examples:
-        toks, counts = _tokens(ex.text), _counts(ex.text)
-        by_id = {r.id: r for r in ex.gold.regions}
-        said: dict[str, set[tuple[int, int]]] = {}
-        for rel in ex.gold.relations:
-            a, b = by_id.get(rel.from_id), by_id.get(rel.to_id)
-            if rel.label == parts.says and a and b:
-                claim, speaker = (a, b) if a.label == parts.claim else (b, a)
-                said.setdefault(claim.id, set()).add((speaker.start, speaker.end))
-        for claim in (r for r in ex.gold.regions if r.label == parts.claim):
-            for span in _mention_candidates(ex.text, claim, nouns, ()):
-                X.append(_mention_features(ex.text, span, claim, counts))
-                y.append(int((toks[span[0]][0], toks[span[1]][1]) in said.get(claim.id, ())))
-    if sum(y) < MIN_PAIRS or len(y) - sum(y) < MIN_PAIRS:
-        return None
-    vec = DictVectorizer()
-    clf = LogisticRegression(max_iter=1000)  # lbfgs: liblinear refuses the vectorizer's 64-bit indices
-    clf.fit(vec.fit_transform(X), y)
-    return nouns, vec, clf
-
-
-def _find_speakers(parts: Parts, text: str, regions: list[Region]) -> list[Region]:
-    """A speaker for each claim that has none in its sentence, where the finder is sure enough."""
-    if parts.finder is None:
-        return []
-    nouns, vec, clf = parts.finder
-    toks, counts = _tokens(text), _counts(text)
-    speakers = [r for r in regions if r.label == parts.speaker]
-    found: list[Region] = []
-    for claim in (r for r in regions if r.label == parts.claim):
-        sent_start, sent_end = _sentence_of(text, claim.start)
-        if any(sent_start <= r.start < sent_end for r in (*speakers, *found)):
-            continue
-        spans = _mention_candidates(text, claim, nouns, [*regions, *found])
-        if not spans:
-            continue
-        probs = clf.predict_proba(vec.transform([_mention_features(text, s, claim, counts) for s in spans]))[:, 1]
-        best = int(probs.argmax())
-        if probs[best] >= FOUND_MIN_P:
-            a, b = spans[best]
-            found.append(_region(text, parts.speaker, toks[a][0], toks[b][1], round(float(probs[best]), 4)))
-    return found
-
-
 # -- claim attributes --------------------------------------------------------------------------
 
 
@@ -701,7 +560,6 @@ def fit(examples: Sequence[Example], schema: Schema, *, choice: dict[str, str] |
     crf.fit(X, y)
     parts = Parts(speaker, claim, labels, crf, says, None, choice=dict(choice or {}))
     parts.pairs = _fit_pairs(examples, parts) if says else None
-    parts.finder = _fit_finder(examples, parts) if says else None
     parts.attributes = _fit_attributes(examples, schema, parts)
     return parts
 
@@ -716,7 +574,7 @@ def predict_variants(parts: Parts, text: str, version: str, choices: list[dict[s
     if not text.strip():
         return [Annotation(id=None, task_id=None, annotator=version) for _ in choices]
     doc = _doc(text)
-    from_rules = sorted({label for c in choices for label in parts.labels if c.get(label) in RULE_BASED})
+    from_rules = sorted({label for c in choices for label in parts.labels if c.get(label) in ("rules", "union")})
     tags, probs, marginals = _tag(parts.crf, doc, from_rules)
     _remember_uncertainty(parts, text, probs)
     learnt = _decode(doc, tags, probs)
@@ -724,7 +582,7 @@ def predict_variants(parts: Parts, text: str, version: str, choices: list[dict[s
     for choice in choices:
         regions: list[Region] = []
         for label in parts.labels:
-            if choice.get(label, "model") in ("rules", "found"):
+            if choice.get(label, "model") == "rules":
                 for r in doc.rules.regions:
                     if r.label == label:
                         regions.append(_region(text, label, r.start, r.end, _rule_score(doc, marginals, r)))
@@ -737,8 +595,6 @@ def predict_variants(parts: Parts, text: str, version: str, choices: list[dict[s
                     for r in doc.rules.regions:
                         if r.label == label and not any(m.start < r.end and r.start < m.end for m in mine):
                             regions.append(_region(text, label, r.start, r.end, _rule_score(doc, marginals, r)))
-        if choice.get(parts.speaker) == "found":  # the rules' speakers, and the finder's for claims without one
-            regions += _find_speakers(parts, text, regions)
         regions.sort(key=lambda r: (r.start, r.end, r.label))
         relations = _attribute(parts, text, regions, doc.rules, choice.get("attribution", "model") == "rules")
         _fill_attributes(parts, text, regions, relations, doc.rules)
@@ -909,9 +765,8 @@ def choose(folds: Sequence[dict[str, dict[str, Any]]]) -> dict[str, str]:
     and overlap F1; for attribution the share of gold claims correctly attributed) is larger than both
     MIN_GAIN and the gain's fold-to-fold standard deviation: a gain within the folds' own noise is no gain,
     and a tie keeps the rules. The union is an option only where it adds recall to the model without
-    losing precision (pooled over the folds). For Speaker, "found" (where the folds have it: the rules'
-    speakers plus the finder's for claims without one) is one more option. Attribution compares, on the
-    model's regions, the learnt `says` with the rules' own links.
+    losing precision (pooled over the folds). Attribution compares, on the model's regions, the learnt
+    `says` with the rules' own links.
     """
     picked = {}
     for key in CHOICE_KEYS:
@@ -920,8 +775,6 @@ def choose(folds: Sequence[dict[str, dict[str, Any]]]) -> dict[str, str]:
             picked[key] = "model" if mean > max(MIN_GAIN, spread) else "rules"
             continue
         options = ["model", *(["union"] if _union_adds_recall(folds, key) else [])]
-        if key == "Speaker" and "found" in folds[0]:
-            options.append("found")
         best, best_gain = "rules", 0.0
         for option in options:
             mean, spread = _gain(folds, option, "rules", key)
@@ -934,8 +787,6 @@ def choose(folds: Sequence[dict[str, dict[str, Any]]]) -> dict[str, str]:
 ALL_MODEL = dict.fromkeys(CHOICE_KEYS, "model")
 RULE_LINKS = {**ALL_MODEL, "attribution": "rules"}
 ALL_UNION = {**dict.fromkeys(CHOICE_KEYS, "union"), "attribution": "model"}
-FOUND = {**ALL_MODEL, "Speaker": "found"}  # the rules' speakers and the finder's, beside the model's claims
-VARIANTS = {"model": ALL_MODEL, "links": RULE_LINKS, "union": ALL_UNION, "found": FOUND}
 
 
 def _fold_reports(predicted: dict[str, list[Annotation]], gold: list[Annotation]) -> dict[str, dict[str, Any]]:
@@ -958,11 +809,14 @@ def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
         held = set(test)
         parts = fit([ex for i, ex in enumerate(examples) if i not in held], schema)
         for group in groups:
-            by: dict[str, list[Annotation]] = {name: [] for name in ("rules", *VARIANTS)}
+            by: dict[str, list[Annotation]] = {"model": [], "links": [], "union": [], "rules": []}
             for i in group:
-                variants = predict_variants(parts, examples[i].text, "inner", list(VARIANTS.values()))
-                for name, annotation in zip(VARIANTS, variants, strict=True):
-                    by[name].append(annotation)
+                model, links, union = predict_variants(
+                    parts, examples[i].text, "inner", [ALL_MODEL, RULE_LINKS, ALL_UNION]
+                )
+                by["model"].append(model)
+                by["links"].append(links)
+                by["union"].append(union)
                 by["rules"].append(_rules(examples[i].text))
             folds.append(_fold_reports(by, [examples[i].gold for i in group]))
     return choose(folds)
@@ -982,7 +836,7 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
     k = max(2, folds if nested else min(folds, LARGE_FOLDS))
     splits = folds_of(examples, k)
     gold: list[Annotation] = []
-    by: dict[str, list[Annotation]] = {name: [] for name in ("rules", "model+rules", *VARIANTS)}
+    by: dict[str, list[Annotation]] = {"rules": [], "model": [], "model+rules": [], "links": [], "union": []}
     attr_gold: dict[str, list[str]] = {}
     attr_pred: dict[str, list[str]] = {}
     attr_major: dict[str, list[str]] = {}
@@ -997,11 +851,14 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
             ex = examples[i]
             gold.append(ex.gold)
             by["rules"].append(_rules(ex.text))
-            variants = predict_variants(parts, ex.text, "cv", [*VARIANTS.values(), *([picked] if picked else [])])
-            for name, annotation in zip(VARIANTS, variants, strict=False):
-                by[name].append(annotation)
+            variants = predict_variants(
+                parts, ex.text, "cv", [ALL_MODEL, RULE_LINKS, ALL_UNION, *([picked] if picked else [])]
+            )
+            by["model"].append(variants[0])
+            by["links"].append(variants[1])
+            by["union"].append(variants[2])
             if picked:
-                by["model+rules"].append(variants[-1])
+                by["model+rules"].append(variants[3])
         if not nested:
             kept.append((parts, test))
         for attr in parts.attributes:
@@ -1015,12 +872,11 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
     bounds = [0, *accumulate(len(test) for test in splits)]
     choice = choose(
         [
-            _fold_reports({name: by[name][a:b] for name in ("rules", *VARIANTS)}, gold[a:b])
+            _fold_reports({name: by[name][a:b] for name in ("rules", "model", "links", "union")}, gold[a:b])
             for a, b in pairwise(bounds)
         ]
     )
-    for name in ("links", "union", "found"):
-        del by[name]
+    del by["links"], by["union"]
     for parts, test in kept:  # many articles: the choice comes from these same folds (not nested)
         by["model+rules"] += [predict_with(parts, examples[i].text, "cv", choice) for i in test]
     spans = {name: span_report(preds, gold) for name, preds in by.items()}
