@@ -18,11 +18,16 @@ from typing import Any
 def replacing(path: Path, mode: int | None = None) -> Iterator[Path]:
     """A temporary path beside `path` to write to; on success it becomes `path`, on an error it is removed.
 
-    `mode` (e.g. 0o600 for a file holding a key) is set before the file takes its place.
+    `mode` (e.g. 0o600 for a file holding a key) is the temporary file's from its creation, so what is
+    written is never readable by more people than the finished file; it is set again (past the umask)
+    before the file takes its place.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
+        if mode is not None:
+            tmp.unlink(missing_ok=True)  # a leftover of this pid would keep its own mode
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
         yield tmp
         if mode is not None:
             os.chmod(tmp, mode)

@@ -315,7 +315,8 @@ def ingest(
 
 def _explain(path: Path, as_json: bool) -> None:
     """Print each line of one cleaned file with its fate; exit 1 when the file gave no article."""
-    from annot.articles import RULES_BY_NAME, explain_file
+    from annot.articles import explain_file
+    from annot.cleaning import RULES_BY_NAME
 
     explained = explain_file(path)
     article = explained.article

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from annot import builtin
+from annot.atomic import write_json
 from annot.errors import ConfigError
 
 CONFIG_FILE = "annot.toml"
@@ -182,13 +183,7 @@ def read_connection(root: Path) -> dict[str, Any]:
 def save_connection(root: Path, data: dict[str, Any]) -> Path:
     """Write the connection file readable by its owner only (0600), atomically."""
     path = connection_path(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    write_json(path, data, mode=0o600, indent=2)
     return path
 
 

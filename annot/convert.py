@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annot.errors import AnnotError, ValidationFailed
+from annot.errors import ExportError
 from annot.records import Annotation, AttributeValue, Region, Relation, Task
 from annot.schema import Schema
 
@@ -49,19 +49,19 @@ class ExportFile:
 def read_export(path: Path | str, schema: Schema) -> Iterator[Task]:
     """The tasks of a Label Studio JSON export file, one at a time.
 
-    Raises AnnotError if the file cannot be opened and ValidationFailed, while
-    iterating, at the first sign that it is not a Label Studio JSON export.
+    Raises ExportError if the file cannot be opened and, while iterating, at the
+    first sign that it is not a Label Studio JSON export.
     """
     path = Path(path)
     try:
         handle = path.open("rb")
     except OSError as e:
-        raise AnnotError(f"{path}: cannot read the export ({e.strerror}); check the path") from None
+        raise ExportError(f"{path}: cannot read the export ({e.strerror}); check the path") from None
     with handle:
         first = _first_byte(handle)
         if first != b"[":
             what = "is empty" if not first else f"starts with {first.decode('latin-1')!r}"
-            raise ValidationFailed(f"{path}: the file {what}; {NOT_AN_EXPORT}")
+            raise ExportError(f"{path}: the file {what}; {NOT_AN_EXPORT}")
         handle.seek(handle.tell() - 1)  # back to the "[", past any byte order mark
         if ijson is None:
             items: Iterator[Any] = iter(_load_whole(handle, path))
@@ -74,12 +74,38 @@ def read_export(path: Path | str, schema: Schema) -> Iterator[Task]:
             except StopIteration:
                 return
             except JSON_ERRORS as e:
-                raise ValidationFailed(f"{path}: not valid JSON after task {position}: {e}") from None
+                raise ExportError(f"{path}: not valid JSON after task {position}: {e}") from None
             position += 1
             try:
                 yield task_from_export(raw, schema)
-            except ValidationFailed as e:
-                raise ValidationFailed(f"{path}: item {position}: {e}") from None
+            except ExportError as e:
+                raise ExportError(f"{path}: item {position}: {e}") from None
+
+
+def read_gold(path: Path | str, schema: Schema) -> list[Task]:
+    """The tasks of a gold file (seeds/gold.json, tests/corpus/dev.json): Label Studio import JSON, tasks
+    without ids, numbered here from 1. Raises ExportError if it is not such a file."""
+    tasks = []
+    for position, raw in enumerate(read_task_list(path), 1):
+        try:
+            tasks.append(task_from_export({"id": position, **raw}, schema))
+        except ExportError as e:
+            raise ExportError(f"{path}: item {position}: {e}") from None
+    return tasks
+
+
+def read_task_list(path: Path | str) -> list[dict[str, Any]]:
+    """The tasks of a Label Studio import file (a JSON list of task objects) as they are, held whole:
+    gold files are small. Raises ExportError if the file cannot be read or is not such a list."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ExportError(
+            f"{path}: cannot read the gold annotations ({e}); give a Label Studio import JSON (a list of tasks)"
+        ) from None
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        raise ExportError(f"{path}: not a Label Studio import; give a JSON list of tasks")
+    return raw
 
 
 def _first_byte(handle: Any) -> bytes:
@@ -96,32 +122,32 @@ def _load_whole(handle: Any, path: Path) -> list[Any]:
     try:
         return json.load(handle)
     except (ValueError, UnicodeDecodeError) as e:
-        raise ValidationFailed(f"{path}: not valid JSON: {e}") from None
+        raise ExportError(f"{path}: not valid JSON: {e}") from None
 
 
 def task_from_export(raw: dict[str, Any], schema: Schema) -> Task:
     """One task of a Label Studio JSON export as a Task with its annotations and predictions.
 
-    Raises ValidationFailed if `raw` does not have the shape of an exported task.
+    Raises ExportError if `raw` does not have the shape of an exported task.
     """
     if not isinstance(raw, dict):
-        raise ValidationFailed(f"a task is a JSON object, found {type(raw).__name__}; {NOT_AN_EXPORT}")
+        raise ExportError(f"a task is a JSON object, found {type(raw).__name__}; {NOT_AN_EXPORT}")
     task_id = raw.get("id")
     data = raw.get("data")
     if not isinstance(data, dict):
-        raise ValidationFailed(f"task {task_id} has no 'data' object; {NOT_AN_EXPORT}")
+        raise ExportError(f"task {task_id} has no 'data' object; {NOT_AN_EXPORT}")
     task = Task(id=task_id, data=data)
     for key, into in (("annotations", task.annotations), ("predictions", task.predictions)):
         items = raw.get(key)
         if items is None:
             continue
         if not isinstance(items, list):
-            raise ValidationFailed(f"task {task_id}: '{key}' is not a list; {NOT_AN_EXPORT}")
+            raise ExportError(f"task {task_id}: '{key}' is not a list; {NOT_AN_EXPORT}")
         for item in items:
             if key == "predictions" and isinstance(item, int):
                 continue  # Label Studio 1.23's export lists predictions by id only
             if not isinstance(item, dict):
-                raise ValidationFailed(f"task {task_id}: an item of '{key}' is not an object; {NOT_AN_EXPORT}")
+                raise ExportError(f"task {task_id}: an item of '{key}' is not an object; {NOT_AN_EXPORT}")
             into.append(_annotation(item, task_id, schema, prediction=key == "predictions"))
     return task
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from annot import studio, sync
 from annot.config import Config, shown
-from annot.errors import ArticleError
+from annot.convert import read_task_list
 
 GOLD_FILE = "seeds/gold.json"
 DEMO_ANNOTATOR = "annotator@annot.local"
@@ -45,10 +44,7 @@ class DemoResult:
 
 def load_gold(path: Path) -> dict[str, list[dict[str, Any]]]:
     """article_id -> the gold `result` list, from a Label Studio import file."""
-    try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ArticleError(f"{path}: cannot read the gold annotations ({e})") from None
+    tasks = read_task_list(path)
     return {t["data"]["article_id"]: t["annotations"][0]["result"] for t in tasks if t.get("annotations")}
 
 

@@ -1,10 +1,10 @@
 """How close predictions (pre-annotations) come to gold annotations: span P/R/F1, attribution, target and stance.
 
 Pure except `evaluate_file`: takes records, returns a dict of figures. Spans match
-one-to-one, either exactly (same start and end) or by overlap (intersection over
-union >= 0.5). A gold claim counts as correctly attributed when the predicted
-claim matched to it (by overlap) is joined by `says` to a speaker that overlaps
-one of the gold claim's speakers or carries the same canonical name. Target and
+one-to-one (`annot.spans.match_spans`), either exactly (same start and end) or by
+overlap (intersection over union >= 0.5). A gold claim counts as correctly
+attributed when the predicted claim matched to it (by overlap) is joined by `says`
+to a speaker that overlaps one of the gold claim's speakers or carries the same canonical name. Target and
 stance are scored on the matched claims where the prediction fills them in
 (accuracy) and by how many of the matched claims it fills in (coverage).
 `errors` lists what went wrong, each with its sentence, for `annot evaluate --errors`.
@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from annot.records import Annotation, Region, Task
+from annot.spans import EXACT, OVERLAP_THRESHOLD, iou, match_spans
 
 SPAN_LABELS = ("Speaker", "Claim")
-OVERLAP_IOU = 0.5
 ATTRIBUTION_RELATION = "says"
 NAME_ATTRIBUTE = "speaker_name"
 CHOICE_ATTRIBUTES = ("target", "stance")
@@ -46,7 +46,7 @@ def evaluate(predicted: Iterable[Annotation], gold: Iterable[Annotation]) -> dic
         for label in SPAN_LABELS:
             p = [r for r in pred.regions if r.label == label]
             g = [r for r in ref.regions if r.label == label]
-            for mode, threshold in (("exact", None), ("overlap", OVERLAP_IOU)):
+            for mode, threshold in (("exact", EXACT), ("overlap", OVERLAP_THRESHOLD)):
                 n = len(match_spans(p, g, threshold))
                 c = counts[label][mode]
                 c[0], c[1], c[2] = c[0] + n, c[1] + len(p), c[2] + len(g)
@@ -59,7 +59,7 @@ def evaluate(predicted: Iterable[Annotation], gold: Iterable[Annotation]) -> dic
                 if value is not None:
                     choices[name][1] += 1
                     choices[name][0] += value == _choice(g_claim, name)
-    report: dict[str, Any] = {"documents": len(pairs), "overlap_iou": OVERLAP_IOU}
+    report: dict[str, Any] = {"documents": len(pairs), "overlap_iou": OVERLAP_THRESHOLD}
     for label in SPAN_LABELS:
         report[label] = {mode: _prf(*counts[label][mode]) for mode in ("exact", "overlap")}
     report["attribution"] = {
@@ -101,7 +101,7 @@ def errors(predicted: Sequence[Annotation], gold: Sequence[Annotation], texts: S
         for label in SPAN_LABELS:
             p = [r for r in pred.regions if r.label == label]
             g = [r for r in ref.regions if r.label == label]
-            pairs = match_spans(p, g, OVERLAP_IOU)
+            pairs = match_spans(p, g, OVERLAP_THRESHOLD)
             matched_p = {id(a) for a, _ in pairs}
             matched_g = {id(b) for _, b in pairs}
             here += [_error(doc, text, "miss", label, None, r) for r in g if id(r) not in matched_g]
@@ -149,40 +149,6 @@ def sentence_of(text: str, start: int, end: int) -> str:
     return sentence if len(sentence) <= CONTEXT_CHARS else sentence[: CONTEXT_CHARS - 1] + "…"
 
 
-def iou(a: Region, b: Region) -> float:
-    """Intersection over union of two character spans."""
-    inter = min(a.end, b.end) - max(a.start, b.start)
-    if inter <= 0:
-        return 0.0
-    return inter / (max(a.end, b.end) - min(a.start, b.start))
-
-
-def match_spans(predicted: list[Region], gold: list[Region], threshold: float | None) -> list[tuple[Region, Region]]:
-    """One-to-one pairs (predicted, gold): exact offsets when threshold is None, else IoU >= threshold.
-
-    Greedy by descending IoU, which is optimal here in practice: spans of one
-    label rarely overlap each other within a document.
-    """
-    candidates = []
-    for i, p in enumerate(predicted):
-        for j, g in enumerate(gold):
-            score = iou(p, g)
-            exact = (p.start, p.end) == (g.start, g.end)
-            if (threshold is None and exact) or (threshold is not None and score >= threshold):
-                candidates.append((score, i, j))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    pairs = []
-    for _, i, j in candidates:
-        if i in used_p or j in used_g:
-            continue
-        used_p.add(i)
-        used_g.add(j)
-        pairs.append((predicted[i], gold[j]))
-    return pairs
-
-
 def _speakers_of(annotation: Annotation) -> dict[str, list[Region]]:
     """Claim region id -> its speaker regions (`says` is drawn in either direction)."""
     regions = {r.id: r for r in annotation.regions}
@@ -217,12 +183,12 @@ def _choice(region: Region, name: str) -> str | None:
 def _claim_pairs(pred: Annotation, ref: Annotation) -> list[tuple[Region, Region]]:
     claims_p = [r for r in pred.regions if r.label == "Claim"]
     claims_g = [r for r in ref.regions if r.label == "Claim"]
-    return match_spans(claims_p, claims_g, OVERLAP_IOU)
+    return match_spans(claims_p, claims_g, OVERLAP_THRESHOLD)
 
 
 def _same_speaker(ps: list[Region], gs: list[Region]) -> bool:
     gold_names = {_name(s) for s in gs}
-    return any(_name(s) in gold_names or any(iou(s, t) >= OVERLAP_IOU for t in gs) for s in ps)
+    return any(_name(s) in gold_names or any(iou(s, t) >= OVERLAP_THRESHOLD for t in gs) for s in ps)
 
 
 def _attribution(pred: Annotation, ref: Annotation) -> tuple[int, int]:
@@ -253,23 +219,10 @@ def _prf(matched: int, predicted: int, gold: int) -> dict[str, Any]:
 
 def load_gold(gold_path: str | Path, schema_path: str | Path) -> list[Task]:
     """The annotated tasks of a gold file (Label Studio import JSON)."""
-    import json
-
-    from annot.convert import task_from_export
-    from annot.errors import ArticleError
+    from annot.convert import read_gold
     from annot.schema import load_schema
 
-    schema = load_schema(schema_path)
-    try:
-        raw = json.loads(Path(gold_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ArticleError(
-            f"{gold_path}: cannot read the gold annotations ({e}); pass a Label Studio JSON file"
-        ) from None
-    if not isinstance(raw, list):
-        raise ArticleError(f"{gold_path}: not a list of Label Studio tasks; pass a Label Studio JSON file")
-    tasks = [task_from_export({"id": i, **t}, schema) for i, t in enumerate(raw, 1)]
-    return [t for t in tasks if t.annotations]
+    return [t for t in read_gold(gold_path, load_schema(schema_path)) if t.annotations]
 
 
 def evaluate_file(gold_path: str | Path, schema_path: str | Path, with_errors: bool = False) -> dict[str, Any]:

@@ -5,8 +5,10 @@ personal access token for access tokens (and refresh them), which it does well.
 
 Every call goes through `_call`, which retries transient failures (connection
 refused or reset, timeouts, 502/503/504) with backoff and jitter for a bounded
-time and maps whatever is left to annot's own errors, once, here. Messages
-never contain the API key.
+time (the server's budget, or one given for that call alone) and maps whatever is
+left to annot's own errors, once, in `_translate`: every LabelStudioError carries
+the HTTP status (None when no answer came), 404 is a NotFoundError, a refused key
+an AuthError. Messages never contain the API key.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any, TypeVar
 import httpx
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential_jitter
 
-from annot.errors import AuthError, LabelStudioError
+from annot.atomic import replacing
+from annot.errors import AddressBlockedError, AuthError, LabelStudioError, NotFoundError
 
 T = TypeVar("T")
 
@@ -64,10 +67,27 @@ def _tls() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+class _KeyExchangeFailed(Exception):
+    """The SDK's exchange of a personal access token for an access token failed with this status."""
+
+    def __init__(self, status: int | None, body: Any) -> None:
+        super().__init__(status)
+        self.status, self.body = status, body
+
+
 def _transient(error: BaseException) -> bool:
     if isinstance(error, httpx.HTTPStatusError):
         return error.response.status_code in TRANSIENT_STATUS
+    if isinstance(error, _KeyExchangeFailed):
+        return error.status in TRANSIENT_STATUS
     return isinstance(error, httpx.TransportError)  # refused, reset, timeouts, protocol errors
+
+
+def _ssrf_guard(body: Any) -> bool:
+    """Whether a 403 is Label Studio's SSRF guard refusing an address rather than the key. Both answer 403
+    and no field tells them apart, so its wording is the only sign (Label Studio 1.23: "URL resolves to a
+    reserved network address (block: 127.0.0.0/8)")."""
+    return "reserved network address" in str(body)
 
 
 def _is_personal_access_token(key: str) -> bool:
@@ -117,13 +137,19 @@ class Server:
 
     def __init__(self, url: str, api_key: str, *, retry_seconds: float | None = None) -> None:
         self.url = url.rstrip("/")
-        self.retry_seconds = RETRY_TOTAL_S if retry_seconds is None else retry_seconds
+        self._retry_seconds = RETRY_TOTAL_S if retry_seconds is None else retry_seconds
         self._api_key = api_key
         self._sdk: Any = None
         self._client: httpx.Client | None = None
 
     def __repr__(self) -> str:  # never show the key
         return f"Server({self.url!r})"
+
+    @property
+    def retry_seconds(self) -> float:
+        """How long a call retries transient failures unless it says otherwise. Read-only: threads share
+        a Server, so a call that must not be retried passes its own budget to `_raw` instead."""
+        return self._retry_seconds
 
     @property
     def http(self) -> httpx.Client:
@@ -136,18 +162,32 @@ class Server:
         """Auth headers: a legacy token as is; a personal access token exchanged (and refreshed) by the SDK."""
         if not _is_personal_access_token(self._api_key):
             return {"Authorization": f"Token {self._api_key}"}
-        if self._sdk is None:
-            # the SDK takes a second to import: load it only for the token exchange that needs it
-            from label_studio_sdk.client import LabelStudio
+        # the SDK takes a second to import: load it only for the token exchange that needs it
+        from label_studio_sdk.core.api_error import ApiError
 
-            self._sdk = LabelStudio(base_url=self.url, api_key=self._api_key, timeout=REQUEST_TIMEOUT_S, max_retries=0)
-        return dict(self._sdk._client_wrapper.get_headers())
+        try:
+            if self._sdk is None:
+                from label_studio_sdk.client import LabelStudio
+
+                self._sdk = LabelStudio(
+                    base_url=self.url, api_key=self._api_key, timeout=REQUEST_TIMEOUT_S, max_retries=0
+                )
+            return dict(self._sdk._client_wrapper.get_headers())
+        except ApiError as e:  # an expired key (found before asking), or the server's answer to the exchange
+            raise _KeyExchangeFailed(e.status_code, e.body) from None
+        except ValueError as e:  # the answer is not JSON, or not the tokens: not Label Studio answering
+            raise LabelStudioError(
+                f"{self.url} did not answer the exchange of the personal access token as Label Studio does "
+                f"({type(e).__name__}): check LABEL_STUDIO_URL points at the Label Studio server"
+            ) from None
 
     # -- the one boundary where errors are translated ------------------------------
 
     def _call(self, what: str, fn: Callable[[], T], retry_seconds: float | None = None) -> T:
+        """`fn()`, its transient failures retried for `retry_seconds` (this call only; default the server's)."""
+        budget = self._retry_seconds if retry_seconds is None else retry_seconds
         retrying = Retrying(
-            stop=stop_after_delay(self.retry_seconds if retry_seconds is None else retry_seconds),
+            stop=stop_after_delay(budget),
             wait=wait_exponential_jitter(multiplier=0.5, max=8.0),
             retry=retry_if_exception(_transient),
             reraise=True,
@@ -155,38 +195,46 @@ class Server:
         try:
             return retrying(fn)
         except httpx.HTTPStatusError as e:
-            raise self._translate(what, e.response.status_code, e.response.text) from None
+            raise self._translate(what, e.response.status_code, e.response.text, budget) from None
+        except _KeyExchangeFailed as e:
+            raise self._translate(what, e.status, e.body, budget, key_exchange=True) from None
         except httpx.TransportError as e:
             raise LabelStudioError(
                 f"cannot reach Label Studio at {self.url} ({what}: {type(e).__name__}); is it running? "
-                "Start the local one with `annot studio up` or check LABEL_STUDIO_URL"
+                "Start the local one with `annot studio up` or check LABEL_STUDIO_URL",
+                status=None,
             ) from None
-        except Exception as e:  # the SDK's token exchange raises its own errors on a bad or expired key
-            status = getattr(e, "status_code", None)
-            if status is not None or "token" in str(e).lower():
-                raise self._translate(what, status if status not in (None, 400) else 401, None) from None
-            raise
 
-    def _translate(self, what: str, status: int | None, body: Any) -> LabelStudioError:
-        if status == 403 and "reserved network address" in str(body):  # its SSRF guard, not the key
-            return LabelStudioError(
+    def _translate(
+        self, what: str, status: int | None, body: Any, budget: float, *, key_exchange: bool = False
+    ) -> LabelStudioError:
+        """The one place an HTTP status becomes an error class. `key_exchange`: the answer of the token
+        endpoint, which judges nothing but the key, so a 400 there (a malformed token) refuses it too."""
+        if status == 403 and _ssrf_guard(body):
+            return AddressBlockedError(
                 f"Label Studio at {self.url} refused to reach a private or loopback address while trying to "
-                f"{what}: {_detail(_json_or_text(body))}"
+                f"{what}: {_detail(_json_or_text(body))}",
+                status,
             )
-        if status in (401, 403):
+        if status in (401, 403) or (key_exchange and status is not None and 400 <= status < 500):
             return AuthError(
                 f"Label Studio at {self.url} refused the API key ({status}) while trying to {what}: "
-                "copy a valid token from Account & Settings, set LABEL_STUDIO_API_KEY, or run `annot studio up`"
+                "copy a valid token from Account & Settings, set LABEL_STUDIO_API_KEY, or run `annot studio up`",
+                status,
             )
+        if status == 404:
+            return NotFoundError(f"Label Studio at {self.url} has nothing at {what} (404): {_detail(body)}", status)
         if status in TRANSIENT_STATUS:
             return LabelStudioError(
-                f"Label Studio at {self.url} kept failing ({status}) for {self.retry_seconds:.0f} s while trying "
-                f"to {what}; check the server and run the command again (nothing is lost)"
+                f"Label Studio at {self.url} kept failing ({status}) for {budget:.0f} s while trying "
+                f"to {what}; check the server and run the command again (nothing is lost)",
+                status,
             )
-        return LabelStudioError(f"Label Studio at {self.url} answered {status} to {what}: {_detail(body)}")
+        return LabelStudioError(f"Label Studio at {self.url} answered {status} to {what}: {_detail(body)}", status)
 
     def _raw(self, method: str, path: str, *, retry_seconds: float | None = None, **kwargs: Any) -> httpx.Response:
-        """One HTTP call; transient failures retried (for `retry_seconds`, default the server's), errors translated."""
+        """One HTTP call; transient failures retried (for `retry_seconds`, this call only; default the server's),
+        errors translated."""
 
         def go() -> httpx.Response:
             response = self.http.request(method, f"{self.url}{path}", headers=self._headers(), **kwargs)
@@ -194,7 +242,8 @@ class Server:
             if response.headers.get("content-type", "").startswith("text/html"):  # the API answers JSON only
                 raise LabelStudioError(
                     f"{self.url} answered {method} {path} with a web page, not Label Studio's API: "
-                    "check LABEL_STUDIO_URL (or [labelstudio] url in annot.toml) points at the Label Studio server"
+                    "check LABEL_STUDIO_URL (or [labelstudio] url in annot.toml) points at the Label Studio server",
+                    response.status_code,
                 )
             return response
 
@@ -216,6 +265,13 @@ class Server:
         results = found.get("results", found) if isinstance(found, dict) else found
         matches = sorted((p for p in results if p.get("title") == title), key=lambda p: p["id"])
         return self.get_project(matches[0]["id"]) if matches else None
+
+    def require_project(self, title: str) -> Project:
+        """The project with exactly this title; NotFoundError (what to run) when the server has none."""
+        project = self.find_project(title)
+        if project is None:
+            raise NotFoundError(f"no project {title!r} on {self.url}; run `annot push` first")
+        return project
 
     def get_project(self, project_id: int) -> Project:
         return self._project(self._raw("GET", f"/api/projects/{project_id}").json())
@@ -300,10 +356,8 @@ class Server:
             params = {"project": project_id, "query": query, "include": "id,updated_at", "page": page}
             try:
                 body = self._raw("GET", "/api/tasks", params={**params, "page_size": page_size}).json()
-            except LabelStudioError as e:
-                if " 404 " in str(e):  # past the last page
-                    break
-                raise
+            except NotFoundError:  # past the last page
+                break
             tasks = body.get("tasks", [])
             changed += [(int(t["id"]), t["updated_at"]) for t in tasks]
             if len(tasks) < page_size or len(changed) >= body.get("total", 0) or (limit and len(changed) >= limit):
@@ -346,10 +400,8 @@ class Server:
             params = {"project": project_id, "include": include, "page_size": ID_PAGE, "page": page}
             try:
                 batch = self._raw("GET", "/api/tasks", params=params).json().get("tasks", [])
-            except LabelStudioError as e:
-                if " 404 " in str(e):  # past the last page
-                    break
-                raise
+            except NotFoundError:  # past the last page
+                break
             tasks += batch
             if len(batch) < ID_PAGE:
                 break
@@ -371,20 +423,18 @@ class Server:
         params: list[tuple[str, str | int | float | bool | None]] = [("exportType", "JSON")]
         if task_ids is not None:
             params += [("ids[]", str(i)) for i in task_ids]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".part")
 
-        def go() -> None:
+        def go(tmp: Path) -> None:  # a retry writes the file again from its start
             url = f"{self.url}/api/projects/{project_id}/export"
             timeout = httpx.Timeout(REQUEST_TIMEOUT_S, read=EXPORT_TIMEOUT_S)
             with self.http.stream("GET", url, params=params, headers=self._headers(), timeout=timeout) as r:
                 r.raise_for_status()
-                with open(tmp, "wb") as f:
+                with open(tmp, "wb") as f:  # a retry starts the file again
                     for chunk in r.iter_bytes(EXPORT_CHUNK):
                         f.write(chunk)
 
-        self._call("export annotations", go)
-        os.replace(tmp, path)
+        with replacing(path) as tmp:
+            self._call("export annotations", lambda: go(tmp))
         return path
 
     def export_tasks(self, project_id: int, task_ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -451,6 +501,23 @@ class Server:
         """The project as the API returns it, every setting included."""
         return self._raw("GET", f"/api/projects/{project_id}").json()
 
+    def show_model_version(self, project_id: int, version: str) -> bool:
+        """Make the labeling screen show this model version's predictions (Label Studio shows only those of
+        the project's `model_version`); True if it changed.
+
+        Label Studio accepts only a version that some prediction of the project (or a connected ML backend)
+        has, and answers 400 otherwise: then the setting stays as it was and this returns False.
+        """
+        if self.project_settings(project_id).get("model_version") == version:
+            return False
+        try:
+            self.update_project(project_id, model_version=version)
+        except LabelStudioError as e:
+            if e.status == 400:  # the request holds nothing but the version: it is the version refused
+                return False
+            raise
+        return True
+
     def import_predictions(self, project_id: int, predictions: Sequence[dict[str, Any]]) -> int:
         """Add predictions (`task`, `result`, `score`, `model_version`) to existing tasks, in bulk; returns how many."""
         created = 0
@@ -490,14 +557,13 @@ class Server:
                 if backend.get("url", "").rstrip("/") == url.rstrip("/"):
                     return self._raw("PATCH", f"/api/ml/{backend['id']}", json={"project": project_id, **fields}).json()
             return self._raw("POST", "/api/ml", json={"project": project_id, **fields}).json()
-        except LabelStudioError as e:
-            if "private or loopback address" in str(e):
-                raise LabelStudioError(
-                    f"Label Studio at {self.url} refuses ML backends on private or loopback addresses ({url}); "
-                    "restart the local one with `annot studio down && annot studio up`, which allows loopback, "
-                    "or ask the server's administrator to allow the backend's address (README: annot serve)"
-                ) from None
-            raise
+        except AddressBlockedError as e:
+            raise AddressBlockedError(
+                f"Label Studio at {self.url} refuses ML backends on private or loopback addresses ({url}); "
+                "restart the local one with `annot studio down && annot studio up`, which allows loopback, "
+                "or ask the server's administrator to allow the backend's address (README: annot serve)",
+                e.status,
+            ) from None
 
     def task_overview(self, project_id: int, text_field: str = "text") -> list[TaskOverview]:
         """Every task of the project with its text, annotation count and prediction model versions
@@ -509,10 +575,8 @@ class Server:
             params = {"project": project_id, "fields": "all", "include": include, "page": page, "page_size": LIST_PAGE}
             try:
                 body = self._raw("GET", "/api/tasks", params=params).json()
-            except LabelStudioError as e:
-                if " 404 " in str(e):  # past the last page
-                    break
-                raise
+            except NotFoundError:  # past the last page
+                break
             tasks = body.get("tasks", [])
             for t in tasks:
                 text = (t.get("data") or {}).get(text_field)

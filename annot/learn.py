@@ -34,8 +34,10 @@ from functools import lru_cache, partial
 from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING, Any
 
-from annot.evaluate import OVERLAP_IOU, evaluate, iou, match_spans
+from annot.evaluate import evaluate
 from annot.records import Annotation, Region, Relation
+from annot.spans import OVERLAP_THRESHOLD as OVERLAP_IOU
+from annot.spans import iou, match_spans
 
 if TYPE_CHECKING:
     from annot.model import Example
@@ -106,7 +108,7 @@ def _cue_words() -> frozenset[str]:
 
 
 def _doc(text: str) -> _Doc:
-    from annot.dataset import paragraph_spans
+    from annot.text import paragraph_spans
 
     rules = _rules(text)
     paragraphs = []
@@ -418,7 +420,7 @@ def _claim_doc(text: str, claim: Region, name: str) -> str:
 
 @lru_cache(maxsize=64)
 def _sentences(text: str) -> list[tuple[int, int]]:
-    from annot.dataset import sentence_spans
+    from annot.text import sentence_spans
 
     return sentence_spans(text)
 

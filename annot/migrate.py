@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annot.errors import AnnotError, LabelStudioError, SchemaError
+from annot.errors import NotFoundError, SchemaError
 from annot.schema import Change, Schema
 
 if TYPE_CHECKING:
@@ -368,9 +368,7 @@ def plan(config: Config, project: ProjectConfig, schema: Schema, server: Server)
     """Bring the local copy up to date and list the annotations whose results the change log rewrites."""
     from annot import sync
 
-    remote = server.find_project(project.name)
-    if remote is None:
-        raise AnnotError(f"no project {project.name!r} on {server.url}; run `annot push` first")
+    remote = server.require_project(project.name)
     version = server_version(remote, schema)
     check_history(schema, config_values(remote.label_config, schema), version, f"on the server (project {remote.id})")
     sync.fetch(config, project, server, project_id=remote.id)
@@ -419,10 +417,8 @@ def apply(
     def rewrite(ann_id: Any) -> bool:
         try:
             fresh = server.get_annotation(ann_id)
-        except LabelStudioError as e:
-            if " 404 " in str(e):  # deleted since the local copy was made: nothing to rewrite
-                return False
-            raise
+        except NotFoundError:  # deleted since the local copy was made: nothing to rewrite
+            return False
         result = fresh.get("result")
         if not isinstance(result, list):
             return False

@@ -10,7 +10,7 @@ The contract (stable; `annot push`, `annot serve` and `annot train` build on it)
     rules_predictor() -> Predictor                  # annot.preannotate.predict, version MODEL_VERSION
     load_predictor(root, project, schema, version=None) -> Predictor
         # the newest model under <state dir>/models/<project>/ trained on this schema version, else the rules;
-        # `version` asks for one model: a missing one or one of another schema version raises AnnotError
+        # `version` asks for one model: a missing one or one of another schema version raises ModelError
     train(examples, schema, *, folds=5, progress=...) -> TrainedModel      # a Predictor, with .meta and .scores
     train_project(config, project, *, export=None, gold=None, offline=False, folds=5, curve=False, progress=...)
         -> TrainedModel  # the project's valid, adjudicated annotations (+ a gold file), cross-validated, saved
@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from annot.errors import AnnotError
+from annot.atomic import replacing, write_json
+from annot.errors import ModelError
 from annot.records import Annotation, Task
 
 if TYPE_CHECKING:
@@ -113,8 +114,8 @@ def rules_predictor() -> Predictor:
 
 def rules_uncertainty(text: str, predicted: Annotation) -> float:
     """Share of sentences that look like speech (a reporting verb, a quotation mark) yet hold no predicted claim."""
-    from annot.dataset import sentence_spans
     from annot.preannotate import CUE_RE
+    from annot.text import sentence_spans
 
     claims = [(r.start, r.end) for r in predicted.regions if r.label == "Claim"]
     looks = missed = 0
@@ -138,7 +139,7 @@ def examples_from_tasks(
 
     Tasks without an article id, without a live valid annotation, or repeating an article are left out.
     """
-    from annot.agreement import adjudicate
+    from annot.adjudicate import adjudicate
 
     invalid_ids = {str(k) for k in invalid}
     seen: set[str] = set()
@@ -157,17 +158,9 @@ def examples_from_tasks(
 
 def examples_from_gold(path: Path, schema: Schema) -> list[Example]:
     """The examples of a gold file in Label Studio import JSON (seeds/gold.json, tests/corpus/dev.json)."""
-    from annot.convert import task_from_export
-    from annot.errors import ArticleError
+    from annot.convert import read_gold
 
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ArticleError(f"{path}: cannot read the gold annotations ({e}); give a Label Studio import JSON") from None
-    if not isinstance(raw, list):
-        raise ArticleError(f"{path}: not a Label Studio import (a JSON list of tasks)")
-    tasks = [task_from_export({"id": i, **t}, schema) for i, t in enumerate(raw, 1)]
-    return examples_from_tasks(tasks, schema)
+    return examples_from_tasks(read_gold(path, schema), schema)
 
 
 def data_hash(examples: Sequence[Example]) -> str:
@@ -244,7 +237,7 @@ def train(
 
     n = len(examples)
     if n < MIN_ARTICLES:
-        raise AnnotError(
+        raise ModelError(
             f"training needs at least {MIN_ARTICLES} annotated articles (valid, with text); "
             f"this project has {n}: annotate {MIN_ARTICLES - n} more, or add --gold FILE"
         )
@@ -278,11 +271,10 @@ def save(model: TrainedModel, root: Path, project: str) -> Path:
     """Write the model and its meta.json under <state dir>/models/<project>/<version>/; returns the folder."""
     folder = models_dir(root, project) / model.version
     folder.mkdir(parents=True, exist_ok=True)
-    part = folder / (MODEL_FILE + ".part")
-    with part.open("wb") as fh:
+    with replacing(folder / MODEL_FILE) as part, part.open("wb") as fh:
         pickle.dump(model.parts, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    part.replace(folder / MODEL_FILE)
-    (folder / META_FILE).write_text(json.dumps(model.meta.to_json(), indent=2), encoding="utf-8")
+    # meta.json last: saved_models lists a model only once its pickle is whole
+    write_json(folder / META_FILE, model.meta.to_json(), indent=2)
     return folder
 
 
@@ -299,16 +291,16 @@ def saved_models(root: Path, project: str) -> list[ModelMeta]:
 
 
 def load_model(root: Path, project: str, version: str, schema: Schema) -> TrainedModel:
-    """One saved model; AnnotError if it is missing, unreadable or made for another schema version."""
+    """One saved model; ModelError if it is missing, unreadable or made for another schema version."""
     folder = models_dir(root, project) / version
     try:
         meta = ModelMeta(**json.loads((folder / META_FILE).read_text(encoding="utf-8")))
     except OSError:
-        raise AnnotError(f"no model {version!r} under {folder.parent}; run `annot train` first") from None
+        raise ModelError(f"no model {version!r} under {folder.parent}; run `annot train` first") from None
     except (ValueError, TypeError) as e:
-        raise AnnotError(f"{folder / META_FILE}: not a model's meta.json ({e}); run `annot train` again") from None
+        raise ModelError(f"{folder / META_FILE}: not a model's meta.json ({e}); run `annot train` again") from None
     if (meta.schema_name, meta.schema_version) != (schema.name, schema.version):
-        raise AnnotError(
+        raise ModelError(
             f"model {version} was trained on schema {meta.schema_name} version {meta.schema_version}, "
             f"the project uses {schema.name} version {schema.version}; run `annot train` again"
         )
@@ -316,14 +308,14 @@ def load_model(root: Path, project: str, version: str, schema: Schema) -> Traine
         with (folder / MODEL_FILE).open("rb") as fh:
             parts = pickle.load(fh)  # our own file, written by save()
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as e:
-        raise AnnotError(f"{folder / MODEL_FILE}: cannot load the model ({e}); run `annot train` again") from None
+        raise ModelError(f"{folder / MODEL_FILE}: cannot load the model ({e}); run `annot train` again") from None
     return TrainedModel(meta, parts)
 
 
 def load_predictor(root: Path, project: str, schema: Schema, version: str | None = None) -> Predictor:
     """The newest model trained for `project` on this schema version, else the rules.
 
-    With `version`, that model or an AnnotError (missing, or trained on another schema version).
+    With `version`, that model or a ModelError (missing, or trained on another schema version).
     `root` is the folder holding annot.toml (models live in its state dir, `.annot/` or ANNOT_HOME).
     """
     if version is not None:
@@ -332,7 +324,7 @@ def load_predictor(root: Path, project: str, schema: Schema, version: str | None
         if (meta.schema_name, meta.schema_version) == (schema.name, schema.version):
             try:
                 return load_model(root, project, meta.version, schema)
-            except AnnotError:
+            except ModelError:
                 continue
     return rules_predictor()
 
@@ -401,7 +393,7 @@ def save_learning_curve(
     from annot.learn import cv_learning_curve, plot_learning_curve
 
     rows = cv_learning_curve(examples, schema, folds=min(folds, len(examples)), progress=progress)
-    (folder / CURVE_DATA).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    write_json(folder / CURVE_DATA, rows, indent=1)
     plot_learning_curve(rows, folder / CURVE_FILE, title)
     return folder / CURVE_FILE
 

@@ -20,13 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from annot.articles import (
-    JSONL_SUFFIXES,
-    Problem,
-    _jsonl_record,
-    iter_file,
-    jsonl_lines,
-)
+from annot.articles import JSONL_SUFFIXES, Unreadable, iter_file, jsonl_article, jsonl_lines
 from annot.errors import ArticleError
 from annot.records import Article
 
@@ -36,7 +30,7 @@ MIN_LINES_FOR_WORKERS = 2 * CHUNK_LINES  # smaller files: a pool costs more than
 WORKERS_ENV = "ANNOT_WORKERS"  # how many worker processes (default: one per core; 0: none, all in this process)
 
 Line = tuple[int, bytes]  # (line number, the line's bytes)
-Outcome = Article | Problem | tuple[Article, Any]
+Outcome = Article | Unreadable | tuple[Article, Any]
 
 
 def worker_count() -> int:
@@ -46,13 +40,13 @@ def worker_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def clean_line(line: bytes, number: int, where: str) -> Article | Problem:
-    """One JSONL line (line `number` of file `where`) as a cleaned Article, or the Problem that stops it."""
+def clean_line(line: bytes, number: int, where: str) -> Article | Unreadable:
+    """One JSONL line (line `number` of file `where`) as a cleaned Article, or why it gives none."""
     origin = f"{where}:{number}"
     try:
-        return _jsonl_record(line, number, origin)
+        return jsonl_article(line, number, origin)
     except ArticleError as exc:
-        return Problem(origin, str(exc))
+        return Unreadable(origin, str(exc))
 
 
 def prediction(article: Article) -> dict[str, Any]:
@@ -71,7 +65,7 @@ def process_record(record: dict[str, Any], preannotate: bool = True) -> dict[str
     line = json.dumps({k: v for k, v in record.items() if v is not None}, ensure_ascii=False).encode("utf-8")
     outcome = clean_line(line, 1, str(record.get("origin") or "record"))
     empty = dict.fromkeys(("id", "title", "text", "source", "author", "published", "url"))
-    if isinstance(outcome, Problem):
+    if isinstance(outcome, Unreadable):
         return {**empty, "problem": outcome.reason, "prediction": None}
     row = {key: getattr(outcome, key) for key in empty}
     row["prediction"] = json.dumps(prediction(outcome)) if preannotate else None
@@ -87,7 +81,7 @@ def _work(lines: list[Line], where: str, preannotate: bool) -> list[Outcome]:
     return out
 
 
-def _chunks(path: Path, problems: list[Problem]) -> Iterator[list[Line]]:
+def _chunks(path: Path, problems: list[Unreadable]) -> Iterator[list[Line]]:
     """The file's non-blank lines in chunks; lines over the size limit become problems here."""
     chunk: list[Line] = []
     for number_line in jsonl_lines(path, problems):
@@ -106,7 +100,7 @@ class Pool:
         self.workers = worker_count() if workers is None else workers
         self._started: ProcessPoolExecutor | None = None
         # files whose first chunks are already with the workers: (chunks left, in flight, problems found)
-        self._early: dict[str, tuple[Iterator[list[Line]], deque[Future[list[Outcome]]], list[Problem]]] = {}
+        self._early: dict[str, tuple[Iterator[list[Line]], deque[Future[list[Outcome]]], list[Unreadable]]] = {}
 
     @property
     def _executor(self) -> ProcessPoolExecutor | None:
@@ -130,7 +124,7 @@ class Pool:
         key = str(path.resolve())
         if executor is None or key in self._early:
             return
-        problems: list[Problem] = []
+        problems: list[Unreadable] = []
         try:
             chunks = _chunks(path, problems)
             first = list(islice(chunks, self.workers * CHUNKS_IN_FLIGHT_PER_WORKER))
@@ -139,7 +133,7 @@ class Pool:
         pending = deque(executor.submit(_work, chunk, str(path), False) for chunk in first)
         self._early[key] = (chunks, pending, problems)
 
-    def iter_jsonl(self, path: Path, problems: list[Problem], *, preannotate: bool = False) -> Iterator[Outcome]:
+    def iter_jsonl(self, path: Path, problems: list[Unreadable], *, preannotate: bool = False) -> Iterator[Outcome]:
         """The articles of a JSONL file in line order (each with its prediction when `preannotate`);
         bad lines go to `problems`. At most a few chunks per worker are in flight."""
         where = str(path)
@@ -178,14 +172,14 @@ class Pool:
                 self.prefetch(path)
 
     @staticmethod
-    def _keep(outcomes: list[Outcome], problems: list[Problem]) -> Iterator[Outcome]:
+    def _keep(outcomes: list[Outcome], problems: list[Unreadable]) -> Iterator[Outcome]:
         for outcome in outcomes:
-            if isinstance(outcome, Problem):
+            if isinstance(outcome, Unreadable):
                 problems.append(outcome)
             else:
                 yield outcome
 
-    def iter_file(self, path: Path, problems: list[Problem]) -> Iterator[Article]:
+    def iter_file(self, path: Path, problems: list[Unreadable]) -> Iterator[Article]:
         """As `annot.articles.iter_file`, with a big JSONL file cleaned by the workers."""
         if self.workers > 0 and path.suffix.lower() in JSONL_SUFFIXES and _big(path):
             for outcome in self.iter_jsonl(path, problems):
@@ -205,7 +199,7 @@ def _big(path: Path) -> bool:
 
 def stream(
     paths: list[Path],
-    problems: list[Problem],
+    problems: list[Unreadable],
     duplicates: list[tuple[str, str]],
     *,
     preannotate: bool = False,
@@ -233,5 +227,4 @@ def stream(
                     seen.add(key)
                     yield article, predicted
             except ArticleError as exc:
-                reason = str(exc).removeprefix(f"{path}: ")
-                problems.append(Problem(str(path), reason))
+                problems.append(Unreadable.from_error(path, exc))

@@ -1,8 +1,9 @@
 """The campaign report: one self-contained HTML page about a project's annotations.
 
-`collect` reads the tasks once (as `annot.agreement.measure` does, which it reuses with its
-adjudication) and `render` turns what it found into HTML with inline SVG charts drawn by
-matplotlib: the page makes no request to any host. Pure apart from `write`.
+`collect` reads the tasks once: the consensus stage (`annot.adjudicate`), then
+`annot.agreement.measure` over the same tasks with that consensus; `render` turns what it
+found into HTML with inline SVG charts drawn by matplotlib: the page makes no request to
+any host. Pure apart from `write`.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annot.agreement import OVERLAP_THRESHOLD, Adjudicated, AgreementReport, adjudicate, measure, parse_time
+from annot.adjudicate import Adjudicated, adjudicate_all, parse_time
+from annot.agreement import AgreementReport, measure
+from annot.atomic import write_bytes
 from annot.dataset import SPLITS, split_of
 from annot.errors import AnnotError
 from annot.records import Task
 from annot.schema import Schema
+from annot.spans import OVERLAP_THRESHOLD
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -130,11 +134,11 @@ def collect(
     seen.choices = {n: {s: Counter() for s in SPLITS} for n in choice_names}
     current: dict[int, Adjudicated] = {}  # the task `measure` is on (by object id): its adjudication, made once
 
-    def tap(tasks: Iterable[Task]) -> Iterator[Task]:
+    def tap(settled: Iterable[Adjudicated]) -> Iterator[Task]:
         """Pass each task on to `measure`, noting what else the page needs on the way."""
-        for task in tasks:
+        for consensus in settled:
+            task = consensus.task
             _note(seen, task, bad)
-            consensus = adjudicate(task, schema, bad, overlap)
             current.clear()
             current[id(task)] = consensus
             _tally(seen, task, consensus)
@@ -143,7 +147,12 @@ def collect(
             yield task
 
     seen.agreement = measure(
-        tap(tasks), schema, overlap, invalid=bad, by_annotator=True, consensus=lambda task: current[id(task)]
+        tap(adjudicate_all(tasks, schema, bad, overlap)),
+        schema,
+        overlap,
+        invalid=bad,
+        by_annotator=True,
+        consensus=lambda task: current[id(task)],
     )
     seen.done.sort()
     for w in seen.work.values():
@@ -617,13 +626,9 @@ def write(campaign: Campaign, out: Path, png: Path | None = None) -> Path:
 
 
 def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".part")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_bytes(path, data)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise AnnotError(f"cannot write {path} ({e.strerror}); choose another file with --out or --png") from None
 
 

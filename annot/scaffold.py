@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shlex
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annot import builtin
+from annot.atomic import copy_file, write_text
 from annot.config import CONFIG_FILE, STATE_DIR, shown
 from annot.errors import ConfigError
 
@@ -77,9 +77,9 @@ def init(root: Path, demo: bool = False) -> Scaffold:
         for path, content in plan.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(content, Path):
-                shutil.copyfile(content, path)
+                copy_file(content, path)
             else:
-                path.write_text(content, encoding="utf-8")
+                write_text(path, content)
             done.created.append(path)
         done.gitignore = _gitignore(root / ".gitignore")
     except OSError as e:
@@ -90,9 +90,9 @@ def init(root: Path, demo: bool = False) -> Scaffold:
 def _gitignore(path: Path) -> str:
     """Write .gitignore, or add what it misses to the one already there (never remove a line)."""
     if not path.exists():
-        path.write_text(
+        write_text(
+            path,
             "# made by `annot init`: local state and tokens stay out of git\n" + "\n".join(GITIGNORE) + "\n",
-            encoding="utf-8",
         )
         return "created"
     text = path.read_text(encoding="utf-8")
@@ -100,5 +100,5 @@ def _gitignore(path: Path) -> str:
     if not missing:
         return "kept"
     sep = "" if text.endswith("\n") or not text else "\n"
-    path.write_text(text + sep + "# added by `annot init`\n" + "\n".join(missing) + "\n", encoding="utf-8")
+    write_text(path, text + sep + "# added by `annot init`\n" + "\n".join(missing) + "\n")
     return "extended"

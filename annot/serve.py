@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from annot.config import Config, ProjectConfig
-from annot.errors import AnnotError
+from annot.errors import AnnotError, ServeError
 from annot.schema import Schema, load_schema
 
 if TYPE_CHECKING:
@@ -311,15 +311,11 @@ class Connected:
 def connect(backend: Backend, url: str) -> Connected:
     """Register the backend at `url` with the project (it must be answering already) and make the labeling
     screen show its model version's predictions."""
-    from annot.sync import show_model_version
-
     server = backend.server()
-    remote = server.find_project(backend.project.name)
-    if remote is None:
-        raise AnnotError(f"no project {backend.project.name!r} on {server.url}; run `annot push` first")
+    remote = server.require_project(backend.project.name)
     registered = server.connect_ml_backend(remote.id, url, BACKEND_TITLE)
     backend.project_id = remote.id
-    show_model_version(server, remote.id, backend.version)
+    server.show_model_version(remote.id, backend.version)
     hook = url.rstrip("/") + "/webhook"
     has_hook = any(h.get("url") == hook for h in server.webhooks(remote.id))
     return Connected(
@@ -344,7 +340,7 @@ def _check_port(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as e:
-            raise AnnotError(
+            raise ServeError(
                 f"annot serve cannot listen on {host}:{port} ({e.strerror}); choose another port with --port"
             ) from None
 
@@ -362,7 +358,7 @@ def serving(backend: Backend, *, host: str = DEFAULT_HOST, port: int = DEFAULT_P
     deadline = time.monotonic() + START_TIMEOUT_S
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise AnnotError(f"annot serve could not listen on {host}:{port}; is the port taken?")
+            raise ServeError(f"annot serve could not listen on {host}:{port}; is the port taken?")
         time.sleep(0.02)
     try:
         yield f"http://{host}:{port}"
@@ -410,6 +406,6 @@ def run(
     if failed:
         raise failed[0]
     if not server.started:
-        raise AnnotError(
+        raise ServeError(
             f"annot serve could not listen on {host}:{port}; is the port taken? Choose another with --port"
         )

@@ -32,6 +32,7 @@ import platformdirs
 import psutil
 from filelock import FileLock, Timeout
 
+from annot.atomic import write_text
 from annot.config import read_connection, save_connection, state_dir
 from annot.errors import StudioError
 
@@ -168,7 +169,7 @@ def install(force: bool = False, on_line: Callable[[str], None] | None = None) -
                 shutil.rmtree(env, ignore_errors=True)  # no half-made environment is ever used
                 raise
             marker = {"label-studio": LABEL_STUDIO_VERSION, "installer": installer(), "python": sys.version.split()[0]}
-            (env / MANAGED_MARKER).write_text(json.dumps({**marker, "installed": time.time()}), encoding="utf-8")
+            write_text(env / MANAGED_MARKER, json.dumps({**marker, "installed": time.time()}))
     except Timeout:
         raise StudioError(
             f"another annot has been installing Label Studio in {env} for {INSTALL_LOCK_TIMEOUT_S / 60:.0f} min; "

@@ -166,7 +166,7 @@ def iter_sources(
     A file is unchanged when its size and modification time are: re-reading and cleaning
     20,000 articles to find nothing new was most of the time of a sync with nothing new.
     """
-    from annot.articles import Problem, article_files, iter_file
+    from annot.articles import Unreadable, article_files, iter_file
 
     read = pool.iter_file if pool else iter_file
     seen: set[str] = set()
@@ -177,7 +177,7 @@ def iter_sources(
         if previous and previous[:2] == [stat.st_size, stat.st_mtime_ns] and all(i in known for i in previous[2]):
             ids = previous[2]
         else:
-            problems: list[Problem] = []
+            problems: list[Unreadable] = []
             ids = []
             try:
                 for article in read(path, problems):
@@ -190,7 +190,7 @@ def iter_sources(
                     yield article
             except ArticleError as e:
                 reason = str(e).removeprefix(f"{path}: ")
-                problems.append(Problem(str(path), reason))
+                problems.append(Unreadable(str(path), reason))
             found.problems += problems
             if problems:  # read it again next time, so its problems are reported again
                 ids.append("")
@@ -581,13 +581,14 @@ def publish_tasks(
 
     With `baseline_root` (the folder of annot.toml), the card shows the newest model's cross-validated scores.
     """
-    from annot import dataset
+    from annot import dataset, hub
+    from annot.adjudicate import adjudicate_all
     from annot.agreement import measure
     from annot.model import current_baseline
 
     invalid = report.invalid_annotations()
-    agreement = measure(tasks, schema, invalid=invalid.keys()).to_json()
-    built = dataset.build(tasks, schema, invalid=invalid, agreement=agreement)
+    agreement = measure(tasks, schema, invalid=invalid.keys())
+    built = dataset.build(adjudicate_all(tasks, schema, invalid.keys()), schema, invalid=invalid, agreement=agreement)
     baseline = current_baseline(baseline_root, project_name, schema) if baseline_root and project_name else None
     meta = dataset.PublishMeta(
         project=project_name,
@@ -597,7 +598,7 @@ def publish_tasks(
     )
     result = dataset.write(built, out, meta=meta, strict=strict)
     if hub_repo:
-        dataset.push_to_hub(out, hub_repo)
+        hub.push_to_hub(out, hub_repo)
     return result
 
 

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import krippendorff
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from annot.agreement import (
-    ATTRIBUTE,
-    ATTRIBUTION,
-    EXACT,
-    OVERLAP_THRESHOLD,
-    RELATION,
-    ROW_COLUMNS,
-    SPAN,
-    adjudicate,
-    match_across,
-    match_regions,
-    measure,
-    span_iou,
-)
+from annot.adjudicate import ATTRIBUTE, ATTRIBUTION, RELATION, SPAN, adjudicate, adjudicate_all
+from annot.agreement import ROW_COLUMNS, measure
 from annot.records import Annotation, Region, Relation, Task
 from annot.schema import Schema, load_schema
 
@@ -70,44 +59,7 @@ def task(tid: int, *annotations: Annotation) -> Task:
     return Task(tid, {"article_id": f"art-{tid}", "text": TEXT}, annotations=list(annotations))
 
 
-# -- matching ----------------------------------------------------------------------------------
-
-
-def test_span_iou_counts_shared_characters() -> None:
-    a = span("a", "Claim", 0, 10)
-    assert span_iou(a, span("b", "Claim", 0, 10)) == 1.0
-    assert span_iou(a, span("b", "Claim", 5, 15)) == pytest.approx(5 / 15)
-    assert span_iou(a, span("b", "Claim", 10, 20)) == 0.0
-    assert span_iou(span("e", "Claim", 3, 3), span("f", "Claim", 3, 3)) == 1.0
-
-
-def test_exact_and_overlap_matching_differ() -> None:
-    a = [span("a1", "Claim", 10, 20), span("a2", "Claim", 40, 50)]
-    # b1 shares 9 of 10 characters with a1 (IoU 0.9); b2 shares 4 of 16 with a2 (IoU 0.25)
-    b = [span("b1", "Claim", 11, 20), span("b2", "Claim", 44, 56)]
-    assert match_regions(a, b, EXACT) == []
-    assert [(x.id, y.id) for x, y in match_regions(a, b, OVERLAP_THRESHOLD)] == [("a1", "b1")]
-    assert [(x.id, y.id) for x, y in match_regions(a, b, 0.2)] == [("a1", "b1"), ("a2", "b2")]
-
-
-def test_matching_is_one_to_one_and_best_first() -> None:
-    a = [span("a1", "Claim", 0, 10)]
-    b = [span("b1", "Claim", 0, 9), span("b2", "Claim", 0, 10)]
-    assert [(x.id, y.id) for x, y in match_regions(a, b)] == [("a1", "b2")]
-    # the same answer whichever annotator is listed first
-    assert [(x.id, y.id) for x, y in match_regions(b, a)] == [("b2", "a1")]
-
-
-def test_units_never_chain_spans_that_do_not_overlap() -> None:
-    # x~y and y~z overlap enough, x and z do not: complete linkage keeps x and z apart
-    groups = match_across(
-        {
-            "x": [span("x", "Claim", 0, 10)],
-            "y": [span("y", "Claim", 2, 12)],
-            "z": [span("z", "Claim", 5, 15)],
-        }
-    )
-    assert sorted(sorted(r.id for r in g.values()) for g in groups) == [["x", "y"], ["z"]]
+# -- span F1 ----------------------------------------------------------------------------------
 
 
 def test_span_f1_exact_and_overlap(schema: Schema) -> None:
@@ -419,6 +371,34 @@ def test_single_cancelled_and_invalid_annotations(schema: Schema) -> None:
     assert adjudicate(task(8), schema).method == "none"
 
 
-def test_bad_threshold_is_refused() -> None:
-    with pytest.raises(ValueError):
-        match_across({"a": []}, 0)
+# -- the consensus stage and the dataset -------------------------------------------------------
+
+
+def test_the_stage_settles_each_task_in_order_without_holding_them(schema: Schema) -> None:
+    read: list[int] = []
+
+    def tasks() -> Iterator[Task]:
+        for t in (three_annotators(), task(8), task(4, ann(1, "ann", [claim("c1", "it was fine", "favor")]))):
+            read.append(t.id or 0)
+            yield t
+
+    stage = adjudicate_all(tasks(), schema, invalid=[3])
+    assert read == []  # lazy: nothing is read before the consumer asks
+    first = next(stage)
+    assert read == [9] and first.task.id == 9 and first.method == "consensus"
+    assert first.annotation_ids == ["1", "2"]  # annotation 3 is invalid: left out
+    assert [(a.task_id, a.method) for a in stage] == [(8, "none"), (4, "single")]
+
+
+def test_build_publishes_the_consensus_it_is_given(schema: Schema) -> None:
+    from annot import dataset
+
+    settled = adjudicate(three_annotators(), schema)
+    (claim_region,) = [r for r in settled.regions if r.label == "Claim"]
+    claim_region.attributes["stance"] = "favor"  # as a reviewer's rule other than the vote might have it
+    built = dataset.build([settled], schema)
+    (row,) = [r for rows in built.rows["documents"].values() for r in rows]
+    (published,) = row["claims"]
+    assert (published["id"], published["stance"], published["disputed"]) == ("c1", "favor", ["target"])
+    assert published["annotation_ids"] == ["1", "2", "3"]
+    assert built.disputed == [{**d.to_json(), "article_id": "art-9", "task_id": 9} for d in settled.disputes]

@@ -13,17 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annot import articles
-from annot.articles import (
-    HEADLINE_MAX_CHARS,
-    RULES,
-    RULES_BY_NAME,
-    Action,
-    article_id,
-    clean_text,
-    read_articles,
-    read_file,
-)
+from annot import articles, cleaning
+from annot.articles import article_id, read_articles, read_file
+from annot.cleaning import HEADLINE_MAX_CHARS, RULES, RULES_BY_NAME, Action, clean_text
 from annot.errors import ArticleError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,7 +220,7 @@ def test_rules_are_named_once_and_say_what_they_remove() -> None:
     ],
 )
 def test_line_rules_match_general_noise_not_only_the_seeds(line: str, rule: str) -> None:
-    matched = articles._match(line, in_header=False)
+    matched = cleaning._match(line, in_header=False)
     assert matched is not None and matched.name == rule
 
 
@@ -245,7 +237,7 @@ def test_line_rules_match_general_noise_not_only_the_seeds(line: str, rule: str)
     ],
 )
 def test_article_sentences_match_no_rule(line: str) -> None:
-    assert articles._match(line, in_header=False) is None
+    assert cleaning._match(line, in_header=False) is None
 
 
 def test_body_noise_in_another_outlets_layout() -> None:
@@ -362,7 +354,7 @@ def test_long_sentence_lines_are_kept_or_dropped_by_a_named_rule(lines: list[str
     result = clean_text("\n".join(lines))
     dropped = {line: rule for line, rule in result.dropped}
     for line in lines:
-        if len(line) > HEADLINE_MAX_CHARS and articles._ends_sentence(line):
+        if len(line) > HEADLINE_MAX_CHARS and cleaning._ends_sentence(line):
             assert line in result.text or dropped.get(line) in RULES_BY_NAME
 
 
@@ -374,9 +366,9 @@ def test_long_sentence_lines_are_kept_or_dropped_by_a_named_rule(lines: list[str
 def test_without_end_markers_no_long_sentence_is_lost(headline: str, lines: list[str]) -> None:
     result = clean_text("\n\n".join([headline, *lines]))
     for line in lines:
-        if len(line) > HEADLINE_MAX_CHARS and articles._ends_sentence(line):
+        if len(line) > HEADLINE_MAX_CHARS and cleaning._ends_sentence(line):
             # Only a line rule that really matches the line may take it; structure never does.
-            matched = articles._match(line, in_header=False)
+            matched = cleaning._match(line, in_header=False)
             assert line in result.text.split("\n\n") or (matched is not None and matched.action is Action.DROP)
 
 
@@ -459,7 +451,7 @@ def test_html_without_article_text_is_a_problem(tmp_path: Path) -> None:
 
 
 def test_jsonl_bad_lines_are_reported_and_good_lines_kept() -> None:
-    problems: list[articles.Problem] = []
+    problems: list[articles.Unreadable] = []
     records = read_file(DATA / "records.jsonl", problems)
     assert [Path(a.origin).name for a in records] == ["records.jsonl:1", "records.jsonl:6", "records.jsonl:7"]
     first = records[0]
@@ -493,7 +485,7 @@ def test_jsonl_line_over_the_limit_is_skipped_and_the_rest_read(tmp_path: Path, 
     path.write_text(
         "\n".join([json.dumps({"title": "Huge", "text": "word " * 200}), json.dumps(small)]) + "\n", encoding="utf-8"
     )
-    problems: list[articles.Problem] = []
+    problems: list[articles.Unreadable] = []
     records = read_file(path, problems)
     assert [r.title for r in records] == ["Small"]
     assert [p.origin for p in problems] == [f"{path}:1"]

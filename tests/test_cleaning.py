@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from annot import articles
-from annot.articles import clean_text, explain_file, read_file
+from annot import cleaning
+from annot.articles import explain_file, read_file
+from annot.cleaning import clean_text
 from annot.cli import app
 
 runner = CliRunner()
@@ -99,7 +100,7 @@ def test_photo_credits_are_captions_not_footers() -> None:
     result = clean_text(raw)
     assert result.text.split("\n\n") == P
     assert dict(result.dropped)["© dpa | Jana Müller"] == "photo-credit"
-    assert articles._match("© 2021 Example Media Ltd", in_header=False).name == "legal-footer"  # type: ignore[union-attr]
+    assert cleaning._match("© 2021 Example Media Ltd", in_header=False).name == "legal-footer"  # type: ignore[union-attr]
 
 
 def test_a_sentence_that_mentions_rights_reserved_does_not_end_the_article() -> None:
@@ -209,7 +210,7 @@ def test_editor_notes_and_prompts_are_not_article_sentences() -> None:
         "Fans follow the team on social media in their millions, the club said.",
         "Correctional officers joined the strike on Friday.",
     ]:
-        assert articles._match(sentence, in_header=False) is None, sentence
+        assert cleaning._match(sentence, in_header=False) is None, sentence
 
 
 # --- HTML: trafilatura's judgement first -----------------------------------------------------------------------
@@ -387,7 +388,7 @@ def test_pull_quotes_repeating_a_paragraph_go_and_lone_quotations_stay() -> None
     ],
 )
 def test_round_two_line_rules(line: str, rule: str) -> None:
-    matched = articles._match(line, in_header=False)
+    matched = cleaning._match(line, in_header=False)
     assert matched is not None and matched.name == rule
 
 
@@ -402,7 +403,7 @@ def test_round_two_line_rules(line: str, rule: str) -> None:
     ],
 )
 def test_round_two_rules_leave_article_sentences_alone(line: str) -> None:
-    assert articles._match(line, in_header=False) is None
+    assert cleaning._match(line, in_header=False) is None
 
 
 def test_a_quotation_printed_twice_is_not_a_pull_quote_of_itself() -> None:

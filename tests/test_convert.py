@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import string
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annot.convert import read_export, task_from_export, to_results
-from annot.errors import AnnotError, ValidationFailed
+from annot.convert import read_export, read_gold, task_from_export, to_results
+from annot.errors import ExportError
 from annot.records import Annotation, Region, Relation, Task
 from annot.schema import Schema, load_schema, record_models
 from annot.validate import validate
@@ -157,28 +159,64 @@ def test_results_that_are_not_a_list_do_not_crash() -> None:
     assert ann.unreadable and ann.regions == []
 
 
+def _export(path: Path) -> list[Task]:
+    return list(read_export(path, NEWS))
+
+
+def _gold(path: Path) -> list[Task]:
+    return read_gold(path, NEWS)
+
+
 @pytest.mark.parametrize(
-    ("content", "says"),
+    ("read", "content", "says"),
     [
-        ('{"id": 1, "data": {}}', "starts with '{'"),
-        ("", "is empty"),
-        ('[{"id": 1, "text": "a JSON_MIN row"}]', "item 1: task 1 has no 'data' object"),
-        ('[{"id": 1, "data": {}, "annotations": {}}]', "'annotations' is not a list"),
-        ('[{"id": 1, "data": {}}, {"id": 2, "data"', "not valid JSON after task 1"),
-        ("[3]", "a task is a JSON object"),
+        (_export, '{"id": 1, "data": {}}', "starts with '{'"),
+        (_export, "", "is empty"),
+        (_export, '[{"id": 1, "text": "a JSON_MIN row"}]', "item 1: task 1 has no 'data' object"),
+        (_export, '[{"id": 1, "data": {}, "annotations": {}}]', "'annotations' is not a list"),
+        (_export, '[{"id": 1, "data": {}}, {"id": 2, "data"', "not valid JSON after task 1"),
+        (_export, "[3]", "a task is a JSON object"),
+        (_gold, "", "cannot read the gold annotations"),
+        (_gold, '{"data": {}}', "not a Label Studio import"),
+        (_gold, "[1, 2]", "not a Label Studio import"),
+        (_gold, '[{"data": {"text": "x"}}, {"annotations": []}]', "item 2: task 2 has no 'data' object"),
     ],
 )
-def test_not_an_export_is_a_clear_error(tmp_path: Path, content: str, says: str) -> None:
+def test_not_an_export_is_a_clear_error(tmp_path: Path, read: Any, content: str, says: str) -> None:
+    """An export or a gold file that is not one: an ExportError naming the file and what is wrong."""
     path = tmp_path / "export.json"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(ValidationFailed) as err:
-        list(read_export(path, NEWS))
+    with pytest.raises(ExportError) as err:
+        read(path)
     assert says in str(err.value) and str(path) in str(err.value)
 
 
-def test_missing_file_is_an_annot_error(tmp_path: Path) -> None:
-    with pytest.raises(AnnotError, match="cannot read the export"):
-        list(read_export(tmp_path / "nope.json", NEWS))
+def test_missing_file_is_an_export_error(tmp_path: Path) -> None:
+    for read in (_export, _gold):
+        with pytest.raises(ExportError, match="cannot read the"):
+            read(tmp_path / "nope.json")
+
+
+def test_not_an_export_is_one_line_from_the_cli(tmp_path: Path) -> None:
+    """`annot validate` on a file that is not an export: one line naming the file, exit 1, no traceback."""
+    schema = tmp_path / "schemas" / "news-stance.yaml"
+    schema.parent.mkdir()
+    schema.write_text((REPO / "schemas" / "news-stance.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "annot.toml").write_text(
+        '[[project]]\nname = "p"\nschema = "schemas/news-stance.yaml"\nsources = []\nexport = "out"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "rows.json").write_text('[{"id": 1, "text": "a JSON_MIN row"}]', encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "annot.cli", "--quiet", "validate", "rows.json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 1, (run.stdout, run.stderr)
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "rows.json" in lines[0] and "has no 'data' object" in lines[0] and "Label Studio's JSON export" in lines[0]
 
 
 def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import datasets  # noqa: E402
 from huggingface_hub import DatasetCard, HfApi  # noqa: E402
 
-from annot import dataset  # noqa: E402
+from annot import dataset, hub  # noqa: E402
+from annot.adjudicate import adjudicate_all  # noqa: E402
 from annot.errors import PublishError  # noqa: E402
 from annot.records import Annotation, Region, Relation, Task  # noqa: E402
 from annot.schema import Schema, features, load_schema  # noqa: E402
@@ -103,8 +104,8 @@ def many_tasks(n: int, start: int = 0) -> list[Task]:
 
 
 def publish(tasks: list[Task], schema: Schema, out: Path, **kw: Any) -> dataset.PublishResult:
-    report = validate(tasks, schema)
-    built = dataset.build(tasks, schema, invalid=report.invalid_annotations())
+    invalid = validate(tasks, schema).invalid_annotations()
+    built = dataset.build(adjudicate_all(tasks, schema, invalid.keys()), schema, invalid=invalid)
     return dataset.write(built, out, meta=dataset.PublishMeta(project="test-project", date="2024-05-01"), **kw)
 
 
@@ -200,8 +201,8 @@ def test_adding_articles_never_moves_an_existing_article(schema: Schema, tmp_pat
     def splits_of(built: dataset.Built) -> dict[str, str]:
         return {r["id"]: split for split, rows in built.rows["documents"].items() for r in rows}
 
-    before = splits_of(dataset.build(many_tasks(40), schema))
-    after = splits_of(dataset.build(many_tasks(40) + many_tasks(300, start=40), schema))
+    before = splits_of(dataset.build(adjudicate_all(many_tasks(40), schema), schema))
+    after = splits_of(dataset.build(adjudicate_all(many_tasks(40) + many_tasks(300, start=40), schema), schema))
     assert all(after[aid] == split for aid, split in before.items())
     assert set(after.values()) == set(dataset.SPLITS)
 
@@ -232,6 +233,7 @@ KILLED_WRITER = """
 import sys, time
 from pathlib import Path
 from annot import dataset
+from annot.adjudicate import adjudicate_all
 from annot.schema import load_schema
 sys.path.insert(0, {tests!r})
 from test_dataset import many_tasks
@@ -245,7 +247,7 @@ def slow_hash(root, files):
     return real_hash(root, files)
 dataset._content_hash = slow_hash
 schema = load_schema({schema!r})
-dataset.write(dataset.build(many_tasks(60), schema), Path({out!r}))
+dataset.write(dataset.build(adjudicate_all(many_tasks(60), schema), schema), Path({out!r}))
 """
 
 
@@ -372,31 +374,6 @@ def test_a_ground_truth_annotation_wins(schema: Schema, tmp_path: Path, offline_
     assert json.loads((out / dataset.REPORT_FILE).read_text())["disputed"] == []
 
 
-# -- context ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "phrase", "context"),
-    [
-        ("One. Two is here. Three.", "Two", "Two is here."),
-        ("He said “stop.” Then left.", "stop", "He said “stop.”"),
-        ("Dr. No said yes. Fine.", "yes", "Dr. No said yes."),
-        ("J. Smith said no! Ok.", "no", "J. Smith said no!"),
-        ("It rose 3.5 per cent. Next.", "3.5", "It rose 3.5 per cent."),
-        ("A line\nwithout end", "without", "without end"),
-    ],
-)
-def test_context_is_the_sentence_holding_the_claim(text: str, phrase: str, context: str) -> None:
-    start = text.index(phrase)
-    assert dataset.context_of(text, start, start + len(phrase)) == context
-
-
-def test_paragraph_context() -> None:
-    text = "First para. Still first.\n\nSecond para. Again."
-    start = text.index("Still")
-    assert dataset.context_of(text, start, start + 5, "paragraph") == "First para. Still first."
-
-
 # -- the Hub ------------------------------------------------------------------------------------------
 
 
@@ -447,7 +424,7 @@ def test_push_uploads_the_written_folder_and_tags_the_version(
     # without it, the same upload is one create_commit, which is where the fake Hub answers.
     monkeypatch.setattr("huggingface_hub.hf_api.is_xet_available", lambda: False)
 
-    pushed = dataset.push_to_hub(out, "org/news-stance", token="hf_secret")
+    pushed = hub.push_to_hub(out, "org/news-stance", token="hf_secret")
     assert calls["create_repo"][0] == "org/news-stance" and calls["create_repo"][1]["repo_type"] == "dataset"
     added = {op.path_in_repo for op in calls["operations"] if isinstance(op, CommitOperationAdd)}
     assert added == set(result.files)
@@ -464,11 +441,11 @@ def test_push_uploads_the_written_folder_and_tags_the_version(
 
 def test_push_refuses_a_folder_that_was_not_published(tmp_path: Path) -> None:
     with pytest.raises(PublishError, match="run annot publish first"):
-        dataset.push_to_hub(tmp_path, "org/x")
+        hub.push_to_hub(tmp_path, "org/x")
 
 
 def test_card_carries_the_agreement_summary(schema: Schema, tmp_path: Path) -> None:
-    from annot.agreement import measure
+    from annot.agreement import ROW_COLUMNS, measure
 
     tasks = [
         article_task(
@@ -476,13 +453,26 @@ def test_card_carries_the_agreement_summary(schema: Schema, tmp_path: Path) -> N
         )
     ]
     agreement = measure(tasks, schema)
-    for given in (agreement, agreement.to_json()):
-        built = dataset.build(tasks, schema, agreement=given)
-        dataset.write(built, tmp_path / "ds", meta=dataset.PublishMeta(date="2024-05-01"))
-        card = (tmp_path / "ds" / "README.md").read_text()
-        section = card.split("## Agreement between annotators")[1].split("\n## ")[0]
-        assert "Measured on the 1 articles" in section
-        assert "stance" in section and "target" in section
+    built = dataset.build(adjudicate_all(tasks, schema), schema, agreement=agreement)
+    dataset.write(built, tmp_path / "ds", meta=dataset.PublishMeta(date="2024-05-01"))
+    card = (tmp_path / "ds" / "README.md").read_text()
+    section = card.split("## Agreement between annotators")[1].split("\n## ")[0]
+    assert "Measured on the 1 articles" in section
+    # the table `annot agreement` prints, row for row
+    table = [line.strip("| ").split(" | ") for line in section.splitlines() if line.startswith("| ")]
+    assert table == [list(ROW_COLUMNS), *map(list, agreement.rows())]
+    assert {"stance", "target"} <= {row[1] for row in table}
+
+
+def test_card_says_when_no_agreement_could_be_measured(schema: Schema, tmp_path: Path) -> None:
+    from annot.agreement import measure
+
+    tasks = [article_task(2, "article-b", TEXT_B, [annotation_b(21)])]
+    built = dataset.build(adjudicate_all(tasks, schema), schema, agreement=measure(tasks, schema))
+    dataset.write(built, tmp_path / "ds", meta=dataset.PublishMeta(date="2024-05-01"))
+    section = (tmp_path / "ds" / "README.md").read_text().split("## Agreement between annotators")[1]
+    said = section.split("\n## ")[0].strip()
+    assert said == "Every article was annotated by one person, so no agreement was measured."
 
 
 OTHER_SCHEMA = """
@@ -514,7 +504,8 @@ def test_another_schema_builds_with_no_code_change(tmp_path: Path, offline_cache
         annotator="x",
     )
     out = tmp_path / "events"
-    dataset.write(dataset.build([article_task(1, "art-e", text, [ann])], schema), out)
+    tasks = [article_task(1, "art-e", text, [ann])]
+    dataset.write(dataset.build(adjudicate_all(tasks, schema), schema), out)
     events = datasets.concatenate_datasets(list(load(out, "events", offline_cache).values()))
     docs = datasets.concatenate_datasets(list(load(out, "documents", offline_cache).values()))
     kinds = events.features["kinds"].feature
@@ -530,8 +521,8 @@ def test_another_schema_builds_with_no_code_change(tmp_path: Path, offline_cache
 
 def test_built_rows_come_back_sorted_by_key_whatever_the_task_order(schema: Schema) -> None:
     tasks = [article_task(1, "article-a", TEXT_A, [annotation_a(11)])] + many_tasks(40)
-    forward = dataset.build(tasks, schema)
-    backward = dataset.build(list(reversed(tasks)), schema)
+    forward = dataset.build(adjudicate_all(tasks, schema), schema)
+    backward = dataset.build(adjudicate_all(list(reversed(tasks)), schema), schema)
     for config in ("documents", "claims"):
         for split in dataset.SPLITS:
             rows = list(forward.rows[config][split])

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from annot.evaluate import errors, evaluate, iou
+from annot.evaluate import errors, evaluate
 from annot.records import Annotation, Region, Relation
 
 
@@ -16,11 +16,6 @@ def speaker(rid: str, start: int, end: int, name: str) -> Region:
 
 def claim(rid: str, start: int, end: int) -> Region:
     return Region(rid, "Claim", start, end, "x" * (end - start))
-
-
-def test_iou() -> None:
-    assert iou(claim("a", 0, 10), claim("b", 5, 15)) == pytest.approx(5 / 15)
-    assert iou(claim("a", 0, 10), claim("b", 10, 20)) == 0.0
 
 
 def test_figures_on_a_hand_computed_example() -> None:

@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from annot import learn
+from annot.adjudicate import adjudicate_all
 from annot.cli import app
-from annot.errors import AnnotError
+from annot.errors import ModelError
 from annot.model import (
     MIN_ARTICLES,
     Example,
@@ -59,7 +60,7 @@ def test_folds_never_share_an_article(examples: list[Example]) -> None:
 
 
 def test_too_few_articles_says_how_many(examples: list[Example]) -> None:
-    with pytest.raises(AnnotError) as e:
+    with pytest.raises(ModelError) as e:
         train(examples[:3], load_schema(SCHEMA))
     assert f"at least {MIN_ARTICLES}" in str(e.value) and "has 3" in str(e.value)
 
@@ -139,7 +140,7 @@ def test_saved_model_loads_only_for_its_schema_version(trained: TrainedModel, tm
     ]
     newer = schema.model_copy(update={"version": 2})
     assert load_predictor(tmp_path, "p", newer).version == MODEL_VERSION
-    with pytest.raises(AnnotError) as e:
+    with pytest.raises(ModelError) as e:
         load_predictor(tmp_path, "p", newer, version=trained.version)
     assert "version 1" in str(e.value) and "version 2" in str(e.value) and "\n" not in str(e.value)
 
@@ -180,7 +181,8 @@ def test_card_shows_the_baseline_and_its_learning_curve(
     assert baseline is not None and baseline[1] == models_dir(tmp_path, "p") / trained.version / CURVE_FILE
     raw = json.loads(DEV.read_text(encoding="utf-8"))
     tasks = [task_from_export({"id": i, **t}, schema) for i, t in enumerate(raw, 1)]
-    built = dataset.build(tasks, schema, invalid=validate(tasks, schema).invalid_annotations())
+    invalid = validate(tasks, schema).invalid_annotations()
+    built = dataset.build(adjudicate_all(tasks, schema, invalid.keys()), schema, invalid=invalid)
     meta = dataset.PublishMeta(project="p", baseline=baseline[0], baseline_image=baseline[1])
     result = dataset.write(built, tmp_path / "out", meta=meta)
     card = (tmp_path / "out/README.md").read_text(encoding="utf-8")

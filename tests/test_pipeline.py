@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from annot import pipeline
-from annot.articles import Problem, article_id, iter_file
+from annot.articles import Unreadable, article_id, iter_file
 from annot.cli import app
 from annot.records import Article
 
@@ -40,8 +40,8 @@ def write_archive(path: Path, n: int, bad_every: int = 0) -> Path:
     return path
 
 
-def one_process(path: Path) -> tuple[list[Article], list[Problem]]:
-    problems: list[Problem] = []
+def one_process(path: Path) -> tuple[list[Article], list[Unreadable]]:
+    problems: list[Unreadable] = []
     return list(iter_file(path, problems)), problems
 
 
@@ -53,7 +53,7 @@ def archive(tmp_path: Path) -> Path:
 
 def test_workers_give_what_one_process_gives_in_order(archive: Path) -> None:
     expected, expected_problems = one_process(archive)
-    problems: list[Problem] = []
+    problems: list[Unreadable] = []
     with pipeline.Pool(workers=2) as pool:
         got = list(pool.iter_jsonl(archive, problems))
     assert [a.model_dump() for a in got] == [a.model_dump() for a in expected]
@@ -62,7 +62,7 @@ def test_workers_give_what_one_process_gives_in_order(archive: Path) -> None:
 
 def test_prefetched_file_is_taken_up_not_read_twice(archive: Path) -> None:
     expected, expected_problems = one_process(archive)
-    problems: list[Problem] = []
+    problems: list[Unreadable] = []
     with pipeline.Pool(workers=2) as pool:
         pool.prefetch(archive)
         got = list(pool.iter_file(archive, problems))
@@ -72,7 +72,7 @@ def test_prefetched_file_is_taken_up_not_read_twice(archive: Path) -> None:
 
 
 def test_stream_drops_duplicates_and_names_problems(archive: Path, tmp_path: Path) -> None:
-    problems: list[Problem] = []
+    problems: list[Unreadable] = []
     duplicates: list[tuple[str, str]] = []
     missing = tmp_path / "missing.jsonl"
     got = list(pipeline.stream([archive, missing], problems, duplicates, workers=2))

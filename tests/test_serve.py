@@ -344,15 +344,3 @@ def test_the_uncertain_order_is_stable_for_ties() -> None:
         "c",
     ]
     assert json.dumps(with_predictions[0][1]["predictions"][0]["score"]) == "0.8"
-
-
-def test_label_studio_refusing_a_loopback_address_is_not_reported_as_a_bad_key() -> None:
-    from annot.errors import AuthError
-    from annot.labelstudio import Server
-
-    # the answer Label Studio 1.23.2 gives, as started by default, to POST /api/ml with a loopback URL
-    body = '{"status_code":403,"detail":"URL resolves to a reserved network address (block: 127.0.0.0/8)"}'
-    error = Server("http://127.0.0.1:8080", "key")._translate("POST /api/ml", 403, body)
-    assert not isinstance(error, AuthError)
-    assert "private or loopback address" in str(error) and "127.0.0.0/8" in str(error)
-    assert isinstance(Server("http://127.0.0.1:8080", "key")._translate("GET /api/ml", 403, "{}"), AuthError)

@@ -27,10 +27,10 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from annot import learn  # noqa: E402
-from annot.dataset import paragraph_spans  # noqa: E402
 from annot.model import Example, examples_from_gold, rules_predictor, train  # noqa: E402
 from annot.records import Annotation, Region  # noqa: E402
 from annot.schema import load_schema  # noqa: E402
+from annot.text import paragraph_spans  # noqa: E402
 
 CORPUS = [REPO / "tests/corpus/dev.json", REPO / "tests/corpus/test.json"]
 SCHEMA = REPO / "schemas/news-stance.yaml"

@@ -567,6 +567,7 @@ def publish_child(path: Path, stage: str, out: Path) -> None:
     Prints one JSON line: seconds, the peak RSS, and the peak reached after each step (which step raised it).
     """
     from annot import dataset
+    from annot.adjudicate import adjudicate_all
     from annot.agreement import measure
     from annot.convert import ExportFile
     from annot.schema import load_schema
@@ -583,9 +584,10 @@ def publish_child(path: Path, stage: str, out: Path) -> None:
         figures["tasks"] = report.tasks
         steps["validate"] = _peak_mb()
         invalid = report.invalid_annotations()
-        agreement = measure(tasks, schema, invalid=invalid.keys()).to_json()
+        agreement = measure(tasks, schema, invalid=invalid.keys())
         steps["agreement"] = _peak_mb()
-        built = dataset.build(tasks, schema, invalid=invalid, agreement=agreement)
+        adjudicated = adjudicate_all(tasks, schema, invalid.keys())
+        built = dataset.build(adjudicated, schema, invalid=invalid, agreement=agreement)
         steps["build"] = _peak_mb()
         result = dataset.write(built, out, meta=dataset.PublishMeta(project="bench"))
         steps["write"] = _peak_mb()

@@ -34,7 +34,8 @@ if str(ROOT) not in sys.path:
 
 import yaml
 
-from annot.articles import clean_text, decode_bytes, normalise_text, read_articles
+from annot.articles import decode_bytes, read_articles
+from annot.cleaning import clean_text, normalise_text
 from annot.convert import to_results
 from annot.records import Annotation, Article, Region, Relation
 from annot.schema import load_schema

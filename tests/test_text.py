@@ -1,0 +1,53 @@
+"""Sentences, paragraphs and the context of a span (annot.text): what the published `context` column holds."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pytest
+
+from annot.schema import Unit
+from annot.text import SPLITTERS, context_in, context_of, paragraph_spans, sentence_spans, spans_of
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "context"),
+    [
+        ("One. Two is here. Three.", "Two", "Two is here."),
+        ("He said “stop.” Then left.", "stop", "He said “stop.”"),
+        ("Dr. No said yes. Fine.", "yes", "Dr. No said yes."),
+        ("J. Smith said no! Ok.", "no", "J. Smith said no!"),
+        ("It rose 3.5 per cent. Next.", "3.5", "It rose 3.5 per cent."),
+        ("A line\nwithout end", "without", "without end"),
+    ],
+)
+def test_context_is_the_sentence_holding_the_claim(text: str, phrase: str, context: str) -> None:
+    start = text.index(phrase)
+    assert context_of(text, start, start + len(phrase)) == context
+
+
+def test_paragraph_context() -> None:
+    text = "First para. Still first.\n\nSecond para. Again."
+    start = text.index("Still")
+    assert context_of(text, start, start + 5, "paragraph") == "First para. Still first."
+
+
+def test_a_span_across_sentences_gets_all_of_them() -> None:
+    text = "First one. It goes on. Third here."
+    start, end = text.index("one"), text.index("goes") + 4
+    assert context_of(text, start, end) == "First one. It goes on."
+    assert context_in(text, sentence_spans(text), start, end) == context_of(text, start, end)
+
+
+@pytest.mark.parametrize("text", ["", "  \n\n ", "One.", "A. B. C.\n\nD?  E!\n", "Mr. X said “no.” Then… left"])
+def test_pieces_are_ordered_trimmed_and_disjoint(text: str) -> None:
+    for split in (sentence_spans, paragraph_spans):
+        spans = split(text)
+        assert all(text[s:e] == text[s:e].strip() and text[s:e] for s, e in spans)
+        assert all(e1 <= s2 for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False))
+
+
+def test_every_unit_a_schema_may_name_has_a_splitter() -> None:
+    assert set(get_args(Unit.model_fields["context"].annotation)) == set(SPLITTERS)
+    with pytest.raises(ValueError, match="no splitter for the unit 'clause'"):
+        spans_of("Text.", "clause")
