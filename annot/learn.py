@@ -27,7 +27,7 @@ import random
 import re
 import threading
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -60,8 +60,12 @@ RULE_ATTRIBUTES = frozenset({"quote_type"})  # read off the text, not learnt
 CHOICE_KEYS = ("Speaker", "Claim", "Cue", "attribution")
 MIN_CURVE_SIZE = 5
 
+UNCERTAINTY_CACHE = 32  # articles whose uncertainty a prediction leaves for uncertainty_of
+
 Progress = Callable[[str, int, int | None], None]
 _TAGGER_LOCK = threading.Lock()
+_UNCERTAINTY_LOCK = threading.Lock()
+_UNCERTAINTIES: OrderedDict[tuple[int, str], tuple[Parts, float]] = OrderedDict()
 
 
 @dataclass
@@ -574,6 +578,7 @@ def predict_variants(parts: Parts, text: str, version: str, choices: list[dict[s
     doc = _doc(text)
     from_rules = sorted({label for c in choices for label in parts.labels if c.get(label) in ("rules", "union")})
     tags, probs, marginals = _tag(parts.crf, doc, from_rules)
+    _remember_uncertainty(parts, text, probs)
     learnt = _decode(doc, tags, probs)
     out = []
     for choice in choices:
@@ -650,13 +655,31 @@ def _quote_type(text: str, claim: Region) -> str:
 
 
 def uncertainty_of(parts: Parts, text: str) -> float:
-    """Mean over the tokens of 1 - the probability of the tag the CRF chose (0 when there is no token)."""
+    """Mean over the tokens of 1 - the probability of the tag the CRF chose (0 when there is no token).
+
+    A prediction of the same text by the same model computed it already (push and the backend ask for
+    both): then it is not tagged a second time."""
     if not text.strip():
         return 0.0
-    doc = _doc(text)
-    _, probs, _ = _tag(parts.crf, doc)
+    key = (id(parts), hashlib.sha1(text.encode()).hexdigest())
+    with _UNCERTAINTY_LOCK:
+        known = _UNCERTAINTIES.get(key)
+    if known is not None and known[0] is parts:
+        return known[1]
+    _, probs, _ = _tag(parts.crf, _doc(text))
+    return _remember_uncertainty(parts, text, probs)
+
+
+def _remember_uncertainty(parts: Parts, text: str, probs: list[list[float]]) -> float:
     flat = [p for ps in probs for p in ps]
-    return round(1 - sum(flat) / len(flat), 6) if flat else 0.0
+    value = round(1 - sum(flat) / len(flat), 6) if flat else 0.0
+    key = (id(parts), hashlib.sha1(text.encode()).hexdigest())
+    with _UNCERTAINTY_LOCK:  # the model is kept in the entry, so a reused id() cannot match another model
+        _UNCERTAINTIES[key] = (parts, value)
+        _UNCERTAINTIES.move_to_end(key)
+        while len(_UNCERTAINTIES) > UNCERTAINTY_CACHE:
+            _UNCERTAINTIES.popitem(last=False)
+    return value
 
 
 # -- cross-validation -----------------------------------------------------------------------------------
