@@ -20,7 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from annot.preannotate import CUE_RE, _boundaries, predict  # noqa: E402
+from annot.preannotate import CUE_RE, predict  # noqa: E402
+from annot.text import _boundaries  # noqa: E402
 
 REPEATS = 5
 TARGET_MS = 50.0
