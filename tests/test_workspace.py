@@ -19,9 +19,8 @@ from annot.push import gate_note, gated, prediction, schema_names
 from annot.schema import load_schema
 from annot.state import project_lock
 from annot.workspace import Workspace as AnnotWorkspace
-from tests.helpers import REPO, SCHEMA, Live, Workspace, make_workspace
+from tests.helpers import FRAMES_SCHEMA, REPO, SCHEMA, Live, Workspace, make_workspace
 
-POLICY_FRAMES = REPO / "tests" / "data" / "schemas" / "policy-frames.yaml"
 HEAVY = ("datasets", "pyarrow", "sklearn", "httpx", "label_studio_sdk", "fastapi", "pandas", "sklearn_crfsuite")
 TEXT = (
     'Foreign Minister Wang Yi said on Friday that "China will never sell weapons to Russia". '
@@ -110,7 +109,7 @@ def test_a_prediction_holds_only_what_the_schema_has(tmp_path: Path) -> None:
     assert gate_note(predictor, partial) == (
         "predictions from annot-rules-1 without Cue: schema news-stance has no such names"
     )
-    policy = load_schema(POLICY_FRAMES)
+    policy = load_schema(FRAMES_SCHEMA)
     assert gated(predictor.predict(TEXT), policy).regions == []
     assert prediction(predictor, TEXT, policy)["result"] == []
     assert (gate_note(predictor, policy) or "").startswith("no predictions sent: schema policy-frames has none")
@@ -140,7 +139,7 @@ def predicted_labels(live: Live, project: str) -> tuple[set[str], set[str]]:
 def test_push_sends_no_label_the_project_config_lacks(workspace: Workspace, live_studio: Live) -> None:
     from tests.helpers import annot as run_annot
 
-    with_schema(workspace, POLICY_FRAMES)
+    with_schema(workspace, FRAMES_SCHEMA)
     run = run_annot("push")
     assert run.returncode == 0, run.stderr
     assert run.stdout.count("no predictions sent: schema policy-frames has none") == 1
