@@ -24,7 +24,7 @@ import psutil
 from annot.errors import PublishError
 from annot.records import Annotation, AttributeValue, Region, Task
 from annot.schema import ARTICLE_COLUMNS, Schema, configs, features
-from annot.text import context_in, spans_of
+from annot.text import Contexts
 
 if TYPE_CHECKING:
     from annot.adjudicate import Adjudicated
@@ -376,7 +376,7 @@ def _unit_rows(task: Task, schema: Schema, document: dict[str, Any]) -> Iterator
     unit = schema.unit
     span = schema.spans[unit.label]
     text = document["text"]
-    pieces = spans_of(text, unit.context)  # once per document, not per claim
+    contexts = Contexts(text, unit.context)  # paragraphs once per document; sentences only where claims are
     names: dict[str, str] = {}
     if schema.attribution:
         a = schema.attribution
@@ -393,7 +393,7 @@ def _unit_rows(task: Task, schema: Schema, document: dict[str, Any]) -> Iterator
             "text": item["text"],
             "start": item["start"],
             "end": item["end"],
-            "context": context_in(text, pieces, item["start"], item["end"]),
+            "context": contexts.of(item["start"], item["end"]),
         }
         if schema.attribution:
             speakers = list(dict.fromkeys(names[i] for i in item.get("speaker_ids", []) if i in names))

@@ -14,9 +14,9 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from annot.records import Annotation, Region, Relation
+from annot.text import ABBREVIATIONS, sentences
 
 MODEL_VERSION = "annot-rules-1"
 
@@ -489,18 +489,6 @@ PLACED_PARTICIPLE_RE = re.compile(
 OF_BODY_TAIL_RE = re.compile(r"(?<=[a-z’'])\s+of\s+(?:the\s+)?[A-Z][^,]*$")
 MAX_DESCRIPTION_WORDS = 4  # "said a senior hospital manager"
 MAX_NAME_TOKENS = 7  # "Deputy Foreign Minister Arkady Belousov" in an apposition
-# Abbreviations that keep their full stop inside a name or title ("Gov. Tim Olsen", "U.S. officials").
-ABBREVIATIONS = (
-    "Mr|Mrs|Ms|Mx|Dr|Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Cpl|Maj|Adm|Prof|Rev|St|Jr|Sr|Inc|Corp|Ltd|Co|No|Det|Insp|Supt"
-    "|Dep|Sec|Pres|Amb|Atty|Hon"
-)
-# Where a sentence may end, and a stop that surely ends one: after a lowercase word of three letters or more
-# (or a closing bracket or digit), possibly inside a closing quotation mark.
-CANDIDATE_STOP_RE = re.compile(r"[.?!][\"”’»)]*\s+(?=[\"“„«‘(]?[A-Z0-9])")
-PLAIN_STOP_RE = re.compile(r"(?:\b[a-z]{3,}|[a-z]{3,}[\"”’)]|[?!]|\d{2,})[.?!]?[\"”’)]*$")
-PLAIN_WORD_CHARS = 12
-# A full stop that only ends an abbreviation before a name: "St. Brendan's", "No. 10" (pysbd splits some).
-ABBREVIATION_END_RE = re.compile(rf"\b(?:{ABBREVIATIONS})\.\s+$")
 NP_TOKEN_RE = re.compile(
     r"[\"“][A-Z][\w’'\-]*[\"”](?=\s+[A-Z])|"  # a nickname inside a name
     r"\d{1,3}(?:,\d{3})+(?!\d)|"  # a number with thousands separators: "a survey of 2,000 adults"
@@ -888,50 +876,17 @@ def _inside(i: int, quotes: list[tuple[int, int]]) -> bool:
 
 
 def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Sentences of one paragraph; abbreviations ("Mr.", "U.S.", "No. 10") do not end one, nor does a full stop
-    inside a quotation (a multi-sentence quote is one claim)."""
+    """Sentences of one paragraph (`annot.text.sentences`), except that a full stop inside a quotation does not
+    end one (a multi-sentence quote is one claim), nor does a question or exclamation closing a quotation that a
+    short attribution follows ('"What happens in January?" Ms. Dorsey asked.')."""
     quotes = _quote_spans(text, start, end)
-    s = start
-    for cut in _boundaries(text, start, end):
-        if _inside(cut - 1, quotes) or ABBREVIATION_END_RE.search(text, start, cut):
-            continue
-        if text[cut : cut + 1] in ",;:" or text[cut : cut + 1].islower():
-            continue  # "Rep. Dana Ruiz, D-Calif., told": no sentence starts with a comma or in lowercase
-        if re.search(r"[?!][\"”»]\s+$", text[max(start, cut - 4) : cut]) and ATTRIBUTION_START_RE.match(text, cut, end):
-            continue  # '"What happens in January?" Ms. Dorsey asked.': the attribution belongs to the quotation
-        yield s, cut
-        s = cut
-    if s < end:
-        yield s, end
 
+    def joined(cut: int) -> bool:
+        return _inside(cut - 1, quotes) or bool(
+            re.search(r"[?!][\"”»]\s+$", text[max(start, cut - 4) : cut]) and ATTRIBUTION_START_RE.match(text, cut, end)
+        )
 
-@functools.cache
-def _segmenter() -> Any:
-    import pysbd  # rule-based, offline, knows English abbreviations
-
-    return pysbd.Segmenter(language="en", clean=False)
-
-
-def _boundaries(text: str, start: int, end: int) -> list[int]:
-    """Where a new sentence starts (after the whitespace), as indices of text.
-
-    A full stop after an ordinary lowercase word ends a sentence; pysbd (slower: it runs hundreds of
-    patterns) decides only in paragraphs with a stop after anything else ("Mr.", "U.S.", "No. 10", "Jan.").
-    """
-    candidates = list(CANDIDATE_STOP_RE.finditer(text, start, end))
-    if all(PLAIN_STOP_RE.search(text, max(start, c.start() - PLAIN_WORD_CHARS), c.start() + 1) for c in candidates):
-        return [c.end() for c in candidates]
-    cuts: list[int] = []
-    pos = start
-    for piece in _segmenter().segment(text[start:end]):
-        body = piece.strip()
-        at = text.find(body, pos, end) if body else -1
-        if at < 0:
-            return []  # pysbd changed the text: keep the paragraph whole rather than guess
-        pos = at + len(body)
-        if at > start:
-            cuts.append(at)
-    return cuts
+    return sentences(text, start, end, joined)
 
 
 # -- speakers ---------------------------------------------------------------------------

@@ -7,7 +7,16 @@ from typing import get_args
 import pytest
 
 from annot.schema import Unit
-from annot.text import SPLITTERS, context_in, context_of, paragraph_spans, sentence_spans, spans_of
+from annot.text import (
+    SPLITTERS,
+    Contexts,
+    context_in,
+    context_of,
+    paragraph_spans,
+    sentence_spans,
+    sentences,
+    spans_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +60,41 @@ def test_every_unit_a_schema_may_name_has_a_splitter() -> None:
     assert set(get_args(Unit.model_fields["context"].annotation)) == set(SPLITTERS)
     with pytest.raises(ValueError, match="no splitter for the unit 'clause'"):
         spans_of("Text.", "clause")
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences_expected"),
+    [
+        # a title or a month before a name or a number does not end a sentence
+        ("Gov. Tim Olsen spoke in Geneva. The talks ended.", ["Gov. Tim Olsen spoke in Geneva.", "The talks ended."]),
+        ("The vote is on Nov. 5 in Leeds. It is close.", ["The vote is on Nov. 5 in Leeds.", "It is close."]),
+        # initials and dotted acronyms are left to pysbd
+        ("U.S. officials met J. Ruiz. They agreed.", ["U.S. officials met J. Ruiz.", "They agreed."]),
+        # French quotation marks with their inner space still start a sentence; a capital beyond ASCII too
+        ("C'est symbolique. « Il faut agir », dit-il.", ["C'est symbolique.", "« Il faut agir », dit-il."]),
+        ("Es ist vorbei. Ärger bleibt.", ["Es ist vorbei.", "Ärger bleibt."]),
+        # no sentence starts in lower case or with a comma
+        ("He left at 5 p.m. and came back.", ["He left at 5 p.m. and came back."]),
+    ],
+)
+def test_one_splitter_for_contexts_and_the_pre_annotator(text: str, sentences_expected: list[str]) -> None:
+    assert [text[s:e] for s, e in sentence_spans(text)] == sentences_expected
+
+
+def test_joined_keeps_text_together_across_a_cut() -> None:
+    text = 'She said: "We tried. We failed." Then she left.'
+    quote = (text.index('"'), text.rindex('"'))
+    plain = [text[s:e].strip() for s, e in sentences(text)]
+    kept = [text[s:e].strip() for s, e in sentences(text, joined=lambda cut: quote[0] < cut - 1 < quote[1])]
+    assert plain == ['She said: "We tried.', 'We failed."', "Then she left."]
+    assert kept == ['She said: "We tried. We failed."', "Then she left."]
+
+
+@pytest.mark.parametrize("unit", ["sentence", "paragraph"])
+def test_contexts_split_lazily_give_what_splitting_everything_gives(unit: str) -> None:
+    text = "Mr. Ode said the plan works. Others disagree.\n\nIt failed in Kano. Dr. Bello said so. Done."
+    contexts = Contexts(text, unit)
+    pieces = spans_of(text, unit)
+    for phrase in ("plan", "Others", "Kano", "Bello", "so. Done"):
+        start = text.index(phrase)
+        assert contexts.of(start, start + len(phrase)) == context_in(text, pieces, start, start + len(phrase))
