@@ -56,7 +56,7 @@ class PushResult:
     imported: int
     already: int
     duplicates: list[tuple[str, str]]
-    problems: list[Any]  # annot.articles.Problem: files that could not be read; the rest went through
+    problems: list[Any]  # annot.articles.Unreadable: files that could not be read; the rest went through
     model_version: str | None = None  # the predictor whose predictions went with the new tasks
     reordered: bool = False  # `order="uncertain"` switched the project to uncertainty sampling
     note: str | None = None  # said once when the schema holds only part (or none) of the predictions
