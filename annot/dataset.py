@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import psutil
 
-from annot.errors import PublishError
+from annot.errors import PublishError, ValidationFailed
 from annot.records import Annotation, AttributeValue, Region, Task
 from annot.schema import ARTICLE_COLUMNS, Schema, configs, features
 from annot.text import Contexts
@@ -427,7 +427,7 @@ def write(
     if strict and built.errors:
         first = built.errors[0]
         codes = ",".join(first.get("codes") or [first.get("code", "")])
-        raise PublishError(
+        raise ValidationFailed(
             f"{len(built.errors)} error(s) in the annotations (first: task {first['task_id']}: {codes}); "
             "nothing published; fix them in Label Studio or publish without --strict"
         )

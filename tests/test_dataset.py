@@ -22,7 +22,7 @@ from huggingface_hub import DatasetCard, HfApi  # noqa: E402
 
 from annot import dataset, hub  # noqa: E402
 from annot.adjudicate import adjudicate_all  # noqa: E402
-from annot.errors import PublishError  # noqa: E402
+from annot.errors import PublishError, ValidationFailed  # noqa: E402
 from annot.records import Annotation, Region, Relation, Task  # noqa: E402
 from annot.schema import Schema, features, load_schema  # noqa: E402
 from annot.validate import validate  # noqa: E402
@@ -315,7 +315,7 @@ def test_invalid_annotations_are_excluded_and_listed(schema: Schema, tmp_path: P
     assert docs[0]["annotation_ids"] == ["11"] and docs[0]["annotators"] == ["ann1@example.org"]
 
     previous = (out / dataset.REPORT_FILE).read_bytes()
-    with pytest.raises(PublishError, match="2 error"):
+    with pytest.raises(ValidationFailed, match="2 error"):  # what --strict asked: stop on annotations that do not fit
         publish(tasks, schema, out, strict=True)
     assert (out / dataset.REPORT_FILE).read_bytes() == previous
 
