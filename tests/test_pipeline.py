@@ -117,5 +117,6 @@ def test_datasets_map_takes_published_dates_read_as_datetimes(tmp_path: Path) ->
     rows = ds.map(pipeline.process_record, remove_columns=ds.column_names).to_list()
     assert [row["problem"] for row in rows] == [None] * 6
     # datasets gives the column back in the type it read it as
-    assert [row["published"] and row["published"].date().isoformat() for row in rows] == ["2024-03-05", "2024-03-06", None] * 2
+    published = [row["published"] and row["published"].date().isoformat() for row in rows]
+    assert published == ["2024-03-05", "2024-03-06", None] * 2
     assert [row["id"] for row in rows] == [pipeline.process_record(r)["id"] for r in records]
