@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict
+from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,8 @@ def process_record(record: dict[str, Any], preannotate: bool = True) -> dict[str
 
     For engines that map a function over rows: `Dataset.map(process_record, num_proc=8)`.
     """
-    line = json.dumps({k: v for k, v in record.items() if v is not None}, ensure_ascii=False).encode("utf-8")
+    values = {k: v for k, v in record.items() if v is not None}
+    line = json.dumps(values, ensure_ascii=False, default=_iso).encode("utf-8")
     outcome = clean_line(line, 1, str(record.get("origin") or "record"))
     empty = dict.fromkeys(("id", "title", "text", "source", "author", "published", "url"))
     if isinstance(outcome, Unreadable):
@@ -70,6 +72,14 @@ def process_record(record: dict[str, Any], preannotate: bool = True) -> dict[str
     row = {key: getattr(outcome, key) for key in empty}
     row["prediction"] = json.dumps(prediction(outcome)) if preannotate else None
     return {**row, "problem": None}
+
+
+def _iso(value: Any) -> str:
+    """A date or datetime as ISO 8601 (`datasets` reads a `published` column of ISO strings as datetimes);
+    the cleaning parses it back to a date like any other."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _work(lines: list[Line], where: str, preannotate: bool) -> list[Outcome]:

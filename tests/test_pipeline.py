@@ -102,3 +102,21 @@ def test_ingest_json_is_the_same_with_and_without_workers(archive: Path, monkeyp
         outputs.append([line for line in result.stdout.splitlines() if line.startswith("{")])
     assert outputs[0] == outputs[1]
     assert [json.loads(line)["id"] for line in outputs[0]] == [a.id for a in one_process(archive)[0]][:-1]
+
+
+def test_datasets_map_takes_published_dates_read_as_datetimes(tmp_path: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    rng = random.Random(11)
+    dates = ["2024-03-05", "2024-03-06T10:30:00", None]
+    records = [{**record(i, rng), "published": dates[i % 3]} for i in range(6)]
+    source = tmp_path / "archive.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    ds = datasets.load_dataset("json", data_files=str(source), split="train", cache_dir=str(tmp_path / "cache"))
+    assert ds.features["published"].dtype.startswith("timestamp")  # as datasets reads an archive's dates
+    assert [pipeline.process_record(r)["published"] for r in ds] == ["2024-03-05", "2024-03-06", None] * 2
+    rows = ds.map(pipeline.process_record, remove_columns=ds.column_names).to_list()
+    assert [row["problem"] for row in rows] == [None] * 6
+    # datasets gives the column back in the type it read it as
+    published = [row["published"] and row["published"].date().isoformat() for row in rows]
+    assert published == ["2024-03-05", "2024-03-06", None] * 2
+    assert [row["id"] for row in rows] == [pipeline.process_record(r)["id"] for r in records]

@@ -474,7 +474,7 @@ def table(figures: dict[str, Any], sizes: tuple[int, ...], loaded: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 / 2,000 / 5,000 tasks, 20,000 articles")
-    parser.add_argument("--backends", default="postgresql,sqlite")
+    parser.add_argument("--backends", default="postgresql,sqlite", help='comma-separated; "" for none')
     parser.add_argument("--sizes", default=None, help="comma-separated task counts")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--archive", type=int, default=None, help="articles in the ingest benchmark (0: skip)")
@@ -507,7 +507,7 @@ def main() -> None:
     threading.Thread(target=sample_load, daemon=True).start()
     try:
         corpora = {n: write_corpus(tmp / f"corpus-{n}.jsonl", n) for n in sizes}
-        for backend in args.backends.split(","):
+        for backend in [b for b in args.backends.split(",") if b]:  # `--backends ""`: the ingest alone
             with ExitStack() as stack:
                 if os.environ.get("BENCH_REUSE"):  # {"postgresql": [url, key], ...}: servers already running
                     url, key = json.loads(Path(os.environ["BENCH_REUSE"]).read_text())[backend]
