@@ -48,7 +48,8 @@ def fetch(
     the caller just pushed, saves looking the project up again.
     """
     if project_id is None:
-        project_id = server.require_project(project.name).id
+        project_id = server.require_project(project.name, hint=state.project_id).id
+    before = (state.watermark, state.pulled_from, state.project_id, state.published_key)
     cache = cache_path(config, project)
     # a local copy of another project (deleted and made again in Label Studio) is not merged into
     full = full or state.pulled_from != project_id or state.watermark is None or not cache.exists()
@@ -72,7 +73,8 @@ def fetch(
     state.pulled_from = state.project_id = project_id
     if snapshot:
         prune_snapshots(snapshot.parent)
-    save_state(config, project, state)
+    if (state.watermark, state.pulled_from, state.project_id, state.published_key) != before:
+        save_state(config, project, state)
     return project_id, snapshot, None if full else len(changed)
 
 

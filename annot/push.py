@@ -64,9 +64,14 @@ class PushResult:
 
 
 def ensure_project(
-    server: Server, project: ProjectConfig, schema: Schema, guard: Callable[[Project], None] | None = None
+    server: Server,
+    project: ProjectConfig,
+    schema: Schema,
+    guard: Callable[[Project], None] | None = None,
+    hint: int | None = None,
 ) -> Project:
-    """The project, made or updated to the schema and the overlap settings; `guard` may stop a config change."""
+    """The project, made or updated to the schema and the overlap settings; `guard` may stop a config change;
+    `hint` is the project id the local state remembers."""
     return server.ensure_project(
         project.name,
         label_config(schema),
@@ -74,6 +79,7 @@ def ensure_project(
         instructions=guidelines_html(schema),
         settings=project.overlap.label_studio_settings() if project.overlap else None,
         before_config_change=guard,
+        hint=hint,
     )
 
 
@@ -277,7 +283,9 @@ def push(
 
     pool = Pool()  # big JSONL files not pushed before start cleaning now, while the project is made
     pool.prefetch_changed(paths or project.sources, state.sources)
-    remote = ensure_project(server, project, schema, guard_push(config, project, schema, server, state))
+    remote = ensure_project(
+        server, project, schema, guard_push(config, project, schema, server, state), hint=state.project_id
+    )
     known = known_articles(server, remote, state)
     if (state.project_id, state.task_count) != (remote.id, remote.task_number) or state.pushed != known:
         state.project_id, state.pushed, state.task_count = remote.id, known, remote.task_number
@@ -332,8 +340,9 @@ def push(
             pending.append((batch, importer.submit(server.import_tasks, remote.id, [task for _, task in batch])))
         while pending:
             finish(*pending.popleft())
-    state.sources.update(found.signatures)
-    save_state(config, project, state)
+    if imported or any(state.sources.get(file) != seen for file, seen in found.signatures.items()):
+        state.sources.update(found.signatures)
+        save_state(config, project, state)  # (with nothing new the state file stays as it was: no write)
     used = chosen[0] if predictions and chosen and imported else None
     sent = used.version if used is not None and predicts_for(used, schema) else None
     if sent:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -244,3 +245,23 @@ def test_show_model_version_only_for_a_version_the_project_has(workspace: Worksp
     assert server.show_model_version(pushed.project_id, "v-test") is True
     assert server.project_settings(pushed.project_id).get("model_version") == "v-test"
     assert server.show_model_version(pushed.project_id, "v-test") is False  # already shown
+
+
+@pytest.mark.server
+def test_a_project_is_found_by_the_id_the_state_remembers_else_by_its_title(live_studio: Live) -> None:
+    """The remembered id saves the project list (one request instead of two); an id that is gone, or that
+    now names another project, falls back to the title."""
+    server = live_studio.server()
+    config = "<View><Text name='text' value='$text'/></View>"
+    title = f"hinted-{uuid.uuid4().hex[:8]}"
+    made = server.ensure_project(title, config, "d", "i")
+    other = server.ensure_project(f"other-{uuid.uuid4().hex[:8]}", config, "d", "i")
+    paths: list[str] = []
+    server.http.event_hooks["request"].append(lambda request: paths.append(request.url.path))
+
+    assert server.find_project(title, hint=made.id) == made
+    assert paths == [f"/api/projects/{made.id}"]
+    for hint in (987654, other.id, None):  # gone; another project's; none
+        paths.clear()
+        assert server.find_project(title, hint=hint) == made
+        assert "/api/projects" in paths
