@@ -577,6 +577,17 @@ WITH_ABSOLUTE_RE = re.compile(
     r"\s*With\s+[^,\"“”]{3,60}?\s+(?:counted|reporting|tallied|in|remaining|left|declared),\s+"
 )
 # "TASS quoted X as (saying)": the one quoted is the object of "quoted".
+# A cited source between the subject and its verb: "TASS, citing a diplomatic source, reported".
+CITED_DOCUMENTS = DOCUMENT_HEADS | CARRIER_HEADS | _words("cable roster transcript")
+CITED_BEFORE_RE = re.compile(r",\s+citing\s+([^,\"“”]{3,80}?),\s*$")
+# An opening time adverbial without its comma, before the subject: "For years", "In recent weeks".
+TIME_NOUNS = _words("years months weeks days decades hours")
+TIME_LEAD_WORDS = TIME_NOUNS | _words("recent past last several many few the")
+# One or some of a group after an inverted verb: '"...," said one of them.', "said two of the delegates".
+PART_OF_GROUP_RE = re.compile(
+    r"\s*((?:one|two|three|several|some|many|each|both|all)\s+of\s+(?:them|us|those|the\s+[a-z]+(?:\s+[a-z]+)?))"
+    r"\s*(?=[,.;]|$)"
+)
 QUOTED_NP_AS_RE = re.compile(r"\bquoted\s+((?:[^\s,\"“”]+\s+){1,8}?)as\s+$")
 # What follows "CLAIM, according to X," when it is the journalist's own continuation.
 JOURNALIST_TAIL_RE = re.compile(r"\s*(?:so|and|but|which|while|whereas|although|though|[a-z]+ing)\b")
@@ -1016,6 +1027,11 @@ def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Men
     np = tokens[k:]
     while np and text[slice(*np[0])].lower() in NP_LINKS:
         np = np[1:]
+    lead = 0
+    while lead < len(np) - 1 and text[slice(*np[lead])].lower() in TIME_LEAD_WORDS:
+        lead += 1
+    if lead and any(text[slice(*t)].lower() in TIME_NOUNS for t in np[:lead]):
+        np = np[lead:]  # "For years American officials argued", "In recent weeks diplomats have warned": when, not who
     determined = k > 0 and text[slice(*tokens[k - 1])].lower() in DETERMINERS
     quantified = len(np) == 2 and text[slice(*np[0])].lower() in NUMBER_WORDS  # "Both men said", "most residents"
     mentions = _classify_np(text, np, determined or quantified or any_head)
@@ -1076,8 +1092,18 @@ def _np_after(text: str, pos: int, hi: int, any_head: bool = False) -> list[_Men
     if tokens and text[slice(*tokens[0])].lower() in DETERMINERS:
         i = 1
     skipped = i
-    if i and text[slice(*tokens[0])].lower() in COUNTED and len(tokens) > 1 and text[slice(*tokens[1])].islower():
-        i = 0  # "according to two diplomats": a number is part of the phrase, only an article is left out
+    if (
+        i
+        and text[slice(*tokens[0])].lower() in COUNTED
+        and len(tokens) > 1
+        and (
+            text[slice(*tokens[1])].islower()
+            or (len(tokens) > 2 and text[slice(*tokens[2])].islower() and text[slice(*tokens[2])] not in NP_LINKS)
+        )
+    ):
+        # "according to two diplomats", "two Western diplomats": a number is part of the phrase, only an
+        # article is left out (a capitalised adjective may stand between number and noun)
+        i = 0
     np: list[tuple[int, int]] = []
     while i < len(tokens) and len(np) < MAX_NP_TOKENS:
         word = text[slice(*tokens[i])]
@@ -1487,6 +1513,8 @@ def _attribution_after(text: str, pos: int, s_end: int) -> tuple[list[_Mention],
         source = cue[1]
         if m.group(1).lower() == "according to" and (carrier := CARRIER_FROM_RE.match(text, source, s_end)):
             source = carrier.end()  # '," according to a statement from the company': the company
+        if part := PART_OF_GROUP_RE.match(text, source, _clause_end(text, pos, s_end)):
+            return [_Mention(part.start(1), part.end(1), part.group(1))], cue  # '," said one of them.'
         speakers = _apposed_name(text, _np_after(text, source, s_end), _clause_end(text, pos, s_end))
     return speakers, cue
 
@@ -1588,6 +1616,12 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             speakers = _speaker_before(text, s_start, progressive.start())
         else:
             speakers = [] if verb in PARTICIPLE_CUES else _speaker_before(text, s_start, m.start())
+        if speakers and (cited := CITED_BEFORE_RE.search(text, s_start, m.start())):
+            # "The agency, citing a source in the ministry, reported that ...": the source speaks; "The paper,
+            # citing internal emails, reported": a document, the paper speaks.
+            speakers = _cited_source(text, cited.start(1), cited.end(1)) or _speaker_before(
+                text, s_start, cited.start()
+            )
         if not speakers and earlier and COORDINATED_RE.search(text, s_start, m.start()):
             # "..., adding that ...", "... and made clear that ...": the same subject speaks again.
             speakers = [_Mention(x.start, x.end, x.name, x.is_pronoun) for x in earlier[-1].speakers]
@@ -1610,6 +1644,10 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if not speakers and verb in PARTICIPLE_CUES and (quoted_np := QUOTED_NP_AS_RE.search(text, s_start, m.start())):
             # "TASS quoted Deputy Foreign Minister Sergei Ryabkov as saying ...": the object speaks, not TASS.
             speakers = _np_after(text, quoted_np.start(1), quoted_np.end(1))
+            if pronoun := re.fullmatch(r"(him|her|them)\s+", quoted_np.group(1)):
+                # "State media quoted him as saying ...": the person last named, as in "according to him".
+                at = quoted_np.start(1)
+                speakers = [_Mention(at, at + pronoun.end(1), pronoun.group(1), is_pronoun=True)]
         if not speakers and verb in PARTICIPLE_CUES and re.search(r",[\"”]?\s*$", before):
             # "The firm cut its outlook, blaming new duties ...": the sentence's subject speaks.
             speakers = _subject_at_start(text, s_start, m.start())
@@ -1699,11 +1737,32 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
     return found
 
 
+def _cited_source(text: str, start: int, end: int) -> list[_Mention]:
+    """The source after "citing": a description keeps its place ("a source in the defence ministry"); none for a
+    document ("citing internal emails": the outlet speaks)."""
+    words = text[start:end].split()
+    if not words or {words[-1].lower(), words[-1].lower().removesuffix("s")} & CITED_DOCUMENTS:
+        return []
+    lead = re.match(r"(?:an?|the)\s+", text[start:end])
+    at = start + (lead.end() if lead else 0)
+    phrase = text[at:end]
+    if (
+        phrase[:1].islower()
+        and len(phrase.split()) <= MAX_NAME_TOKENS
+        and not re.search(r"\b(?:who|which|that|[a-z]+ed)\b", phrase)
+        and re.search(r"\s(?:in|at|to|of|with)\s", phrase)
+    ):
+        return [_Mention(at, end, phrase)]  # "an aide to the president", "a source in the defence ministry"
+    return _np_after(text, start, end, any_head=True)
+
+
 def _inverted_subject(text: str, after: int, end: int) -> list[_Mention]:
     """The subject after an inverted verb, if nothing but an apposition or an adverbial follows it."""
     familiar = INFORMED_SOURCE_AFTER_RE.match(text, after, end)
     if familiar:
         return [_Mention(familiar.start(1), familiar.end(1), familiar.group(1))]
+    if part := PART_OF_GROUP_RE.match(text, after, end):
+        return [_Mention(part.start(1), part.end(1), part.group(1))]  # '"...," said one of them.'
     speakers = _np_after(text, after, end)
     if not speakers:
         return []

@@ -1399,3 +1399,46 @@ def test_a_party_and_ward_in_brackets_and_a_report_addressed_to_a_body() -> None
         "A report to councillors warns that the authority could run out of reserves by 2028.\n"
     )
     assert [c[2][0][0] for c in claims(predict(text))] == ["Jim Barr", "report to councillors"]
+
+
+def test_state_media_quoting_a_pronoun_as_saying_gives_the_person_last_named() -> None:
+    text = "Prime Minister Lena Ostrova landed in Hanoi on Monday. State television quoted her as saying Sofia would open a trade office.\n"
+    assert claims(predict(text)) == [("Sofia would open a trade office", "indirect", [("her", "Lena Ostrova")])]
+
+
+def test_one_of_a_group_after_an_inverted_verb_is_the_speaker() -> None:
+    text = 'Three envoys left the hall early. "Nobody asked us about the map," said one of them.\n'
+    assert claims(predict(text)) == [("Nobody asked us about the map", "direct", [("one of them", "one of them")])]
+    text = '"The final text is much weaker," said one of the negotiators.\n'
+    assert claims(predict(text)) == [
+        ("The final text is much weaker", "direct", [("one of the negotiators", "one of the negotiators")])
+    ]
+
+
+def test_a_number_before_a_capitalised_adjective_stays_in_the_speaker() -> None:
+    text = "A ceasefire could be signed this week, according to three Arab diplomats in Doha.\n"
+    assert claims(predict(text)) == [
+        (
+            "A ceasefire could be signed this week",
+            "indirect",
+            [("three Arab diplomats in Doha", "three Arab diplomats in Doha")],
+        )
+    ]
+
+
+def test_an_opening_time_adverbial_is_no_part_of_the_subject() -> None:
+    text = "For months Baltic officials argued that the pipeline was a security risk.\n"
+    assert claims(predict(text)) == [
+        ("the pipeline was a security risk", "indirect", [("Baltic officials", "Baltic officials")])
+    ]
+    text = "In recent weeks Gulf diplomats have warned that the truce is fragile.\n"
+    assert claims(predict(text))[0][2] == [("Gulf diplomats", "Gulf diplomats")]
+
+
+def test_a_source_cited_between_subject_and_verb_speaks() -> None:
+    text = "The state news agency, citing an adviser to the premier, reported that the summit would be delayed.\n"
+    assert claims(predict(text)) == [
+        ("the summit would be delayed", "indirect", [("adviser to the premier", "adviser to the premier")])
+    ]
+    text = "The newspaper, citing leaked cables, reported that the ambassador had been recalled.\n"
+    assert claims(predict(text))[0][2] == [("newspaper", "newspaper")]  # a document: the outlet speaks
