@@ -398,6 +398,7 @@ NUMBER_WORDS = _words("two three four five six seven eight nine ten both all mos
 # Unnamed sources described by what they know: "a person familiar with the matter", "sources close to the talks".
 _INFORMED = (
     r"((?:[\w’'\-]+\s+){0,2}?(?:source|sources|person|people|official|officials|diplomat|diplomats|insider|insiders|"
+    r"envoy|envoys|negotiator|negotiators|"
     r"executive|executives|banker|bankers)\s+(?:familiar\s+with|close\s+to|with\s+knowledge\s+of|briefed\s+on|"
     r"involved\s+in|knowledgeable\s+about|with\s+direct\s+knowledge\s+of)\s+(?:the\s+)?[\w’'\- ]{1,50}?)"
 )
@@ -577,6 +578,8 @@ WITH_ABSOLUTE_RE = re.compile(
     r"\s*With\s+[^,\"“”]{3,60}?\s+(?:counted|reporting|tallied|in|remaining|left|declared),\s+"
 )
 # "TASS quoted X as (saying)": the one quoted is the object of "quoted".
+# A request for anonymity is a condition of the interview: "He asked not to be named because ...".
+ANONYMOUS_REQUEST_RE = re.compile(r"\s+(?:that\s+)?(?:not\s+to\s+be|(?:he|she|they)\s+not\s+be)\s+(?:named|identified)\b")
 # A cited source between the subject and its verb: "TASS, citing a diplomatic source, reported".
 CITED_DOCUMENTS = DOCUMENT_HEADS | CARRIER_HEADS | _words("cable roster transcript")
 CITED_BEFORE_RE = re.compile(r",\s+citing\s+([^,\"“”]{3,80}?),\s*$")
@@ -910,8 +913,11 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     if filler:
         prefix = prefix[: filler.start()]
     prefix = prefix.rstrip()
+    if closed := RELATIVE_CLOSED_RE.search(prefix):
+        # "A diplomat involved in the talks, who asked not to be named, said": the subject before the relative
+        return _speaker_before(text, lo, lo + closed.start())
     if familiar := INFORMED_SOURCE_RE.search(prefix):
-        return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
+        return [_informed(lo + familiar.start(1), familiar.group(1))]
     if number_ten := NUMBER_TEN_RE.search(prefix):
         return [_Mention(lo + number_ten.start(1), lo + number_ten.end(1), number_ten.group(1))]  # "No 10 said"
     if contact := CONTACT_RELATIVE_RE.search(prefix):
@@ -977,6 +983,14 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         # "Edna Kowalczyk, 81, who has ..., said": the age stands between the name and the verb.
         found = _np_at_end(text, lo, lo + prefix.rfind(","))
     return found
+
+
+def _informed(start: int, phrase: str) -> _Mention:
+    """An informed source: "person familiar with the matter" keeps its adjective phrase; a participle is a
+    reduced clause and stays out ("a diplomat involved in the talks" -> "diplomat")."""
+    if participle := re.search(r"\s+(?:involved\s+in|briefed\s+on)\s", phrase):
+        phrase = phrase[: participle.start()]
+    return _Mention(start, start + len(phrase), phrase)
 
 
 def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Mention]:
@@ -1694,8 +1708,10 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         elif NOT_A_CLAUSE_RE.match(text, clause_start) and not RELATIVE_SAYS_RE.search(before_speaker):
             continue  # "what it wants is ...", but "a trip Washington says will come ...": the relative's verb on
 
-        if cue_end < end and ANONYMITY_RE.search(text, m.end(), cue_end):
-            continue  # "who asked not to be named": a condition of the interview, not a claim
+        if (cue_end < end and ANONYMITY_RE.search(text, m.end(), cue_end)) or ANONYMOUS_REQUEST_RE.match(
+            text, m.end(), end
+        ):
+            continue  # "who asked not to be named", "He asked not to be identified because ...": no claim
         if LEXICON.get(verb, ("", ""))[0] == "speak of" and not QUOTED_OBJECT_RE.match(text, clause_start, end):
             continue  # 'spoke of "good news"' is a claim, "spoke of his childhood" is not
         if LEXICON.get(verb, ("", ""))[0] in AS_ONLY and not AS_OBJECT_RE.match(text, clause_start, end):
@@ -1760,7 +1776,7 @@ def _inverted_subject(text: str, after: int, end: int) -> list[_Mention]:
     """The subject after an inverted verb, if nothing but an apposition or an adverbial follows it."""
     familiar = INFORMED_SOURCE_AFTER_RE.match(text, after, end)
     if familiar:
-        return [_Mention(familiar.start(1), familiar.end(1), familiar.group(1))]
+        return [_informed(familiar.start(1), familiar.group(1))]
     if part := PART_OF_GROUP_RE.match(text, after, end):
         return [_Mention(part.start(1), part.end(1), part.group(1))]  # '"...," said one of them.'
     speakers = _np_after(text, after, end)

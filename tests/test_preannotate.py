@@ -1442,3 +1442,15 @@ def test_a_source_cited_between_subject_and_verb_speaks() -> None:
     ]
     text = "The newspaper, citing leaked cables, reported that the ambassador had been recalled.\n"
     assert claims(predict(text))[0][2] == [("newspaper", "newspaper")]  # a document: the outlet speaks
+
+
+def test_a_closed_relative_after_an_informed_source_and_a_request_for_anonymity() -> None:
+    text = (
+        "A Chilean negotiator involved in the talks, who asked not to be named, told reporters that the text"
+        " was nearly agreed.\n"
+    )
+    assert claims(predict(text)) == [("the text was nearly agreed", "indirect", [("Chilean negotiator", "Chilean negotiator")])]
+    text = "An Austrian envoy familiar with the file said the draft would slip to May.\n"
+    assert claims(predict(text))[0][2] == [("Austrian envoy familiar with the file", "Austrian envoy familiar with the file")]
+    text = "The envoy asked not to be identified because the meetings were private.\n"
+    assert claims(predict(text)) == []
