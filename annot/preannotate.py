@@ -578,6 +578,13 @@ WITH_ABSOLUTE_RE = re.compile(
     r"\s*With\s+[^,\"“”]{3,60}?\s+(?:counted|reporting|tallied|in|remaining|left|declared),\s+"
 )
 # "TASS quoted X as (saying)": the one quoted is the object of "quoted".
+# A name opening a clause with a present-tense verb: "Chile supports ...", "Brazil welcomes ...".
+SUBJECT_PRESENT_RE = re.compile(r"\s*[A-Z][\w’'\-]+\s+(?!(?:\w+ss|is|was|has|this|its|his|as|us)\b)[a-z]{3,}s\s+[a-z]")
+# A short attribution closing the sentence: "..., she said.", "..., the minister added."
+FINAL_ATTRIBUTION_RE = re.compile(
+    r",[\"”]?\s+(?:he|she|they|we|it|(?:the|a|an)\s+[a-z]+(?:\s+[a-z]+)?|[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)"
+    r"\s+(?:said|says|added|adds|stressed|noted|insisted|told\s+[a-z]+)\s*$"
+)
 # A request for anonymity is a condition of the interview: "He asked not to be named because ...".
 ANONYMOUS_REQUEST_RE = re.compile(r"\s+(?:that\s+)?(?:not\s+to\s+be|(?:he|she|they)\s+not\s+be)\s+(?:named|identified)\b")
 # A cited source between the subject and its verb: "TASS, citing a diplomatic source, reported".
@@ -1564,10 +1571,13 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             found.append(_Found(_trim_direct(text, *whole[0]), "direct", owners, None))  # 'As X put it: "..."'
         elif owners:
             found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), owners, None))
+    final = None if taken else FINAL_ATTRIBUTION_RE.search(text, s_start, end)
     for m in CUE_RE.finditer(text, s_start, s_end):
         cue = (m.start(), m.end())
         if _inside(m.start(), quotes) or cue in used_cues:
             continue
+        if final and m.end() <= final.start() and LEXICON.get(m.group(1), ("", ""))[1] == "object":
+            continue  # "Brazil welcomes investors, she said.": what she said, not Brazil's praise
         if any(f.claim[0] <= m.start() < f.claim[1] for f in found):
             continue
         verb = m.group(1)
@@ -2035,6 +2045,8 @@ def _has_finite_verb(span: str) -> bool:
     """Whether a span reads as a clause (a claim), not a bare noun phrase ("Critics, including X,")."""
     if any(q in span for q in OPEN_QUOTES):
         return True
+    if SUBJECT_PRESENT_RE.match(span):
+        return True  # "Chile supports the mission, she said.": a name and a present-tense verb
     words = re.findall(r"[\w’'\-]+", span)
     return any(w in FINITE_WORDS or w in PRESENT_VERBS or (i > 0 and w.endswith("ed")) for i, w in enumerate(words))
 

@@ -1454,3 +1454,18 @@ def test_a_closed_relative_after_an_informed_source_and_a_request_for_anonymity(
     assert claims(predict(text))[0][2] == [("Austrian envoy familiar with the file", "Austrian envoy familiar with the file")]
     text = "The envoy asked not to be identified because the meetings were private.\n"
     assert claims(predict(text)) == []
+
+
+def test_a_closing_attribution_takes_the_clause_whose_verb_it_governs() -> None:
+    text = "Ghana supports the new observer mission on the border, she said.\n"
+    assert claims(predict(text)) == [
+        ("Ghana supports the new observer mission on the border", "indirect", [("she", "she")])
+    ]
+    text = "Norway welcomes more students from Vietnam at its universities, the foreign minister said.\n"
+    assert claims(predict(text)) == [
+        (
+            "Norway welcomes more students from Vietnam at its universities",
+            "indirect",
+            [("foreign minister", "foreign minister")],
+        )
+    ]
