@@ -578,6 +578,10 @@ WITH_ABSOLUTE_RE = re.compile(
     r"\s*With\s+[^,\"“”]{3,60}?\s+(?:counted|reporting|tallied|in|remaining|left|declared),\s+"
 )
 # "TASS quoted X as (saying)": the one quoted is the object of "quoted".
+# An opening participle or prepositional phrase, whose comma comes before the subject.
+OPENING_ADVERBIAL_RE = re.compile(
+    r"\s*(?:[A-Z][a-z]+ing|Asked|After|Before|During|Following|Ahead|Upon|While|When|At|In|On|From)\b"
+)
 # A name opening a clause with a present-tense verb: "Chile supports ...", "Brazil welcomes ...".
 SUBJECT_PRESENT_RE = re.compile(r"\s*[A-Z][\w’'\-]+\s+(?!(?:\w+ss|is|was|has|this|its|his|as|us)\b)[a-z]{3,}s\s+[a-z]")
 # A short attribution closing the sentence: "..., she said.", "..., the minister added."
@@ -931,8 +935,9 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         prefix = prefix[: contact.start()]  # "Farmers I spoke to near the border say": the farmers
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
-    if (place := CITY_STATE_RE.search(prefix)) and not re.match(r"\s*[A-Z][a-z]+ing\b", prefix):
-        # (not "Speaking in Kyiv, Zelenskyy said": there the comma closes a participle phrase before the subject)
+    if (place := CITY_STATE_RE.search(prefix)) and not OPENING_ADVERBIAL_RE.match(prefix):
+        # (not "Speaking in Kyiv, Zelenskyy said", "After talks in Nairobi, Ruto said": there the comma closes an
+        # opening phrase before the subject)
         prefix = prefix[: place.start()]  # "A federal jury in Marshall, Texas, on Friday found": the jury
     if who := WHO_RELATIVE_RE.search(prefix):
         # "Patent litigators who follow the Eastern District said": "who" stands for people, whatever the noun.

@@ -1469,3 +1469,10 @@ def test_a_closing_attribution_takes_the_clause_whose_verb_it_governs() -> None:
             [("foreign minister", "foreign minister")],
         )
     ]
+
+
+def test_an_opening_phrase_with_a_place_is_no_city_and_state() -> None:
+    text = 'After talks in Nairobi, Ruto said the region "deserves respect."\n'
+    assert claims(predict(text)) == [('the region "deserves respect."', "mixed", [("Ruto", "Ruto")])]
+    text = "Asked about the protests in Latin America, Okoye said the region would decide for itself.\n"
+    assert claims(predict(text))[0][2] == [("Okoye", "Okoye")]
