@@ -150,7 +150,7 @@ NEEDS_COMPLEMENT = frozenset(f for f in ADDRESSEE_CUES if LEXICON[f][0] in {"tel
 CLAUSE_BOUNDARY_RE = re.compile(
     r",?\s+(?:and|but)\s+(?:also\s+)?(?:" + _CUE_ALTERNATION + r")\b"
     r"|,[\"”]?\s+(?!including\b)[a-z]+ing\b"
-    r"|,\s+(?:although|though|even\s+as|as|while|after|before|where|which)\b"
+    r"|,[\"”]?\s+(?:although|though|even\s+as|as|while|after|before|where|which)\b"
     r"|\s+[–—]\s+"
     r"|\s+as\s+(?:he|she|they)\b"
     r"|,?\s+but\s+that\s"  # a second reported clause, set against the first: a claim of its own
@@ -1901,6 +1901,13 @@ def _clause_boundary(text: str, start: int, end: int, quotes: list[tuple[int, in
             and (_looks_like_clause(text, close + 2, end) or text[close + 2 : close + 3].islower())
         ):
             continue  # "said Rijnhaven, which handles most traffic, had raised ...": the relative is in the subject
+        if (
+            b.group().endswith(" as")
+            and not _has_finite_verb(text[start : b.start()])
+            and (close := text.find(", ", b.end(), end)) > 0
+            and text[close + 2 : close + 3].islower()
+        ):
+            continue  # "said that Korea and Chile, as open economies, share ...": an apposition inside the subject
         words = b.group().replace(",", " ").split()
         base = words[0] in ("and", "but") and LEXICON.get(words[-1], ("", ""))[0] == words[-1]
         if base and VERB_CHAIN_RE.search(text, start, b.start()):

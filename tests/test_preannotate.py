@@ -1476,3 +1476,21 @@ def test_an_opening_phrase_with_a_place_is_no_city_and_state() -> None:
     assert claims(predict(text)) == [('the region "deserves respect."', "mixed", [("Ruto", "Ruto")])]
     text = "Asked about the protests in Latin America, Okoye said the region would decide for itself.\n"
     assert claims(predict(text))[0][2] == [("Okoye", "Okoye")]
+
+
+def test_a_though_clause_after_a_closing_quote_is_a_claim_of_its_own() -> None:
+    text = (
+        'Ilona Varga told the council that Hungary would "keep its word," though she added that the date was'
+        ' "too early."\n'
+    )
+    assert claims(predict(text)) == [
+        ('Hungary would "keep its word,"', "mixed", [("Ilona Varga", "Ilona Varga")]),
+        ('the date was "too early."', "mixed", [("she", "Ilona Varga")]),
+    ]
+
+
+def test_an_as_apposition_inside_the_reported_subject_does_not_end_the_claim() -> None:
+    text = "Lee said that Korea and Chile, as open trading economies, share an interest in stable rules.\n"
+    assert claims(predict(text)) == [
+        ("Korea and Chile, as open trading economies, share an interest in stable rules", "indirect", [("Lee", "Lee")])
+    ]
