@@ -342,7 +342,8 @@ ORG_WORDS = _words(
     Railways Police Council Assembly Senate Parliament Congress Cabinet Tribunal Network Times Post Herald News
     Press Journal Gazette Tribune Leasing Manufacturing Motors Energy Capital Labs Club Guild Institution
     Division Directorate Inspectorate Government Unit Team Laboratory Lab Commissioner's Executive Secretariat
-    Forum Consortium Sons Brothers Chambers Associations Unions Councils Federations"""
+    Forum Consortium Sons Brothers Chambers Associations Unions Councils Federations Embassy Consulate Mission
+    Delegation Presidency"""
 )
 # Nouns (singular) that head a description standing for a speaker: "the union's president", "a statement".
 AGENT_HEADS = (
@@ -578,6 +579,8 @@ WITH_ABSOLUTE_RE = re.compile(
     r"\s*With\s+[^,\"“”]{3,60}?\s+(?:counted|reporting|tallied|in|remaining|left|declared),\s+"
 )
 # "TASS quoted X as (saying)": the one quoted is the object of "quoted".
+# A government's mission abroad keeps its place: "the U.S. Embassy in Jakarta".
+GOVERNMENT_ORG_WORDS = _words("Embassy Consulate Mission Delegation")
 # An opening participle or prepositional phrase, whose comma comes before the subject.
 OPENING_ADVERBIAL_RE = re.compile(
     r"\s*(?:[A-Z][a-z]+ing|Asked|After|Before|During|Following|Ahead|Upon|While|When|At|In|On|From)\b"
@@ -1268,6 +1271,7 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         return [_Mention(start, end, text[start:end])]
     if not (head[:1].isupper() or PARTICLE_NAME_RE.match(head)):
         return []
+    whole = np
     np, words = np[:link], words[:link]
     # A capitalised run: the name is its trailing capitalised words (with "of"/"for" inside an organisation).
     first = len(np) - 1
@@ -1287,7 +1291,15 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         else:
             break
     if _is_organisation(words[first:]):
-        return _organisation(text, np[first][0], np[-1][1])
+        last = np[-1][1]
+        if (
+            words[-1] in GOVERNMENT_ORG_WORDS
+            and len(whole) > len(np) + 1
+            and text[slice(*whole[len(np)])] in ("in", "at")
+            and all(text[a].isupper() for a, _ in whole[len(np) + 1 :])
+        ):
+            last = whole[-1][1]  # "the French Embassy in Nairobi": the mission keeps its place
+        return _organisation(text, np[first][0], last)
     owner = max((j for j in range(first, len(words) - 1) if words[j].endswith(("'s", "’s"))), default=None)
     if owner is not None and not all(_is_title(w) for w in words[owner + 1 :]):
         first = owner + 1  # "The ECB's Lagarde said": the person, without the body that owns the name

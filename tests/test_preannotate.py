@@ -1494,3 +1494,10 @@ def test_an_as_apposition_inside_the_reported_subject_does_not_end_the_claim() -
     assert claims(predict(text)) == [
         ("Korea and Chile, as open trading economies, share an interest in stable rules", "indirect", [("Lee", "Lee")])
     ]
+
+
+def test_an_embassy_keeps_its_country_and_its_place() -> None:
+    text = "The Dutch Embassy in Accra said the consul had been called home for consultations.\n"
+    assert claims(predict(text))[0][2] == [("Dutch Embassy in Accra", "Dutch Embassy in Accra")]
+    text = "In a statement, the U.S. Embassy in Quito said it was following the case closely.\n"
+    assert claims(predict(text))[0][2] == [("U.S. Embassy in Quito", "U.S. Embassy in Quito")]
