@@ -579,6 +579,10 @@ WITH_ABSOLUTE_RE = re.compile(
     r"\s*With\s+[^,\"“”]{3,60}?\s+(?:counted|reporting|tallied|in|remaining|left|declared),\s+"
 )
 # "TASS quoted X as (saying)": the one quoted is the object of "quoted".
+# The outlet's own journalist before a name: "Our Seoul correspondent X says".
+OWN_REPORTER_RE = re.compile(r"\b[Oo]ur\s+(?:[\w’'\-]+\s+){0,3}(?:correspondent|reporter|editor)\s+$")
+# A channel in apposition: "through his spokesman X", "via a spokesperson".
+CHANNEL_APPOSITION_RE = re.compile(r"(?:through|via)\s+(?:his|her|its|their|a|an|the)\s")
 # A government's mission abroad keeps its place: "the U.S. Embassy in Jakarta".
 GOVERNMENT_ORG_WORDS = _words("Embassy Consulate Mission Delegation")
 # An opening participle or prepositional phrase, whose comma comes before the subject.
@@ -968,6 +972,9 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
             if body := OF_BODY_TAIL_RE.search(prefix, inner_start + 1, appos_end):
                 appos_end = body.start()  # "The mayor, Lena Ortiz of the Unity Party, says": the name before "of"
             appos = prefix[inner_start + 1 : appos_end].strip()
+            if CHANNEL_APPOSITION_RE.match(appos):
+                # "The Secretary-General, through his spokesman Omar Haddad, urged": the channel is no speaker
+                return _speaker_before(text, lo, lo + inner_start)
             if called := CALLED_NAME_RE.search(prefix, inner_start + 1, appos_end):
                 # "One of them, a man called Duc Pham, told me": the name the apposition gives
                 mentions = _np_at_end(text, lo + called.start(1), lo + called.end(1))
@@ -1698,6 +1705,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             r"(?:Neither|No(?!\.?\s+\d)|None)\s", text[speakers[0].start : speakers[0].end]
         ):
             continue  # "Neither campaign has said who ...": nothing was said
+        if OWN_REPORTER_RE.search(text, s_start, speakers[0].start):
+            continue  # "Our Seoul correspondent Ji-won Lee says ...": the outlet's own reporting, not a source
         lead_text = text[s_start : speakers[0].start]
         head = POSTPOSED_HEAD_RE.search(lead_text)  # "CLAIM, owner Walt Pell said", "CLAIM," their union said
         tail = text[m.end() : end]

@@ -1501,3 +1501,10 @@ def test_an_embassy_keeps_its_country_and_its_place() -> None:
     assert claims(predict(text))[0][2] == [("Dutch Embassy in Accra", "Dutch Embassy in Accra")]
     text = "In a statement, the U.S. Embassy in Quito said it was following the case closely.\n"
     assert claims(predict(text))[0][2] == [("U.S. Embassy in Quito", "U.S. Embassy in Quito")]
+
+
+def test_a_channel_in_apposition_and_the_outlets_own_correspondent_are_no_speakers() -> None:
+    text = "The Secretary-General, through his spokesman Ivo Brandt, urged both sides to resume talks.\n"
+    assert claims(predict(text))[0][2] == [("Secretary-General", "Secretary-General")]
+    text = "Our Lagos correspondent Tunde Bello says the mood in the city is calm.\n"
+    assert claims(predict(text)) == []
