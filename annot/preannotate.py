@@ -579,6 +579,11 @@ WITH_ABSOLUTE_RE = re.compile(
     r"\s*With\s+[^,\"“”]{3,60}?\s+(?:counted|reporting|tallied|in|remaining|left|declared),\s+"
 )
 # "TASS quoted X as (saying)": the one quoted is the object of "quoted".
+# A participle after a document subject, with when or where: "A statement issued after the meeting said".
+ISSUED_RE = re.compile(
+    r"\s+(?:issued|released|published|adopted|agreed|signed|posted|sent|seen)\s+(?:after|on|at|following|late|early|"
+    r"last|in|by|this|yesterday|today)\b[^,\"“”]{0,60}$"
+)
 # The outlet's own journalist before a name: "Our Seoul correspondent X says".
 OWN_REPORTER_RE = re.compile(r"\b[Oo]ur\s+(?:[\w’'\-]+\s+){0,3}(?:correspondent|reporter|editor)\s+$")
 # A channel in apposition: "through his spokesman X", "via a spokesperson".
@@ -942,6 +947,12 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         prefix = prefix[: contact.start()]  # "Farmers I spoke to near the border say": the farmers
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
+    elif (issued := ISSUED_RE.search(prefix)) and (
+        {prefix[: issued.start()].split()[-1].lower().removesuffix("s")} & (CITED_DOCUMENTS | _words("communique"))
+        if prefix[: issued.start()].split()
+        else False
+    ):
+        prefix = prefix[: issued.start()]  # "A joint statement issued after the talks said": the statement
     if (place := CITY_STATE_RE.search(prefix)) and not OPENING_ADVERBIAL_RE.match(prefix):
         # (not "Speaking in Kyiv, Zelenskyy said", "After talks in Nairobi, Ruto said": there the comma closes an
         # opening phrase before the subject)

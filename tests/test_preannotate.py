@@ -1508,3 +1508,10 @@ def test_a_channel_in_apposition_and_the_outlets_own_correspondent_are_no_speake
     assert claims(predict(text))[0][2] == [("Secretary-General", "Secretary-General")]
     text = "Our Lagos correspondent Tunde Bello says the mood in the city is calm.\n"
     assert claims(predict(text)) == []
+
+
+def test_a_document_with_a_participle_of_when_it_was_issued_speaks() -> None:
+    text = "A joint statement issued after the summit said both sides would reopen their consulates.\n"
+    assert claims(predict(text)) == [
+        ("both sides would reopen their consulates", "indirect", [("joint statement", "joint statement")])
+    ]
