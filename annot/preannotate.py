@@ -602,7 +602,9 @@ FINAL_ATTRIBUTION_RE = re.compile(
     r"\s+(?:said|says|added|adds|stressed|noted|insisted|told\s+[a-z]+)\s*$"
 )
 # A request for anonymity is a condition of the interview: "He asked not to be named because ...".
-ANONYMOUS_REQUEST_RE = re.compile(r"\s+(?:that\s+)?(?:not\s+to\s+be|(?:he|she|they)\s+not\s+be)\s+(?:named|identified)\b")
+ANONYMOUS_REQUEST_RE = re.compile(
+    r"\s+(?:that\s+)?(?:not\s+to\s+be|(?:he|she|they)\s+not\s+be)\s+(?:named|identified)\b"
+)
 # A cited source between the subject and its verb: "TASS, citing a diplomatic source, reported".
 CITED_DOCUMENTS = DOCUMENT_HEADS | CARRIER_HEADS | _words("cable roster transcript")
 CITED_BEFORE_RE = re.compile(r",\s+citing\s+([^,\"“”]{3,80}?),\s*$")
@@ -1074,11 +1076,11 @@ def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Men
     np = tokens[k:]
     while np and text[slice(*np[0])].lower() in NP_LINKS:
         np = np[1:]
-    lead = 0
-    while lead < len(np) - 1 and text[slice(*np[lead])].lower() in TIME_LEAD_WORDS:
-        lead += 1
-    if lead and any(text[slice(*t)].lower() in TIME_NOUNS for t in np[:lead]):
-        np = np[lead:]  # "For years American officials argued", "In recent weeks diplomats have warned": when, not who
+    when = 0
+    while when < len(np) - 1 and text[slice(*np[when])].lower() in TIME_LEAD_WORDS:
+        when += 1
+    if when and any(text[slice(*t)].lower() in TIME_NOUNS for t in np[:when]):
+        np = np[when:]  # "For years American officials argued", "In recent weeks diplomats have warned": when, not who
     determined = k > 0 and text[slice(*tokens[k - 1])].lower() in DETERMINERS
     quantified = len(np) == 2 and text[slice(*np[0])].lower() in NUMBER_WORDS  # "Both men said", "most residents"
     mentions = _classify_np(text, np, determined or quantified or any_head)
@@ -1675,11 +1677,11 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             speakers = _speaker_before(text, s_start, progressive.start())
         else:
             speakers = [] if verb in PARTICIPLE_CUES else _speaker_before(text, s_start, m.start())
-        if speakers and (cited := CITED_BEFORE_RE.search(text, s_start, m.start())):
+        if speakers and (cited_before := CITED_BEFORE_RE.search(text, s_start, m.start())):
             # "The agency, citing a source in the ministry, reported that ...": the source speaks; "The paper,
             # citing internal emails, reported": a document, the paper speaks.
-            speakers = _cited_source(text, cited.start(1), cited.end(1)) or _speaker_before(
-                text, s_start, cited.start()
+            speakers = _cited_source(text, cited_before.start(1), cited_before.end(1)) or _speaker_before(
+                text, s_start, cited_before.start()
             )
         if not speakers and earlier and COORDINATED_RE.search(text, s_start, m.start()):
             # "..., adding that ...", "... and made clear that ...": the same subject speaks again.

@@ -1402,7 +1402,10 @@ def test_a_party_and_ward_in_brackets_and_a_report_addressed_to_a_body() -> None
 
 
 def test_state_media_quoting_a_pronoun_as_saying_gives_the_person_last_named() -> None:
-    text = "Prime Minister Lena Ostrova landed in Hanoi on Monday. State television quoted her as saying Sofia would open a trade office.\n"
+    text = (
+        "Prime Minister Lena Ostrova landed in Hanoi on Monday."
+        " State television quoted her as saying Sofia would open a trade office.\n"
+    )
     assert claims(predict(text)) == [("Sofia would open a trade office", "indirect", [("her", "Lena Ostrova")])]
 
 
@@ -1449,9 +1452,13 @@ def test_a_closed_relative_after_an_informed_source_and_a_request_for_anonymity(
         "A Chilean negotiator involved in the talks, who asked not to be named, told reporters that the text"
         " was nearly agreed.\n"
     )
-    assert claims(predict(text)) == [("the text was nearly agreed", "indirect", [("Chilean negotiator", "Chilean negotiator")])]
+    assert claims(predict(text)) == [
+        ("the text was nearly agreed", "indirect", [("Chilean negotiator", "Chilean negotiator")])
+    ]
     text = "An Austrian envoy familiar with the file said the draft would slip to May.\n"
-    assert claims(predict(text))[0][2] == [("Austrian envoy familiar with the file", "Austrian envoy familiar with the file")]
+    assert claims(predict(text))[0][2] == [
+        ("Austrian envoy familiar with the file", "Austrian envoy familiar with the file")
+    ]
     text = "The envoy asked not to be identified because the meetings were private.\n"
     assert claims(predict(text)) == []
 
