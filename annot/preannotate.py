@@ -150,7 +150,7 @@ NEEDS_COMPLEMENT = frozenset(f for f in ADDRESSEE_CUES if LEXICON[f][0] in {"tel
 CLAUSE_BOUNDARY_RE = re.compile(
     r",?\s+(?:and|but)\s+(?:also\s+)?(?:" + _CUE_ALTERNATION + r")\b"
     r"|,[\"”]?\s+(?!including\b)[a-z]+ing\b"
-    r"|,\s+(?:although|though|even\s+as|as|while|after|before|where|which)\b"
+    r"|,[\"”]?\s+(?:although|though|even\s+as|as|while|after|before|where|which)\b"
     r"|\s+[–—]\s+"
     r"|\s+as\s+(?:he|she|they)\b"
     r"|,?\s+but\s+that\s"  # a second reported clause, set against the first: a claim of its own
@@ -342,7 +342,8 @@ ORG_WORDS = _words(
     Railways Police Council Assembly Senate Parliament Congress Cabinet Tribunal Network Times Post Herald News
     Press Journal Gazette Tribune Leasing Manufacturing Motors Energy Capital Labs Club Guild Institution
     Division Directorate Inspectorate Government Unit Team Laboratory Lab Commissioner's Executive Secretariat
-    Forum Consortium Sons Brothers Chambers Associations Unions Councils Federations"""
+    Forum Consortium Sons Brothers Chambers Associations Unions Councils Federations Embassy Consulate Mission
+    Delegation Presidency"""
 )
 # Nouns (singular) that head a description standing for a speaker: "the union's president", "a statement".
 AGENT_HEADS = (
@@ -398,6 +399,7 @@ NUMBER_WORDS = _words("two three four five six seven eight nine ten both all mos
 # Unnamed sources described by what they know: "a person familiar with the matter", "sources close to the talks".
 _INFORMED = (
     r"((?:[\w’'\-]+\s+){0,2}?(?:source|sources|person|people|official|officials|diplomat|diplomats|insider|insiders|"
+    r"envoy|envoys|negotiator|negotiators|"
     r"executive|executives|banker|bankers)\s+(?:familiar\s+with|close\s+to|with\s+knowledge\s+of|briefed\s+on|"
     r"involved\s+in|knowledgeable\s+about|with\s+direct\s+knowledge\s+of)\s+(?:the\s+)?[\w’'\- ]{1,50}?)"
 )
@@ -577,6 +579,43 @@ WITH_ABSOLUTE_RE = re.compile(
     r"\s*With\s+[^,\"“”]{3,60}?\s+(?:counted|reporting|tallied|in|remaining|left|declared),\s+"
 )
 # "TASS quoted X as (saying)": the one quoted is the object of "quoted".
+# A participle after a document subject, with when or where: "A statement issued after the meeting said".
+ISSUED_RE = re.compile(
+    r"\s+(?:issued|released|published|adopted|agreed|signed|posted|sent|seen)\s+(?:after|on|at|following|late|early|"
+    r"last|in|by|this|yesterday|today)\b[^,\"“”]{0,60}$"
+)
+# The outlet's own journalist before a name: "Our Seoul correspondent X says".
+OWN_REPORTER_RE = re.compile(r"\b[Oo]ur\s+(?:[\w’'\-]+\s+){0,3}(?:correspondent|reporter|editor)\s+$")
+# A channel in apposition: "through his spokesman X", "via a spokesperson".
+CHANNEL_APPOSITION_RE = re.compile(r"(?:through|via)\s+(?:his|her|its|their|a|an|the)\s")
+# A government's mission abroad keeps its place: "the U.S. Embassy in Jakarta".
+GOVERNMENT_ORG_WORDS = _words("Embassy Consulate Mission Delegation")
+# An opening participle or prepositional phrase, whose comma comes before the subject.
+OPENING_ADVERBIAL_RE = re.compile(
+    r"\s*(?:[A-Z][a-z]+ing|Asked|After|Before|During|Following|Ahead|Upon|While|When|At|In|On|From)\b"
+)
+# A name opening a clause with a present-tense verb: "Chile supports ...", "Brazil welcomes ...".
+SUBJECT_PRESENT_RE = re.compile(r"\s*[A-Z][\w’'\-]+\s+(?!(?:\w+ss|is|was|has|this|its|his|as|us)\b)[a-z]{3,}s\s+[a-z]")
+# A short attribution closing the sentence: "..., she said.", "..., the minister added."
+FINAL_ATTRIBUTION_RE = re.compile(
+    r",[\"”]?\s+(?:he|she|they|we|it|(?:the|a|an)\s+[a-z]+(?:\s+[a-z]+)?|[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)"
+    r"\s+(?:said|says|added|adds|stressed|noted|insisted|told\s+[a-z]+)\s*$"
+)
+# A request for anonymity is a condition of the interview: "He asked not to be named because ...".
+ANONYMOUS_REQUEST_RE = re.compile(
+    r"\s+(?:that\s+)?(?:not\s+to\s+be|(?:he|she|they)\s+not\s+be)\s+(?:named|identified)\b"
+)
+# A cited source between the subject and its verb: "TASS, citing a diplomatic source, reported".
+CITED_DOCUMENTS = DOCUMENT_HEADS | CARRIER_HEADS | _words("cable roster transcript")
+CITED_BEFORE_RE = re.compile(r",\s+citing\s+([^,\"“”]{3,80}?),\s*$")
+# An opening time adverbial without its comma, before the subject: "For years", "In recent weeks".
+TIME_NOUNS = _words("years months weeks days decades hours")
+TIME_LEAD_WORDS = TIME_NOUNS | _words("recent past last several many few the")
+# One or some of a group after an inverted verb: '"...," said one of them.', "said two of the delegates".
+PART_OF_GROUP_RE = re.compile(
+    r"\s*((?:one|two|three|several|some|many|each|both|all)\s+of\s+(?:them|us|those|the\s+[a-z]+(?:\s+[a-z]+)?))"
+    r"\s*(?=[,.;]|$)"
+)
 QUOTED_NP_AS_RE = re.compile(r"\bquoted\s+((?:[^\s,\"“”]+\s+){1,8}?)as\s+$")
 # What follows "CLAIM, according to X," when it is the journalist's own continuation.
 JOURNALIST_TAIL_RE = re.compile(r"\s*(?:so|and|but|which|while|whereas|although|though|[a-z]+ing)\b")
@@ -899,16 +938,26 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
     if filler:
         prefix = prefix[: filler.start()]
     prefix = prefix.rstrip()
+    if closed := RELATIVE_CLOSED_RE.search(prefix):
+        # "A diplomat involved in the talks, who asked not to be named, said": the subject before the relative
+        return _speaker_before(text, lo, lo + closed.start())
     if familiar := INFORMED_SOURCE_RE.search(prefix):
-        return [_Mention(lo + familiar.start(1), lo + familiar.end(1), familiar.group(1))]
+        return [_informed(lo + familiar.start(1), familiar.group(1))]
     if number_ten := NUMBER_TEN_RE.search(prefix):
         return [_Mention(lo + number_ten.start(1), lo + number_ten.end(1), number_ten.group(1))]  # "No 10 said"
     if contact := CONTACT_RELATIVE_RE.search(prefix):
         prefix = prefix[: contact.start()]  # "Farmers I spoke to near the border say": the farmers
     if reduced := REDUCED_RELATIVE_RE.search(prefix):
         prefix = prefix[: reduced.start()]  # "A poll released Monday by Pollwise suggests": the poll speaks
-    if (place := CITY_STATE_RE.search(prefix)) and not re.match(r"\s*[A-Z][a-z]+ing\b", prefix):
-        # (not "Speaking in Kyiv, Zelenskyy said": there the comma closes a participle phrase before the subject)
+    elif (issued := ISSUED_RE.search(prefix)) and (
+        {prefix[: issued.start()].split()[-1].lower().removesuffix("s")} & (CITED_DOCUMENTS | _words("communique"))
+        if prefix[: issued.start()].split()
+        else False
+    ):
+        prefix = prefix[: issued.start()]  # "A joint statement issued after the talks said": the statement
+    if (place := CITY_STATE_RE.search(prefix)) and not OPENING_ADVERBIAL_RE.match(prefix):
+        # (not "Speaking in Kyiv, Zelenskyy said", "After talks in Nairobi, Ruto said": there the comma closes an
+        # opening phrase before the subject)
         prefix = prefix[: place.start()]  # "A federal jury in Marshall, Texas, on Friday found": the jury
     if who := WHO_RELATIVE_RE.search(prefix):
         # "Patent litigators who follow the Eastern District said": "who" stands for people, whatever the noun.
@@ -936,6 +985,9 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
             if body := OF_BODY_TAIL_RE.search(prefix, inner_start + 1, appos_end):
                 appos_end = body.start()  # "The mayor, Lena Ortiz of the Unity Party, says": the name before "of"
             appos = prefix[inner_start + 1 : appos_end].strip()
+            if CHANNEL_APPOSITION_RE.match(appos):
+                # "The Secretary-General, through his spokesman Omar Haddad, urged": the channel is no speaker
+                return _speaker_before(text, lo, lo + inner_start)
             if called := CALLED_NAME_RE.search(prefix, inner_start + 1, appos_end):
                 # "One of them, a man called Duc Pham, told me": the name the apposition gives
                 mentions = _np_at_end(text, lo + called.start(1), lo + called.end(1))
@@ -966,6 +1018,14 @@ def _speaker_before(text: str, lo: int, hi: int) -> list[_Mention]:
         # "Edna Kowalczyk, 81, who has ..., said": the age stands between the name and the verb.
         found = _np_at_end(text, lo, lo + prefix.rfind(","))
     return found
+
+
+def _informed(start: int, phrase: str) -> _Mention:
+    """An informed source: "person familiar with the matter" keeps its adjective phrase; a participle is a
+    reduced clause and stays out ("a diplomat involved in the talks" -> "diplomat")."""
+    if participle := re.search(r"\s+(?:involved\s+in|briefed\s+on)\s", phrase):
+        phrase = phrase[: participle.start()]
+    return _Mention(start, start + len(phrase), phrase)
 
 
 def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Mention]:
@@ -1016,6 +1076,11 @@ def _np_at_end(text: str, lo: int, hi: int, any_head: bool = False) -> list[_Men
     np = tokens[k:]
     while np and text[slice(*np[0])].lower() in NP_LINKS:
         np = np[1:]
+    when = 0
+    while when < len(np) - 1 and text[slice(*np[when])].lower() in TIME_LEAD_WORDS:
+        when += 1
+    if when and any(text[slice(*t)].lower() in TIME_NOUNS for t in np[:when]):
+        np = np[when:]  # "For years American officials argued", "In recent weeks diplomats have warned": when, not who
     determined = k > 0 and text[slice(*tokens[k - 1])].lower() in DETERMINERS
     quantified = len(np) == 2 and text[slice(*np[0])].lower() in NUMBER_WORDS  # "Both men said", "most residents"
     mentions = _classify_np(text, np, determined or quantified or any_head)
@@ -1076,8 +1141,18 @@ def _np_after(text: str, pos: int, hi: int, any_head: bool = False) -> list[_Men
     if tokens and text[slice(*tokens[0])].lower() in DETERMINERS:
         i = 1
     skipped = i
-    if i and text[slice(*tokens[0])].lower() in COUNTED and len(tokens) > 1 and text[slice(*tokens[1])].islower():
-        i = 0  # "according to two diplomats": a number is part of the phrase, only an article is left out
+    if (
+        i
+        and text[slice(*tokens[0])].lower() in COUNTED
+        and len(tokens) > 1
+        and (
+            text[slice(*tokens[1])].islower()
+            or (len(tokens) > 2 and text[slice(*tokens[2])].islower() and text[slice(*tokens[2])] not in NP_LINKS)
+        )
+    ):
+        # "according to two diplomats", "two Western diplomats": a number is part of the phrase, only an
+        # article is left out (a capitalised adjective may stand between number and noun)
+        i = 0
     np: list[tuple[int, int]] = []
     while i < len(tokens) and len(np) < MAX_NP_TOKENS:
         word = text[slice(*tokens[i])]
@@ -1216,6 +1291,7 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         return [_Mention(start, end, text[start:end])]
     if not (head[:1].isupper() or PARTICLE_NAME_RE.match(head)):
         return []
+    whole = np
     np, words = np[:link], words[:link]
     # A capitalised run: the name is its trailing capitalised words (with "of"/"for" inside an organisation).
     first = len(np) - 1
@@ -1235,7 +1311,15 @@ def _classify_np(text: str, np: list[tuple[int, int]], determined: bool = False)
         else:
             break
     if _is_organisation(words[first:]):
-        return _organisation(text, np[first][0], np[-1][1])
+        last = np[-1][1]
+        if (
+            words[-1] in GOVERNMENT_ORG_WORDS
+            and len(whole) > len(np) + 1
+            and text[slice(*whole[len(np)])] in ("in", "at")
+            and all(text[a].isupper() for a, _ in whole[len(np) + 1 :])
+        ):
+            last = whole[-1][1]  # "the French Embassy in Nairobi": the mission keeps its place
+        return _organisation(text, np[first][0], last)
     owner = max((j for j in range(first, len(words) - 1) if words[j].endswith(("'s", "’s"))), default=None)
     if owner is not None and not all(_is_title(w) for w in words[owner + 1 :]):
         first = owner + 1  # "The ECB's Lagarde said": the person, without the body that owns the name
@@ -1487,6 +1571,8 @@ def _attribution_after(text: str, pos: int, s_end: int) -> tuple[list[_Mention],
         source = cue[1]
         if m.group(1).lower() == "according to" and (carrier := CARRIER_FROM_RE.match(text, source, s_end)):
             source = carrier.end()  # '," according to a statement from the company': the company
+        if part := PART_OF_GROUP_RE.match(text, source, _clause_end(text, pos, s_end)):
+            return [_Mention(part.start(1), part.end(1), part.group(1))], cue  # '," said one of them.'
         speakers = _apposed_name(text, _np_after(text, source, s_end), _clause_end(text, pos, s_end))
     return speakers, cue
 
@@ -1522,10 +1608,13 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             found.append(_Found(_trim_direct(text, *whole[0]), "direct", owners, None))  # 'As X put it: "..."'
         elif owners:
             found.append(_Found((claim_start, claim_end), _kind(text, claim_start, claim_end), owners, None))
+    final = None if taken else FINAL_ATTRIBUTION_RE.search(text, s_start, end)
     for m in CUE_RE.finditer(text, s_start, s_end):
         cue = (m.start(), m.end())
         if _inside(m.start(), quotes) or cue in used_cues:
             continue
+        if final and m.end() <= final.start() and LEXICON.get(m.group(1), ("", ""))[1] == "object":
+            continue  # "Brazil welcomes investors, she said.": what she said, not Brazil's praise
         if any(f.claim[0] <= m.start() < f.claim[1] for f in found):
             continue
         verb = m.group(1)
@@ -1588,6 +1677,12 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             speakers = _speaker_before(text, s_start, progressive.start())
         else:
             speakers = [] if verb in PARTICIPLE_CUES else _speaker_before(text, s_start, m.start())
+        if speakers and (cited_before := CITED_BEFORE_RE.search(text, s_start, m.start())):
+            # "The agency, citing a source in the ministry, reported that ...": the source speaks; "The paper,
+            # citing internal emails, reported": a document, the paper speaks.
+            speakers = _cited_source(text, cited_before.start(1), cited_before.end(1)) or _speaker_before(
+                text, s_start, cited_before.start()
+            )
         if not speakers and earlier and COORDINATED_RE.search(text, s_start, m.start()):
             # "..., adding that ...", "... and made clear that ...": the same subject speaks again.
             speakers = [_Mention(x.start, x.end, x.name, x.is_pronoun) for x in earlier[-1].speakers]
@@ -1610,6 +1705,10 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if not speakers and verb in PARTICIPLE_CUES and (quoted_np := QUOTED_NP_AS_RE.search(text, s_start, m.start())):
             # "TASS quoted Deputy Foreign Minister Sergei Ryabkov as saying ...": the object speaks, not TASS.
             speakers = _np_after(text, quoted_np.start(1), quoted_np.end(1))
+            if pronoun := re.fullmatch(r"(him|her|them)\s+", quoted_np.group(1)):
+                # "State media quoted him as saying ...": the person last named, as in "according to him".
+                at = quoted_np.start(1)
+                speakers = [_Mention(at, at + pronoun.end(1), pronoun.group(1), is_pronoun=True)]
         if not speakers and verb in PARTICIPLE_CUES and re.search(r",[\"”]?\s*$", before):
             # "The firm cut its outlook, blaming new duties ...": the sentence's subject speaks.
             speakers = _subject_at_start(text, s_start, m.start())
@@ -1619,6 +1718,8 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
             r"(?:Neither|No(?!\.?\s+\d)|None)\s", text[speakers[0].start : speakers[0].end]
         ):
             continue  # "Neither campaign has said who ...": nothing was said
+        if OWN_REPORTER_RE.search(text, s_start, speakers[0].start):
+            continue  # "Our Seoul correspondent Ji-won Lee says ...": the outlet's own reporting, not a source
         lead_text = text[s_start : speakers[0].start]
         head = POSTPOSED_HEAD_RE.search(lead_text)  # "CLAIM, owner Walt Pell said", "CLAIM," their union said
         tail = text[m.end() : end]
@@ -1656,8 +1757,10 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         elif NOT_A_CLAUSE_RE.match(text, clause_start) and not RELATIVE_SAYS_RE.search(before_speaker):
             continue  # "what it wants is ...", but "a trip Washington says will come ...": the relative's verb on
 
-        if cue_end < end and ANONYMITY_RE.search(text, m.end(), cue_end):
-            continue  # "who asked not to be named": a condition of the interview, not a claim
+        if (cue_end < end and ANONYMITY_RE.search(text, m.end(), cue_end)) or ANONYMOUS_REQUEST_RE.match(
+            text, m.end(), end
+        ):
+            continue  # "who asked not to be named", "He asked not to be identified because ...": no claim
         if LEXICON.get(verb, ("", ""))[0] == "speak of" and not QUOTED_OBJECT_RE.match(text, clause_start, end):
             continue  # 'spoke of "good news"' is a claim, "spoke of his childhood" is not
         if LEXICON.get(verb, ("", ""))[0] in AS_ONLY and not AS_OBJECT_RE.match(text, clause_start, end):
@@ -1699,11 +1802,32 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
     return found
 
 
+def _cited_source(text: str, start: int, end: int) -> list[_Mention]:
+    """The source after "citing": a description keeps its place ("a source in the defence ministry"); none for a
+    document ("citing internal emails": the outlet speaks)."""
+    words = text[start:end].split()
+    if not words or {words[-1].lower(), words[-1].lower().removesuffix("s")} & CITED_DOCUMENTS:
+        return []
+    lead = re.match(r"(?:an?|the)\s+", text[start:end])
+    at = start + (lead.end() if lead else 0)
+    phrase = text[at:end]
+    if (
+        phrase[:1].islower()
+        and len(phrase.split()) <= MAX_NAME_TOKENS
+        and not re.search(r"\b(?:who|which|that|[a-z]+ed)\b", phrase)
+        and re.search(r"\s(?:in|at|to|of|with)\s", phrase)
+    ):
+        return [_Mention(at, end, phrase)]  # "an aide to the president", "a source in the defence ministry"
+    return _np_after(text, start, end, any_head=True)
+
+
 def _inverted_subject(text: str, after: int, end: int) -> list[_Mention]:
     """The subject after an inverted verb, if nothing but an apposition or an adverbial follows it."""
     familiar = INFORMED_SOURCE_AFTER_RE.match(text, after, end)
     if familiar:
-        return [_Mention(familiar.start(1), familiar.end(1), familiar.group(1))]
+        return [_informed(familiar.start(1), familiar.group(1))]
+    if part := PART_OF_GROUP_RE.match(text, after, end):
+        return [_Mention(part.start(1), part.end(1), part.group(1))]  # '"...," said one of them.'
     speakers = _np_after(text, after, end)
     if not speakers:
         return []
@@ -1811,6 +1935,13 @@ def _clause_boundary(text: str, start: int, end: int, quotes: list[tuple[int, in
             and (_looks_like_clause(text, close + 2, end) or text[close + 2 : close + 3].islower())
         ):
             continue  # "said Rijnhaven, which handles most traffic, had raised ...": the relative is in the subject
+        if (
+            b.group().endswith(" as")
+            and not _has_finite_verb(text[start : b.start()])
+            and (close := text.find(", ", b.end(), end)) > 0
+            and text[close + 2 : close + 3].islower()
+        ):
+            continue  # "said that Korea and Chile, as open economies, share ...": an apposition inside the subject
         words = b.group().replace(",", " ").split()
         base = words[0] in ("and", "but") and LEXICON.get(words[-1], ("", ""))[0] == words[-1]
         if base and VERB_CHAIN_RE.search(text, start, b.start()):
@@ -1960,6 +2091,8 @@ def _has_finite_verb(span: str) -> bool:
     """Whether a span reads as a clause (a claim), not a bare noun phrase ("Critics, including X,")."""
     if any(q in span for q in OPEN_QUOTES):
         return True
+    if SUBJECT_PRESENT_RE.match(span):
+        return True  # "Chile supports the mission, she said.": a name and a present-tense verb
     words = re.findall(r"[\w’'\-]+", span)
     return any(w in FINITE_WORDS or w in PRESENT_VERBS or (i > 0 and w.endswith("ed")) for i, w in enumerate(words))
 

@@ -1399,3 +1399,126 @@ def test_a_party_and_ward_in_brackets_and_a_report_addressed_to_a_body() -> None
         "A report to councillors warns that the authority could run out of reserves by 2028.\n"
     )
     assert [c[2][0][0] for c in claims(predict(text))] == ["Jim Barr", "report to councillors"]
+
+
+def test_state_media_quoting_a_pronoun_as_saying_gives_the_person_last_named() -> None:
+    text = (
+        "Prime Minister Lena Ostrova landed in Hanoi on Monday."
+        " State television quoted her as saying Sofia would open a trade office.\n"
+    )
+    assert claims(predict(text)) == [("Sofia would open a trade office", "indirect", [("her", "Lena Ostrova")])]
+
+
+def test_one_of_a_group_after_an_inverted_verb_is_the_speaker() -> None:
+    text = 'Three envoys left the hall early. "Nobody asked us about the map," said one of them.\n'
+    assert claims(predict(text)) == [("Nobody asked us about the map", "direct", [("one of them", "one of them")])]
+    text = '"The final text is much weaker," said one of the negotiators.\n'
+    assert claims(predict(text)) == [
+        ("The final text is much weaker", "direct", [("one of the negotiators", "one of the negotiators")])
+    ]
+
+
+def test_a_number_before_a_capitalised_adjective_stays_in_the_speaker() -> None:
+    text = "A ceasefire could be signed this week, according to three Arab diplomats in Doha.\n"
+    assert claims(predict(text)) == [
+        (
+            "A ceasefire could be signed this week",
+            "indirect",
+            [("three Arab diplomats in Doha", "three Arab diplomats in Doha")],
+        )
+    ]
+
+
+def test_an_opening_time_adverbial_is_no_part_of_the_subject() -> None:
+    text = "For months Baltic officials argued that the pipeline was a security risk.\n"
+    assert claims(predict(text)) == [
+        ("the pipeline was a security risk", "indirect", [("Baltic officials", "Baltic officials")])
+    ]
+    text = "In recent weeks Gulf diplomats have warned that the truce is fragile.\n"
+    assert claims(predict(text))[0][2] == [("Gulf diplomats", "Gulf diplomats")]
+
+
+def test_a_source_cited_between_subject_and_verb_speaks() -> None:
+    text = "The state news agency, citing an adviser to the premier, reported that the summit would be delayed.\n"
+    assert claims(predict(text)) == [
+        ("the summit would be delayed", "indirect", [("adviser to the premier", "adviser to the premier")])
+    ]
+    text = "The newspaper, citing leaked cables, reported that the ambassador had been recalled.\n"
+    assert claims(predict(text))[0][2] == [("newspaper", "newspaper")]  # a document: the outlet speaks
+
+
+def test_a_closed_relative_after_an_informed_source_and_a_request_for_anonymity() -> None:
+    text = (
+        "A Chilean negotiator involved in the talks, who asked not to be named, told reporters that the text"
+        " was nearly agreed.\n"
+    )
+    assert claims(predict(text)) == [
+        ("the text was nearly agreed", "indirect", [("Chilean negotiator", "Chilean negotiator")])
+    ]
+    text = "An Austrian envoy familiar with the file said the draft would slip to May.\n"
+    assert claims(predict(text))[0][2] == [
+        ("Austrian envoy familiar with the file", "Austrian envoy familiar with the file")
+    ]
+    text = "The envoy asked not to be identified because the meetings were private.\n"
+    assert claims(predict(text)) == []
+
+
+def test_a_closing_attribution_takes_the_clause_whose_verb_it_governs() -> None:
+    text = "Ghana supports the new observer mission on the border, she said.\n"
+    assert claims(predict(text)) == [
+        ("Ghana supports the new observer mission on the border", "indirect", [("she", "she")])
+    ]
+    text = "Norway welcomes more students from Vietnam at its universities, the foreign minister said.\n"
+    assert claims(predict(text)) == [
+        (
+            "Norway welcomes more students from Vietnam at its universities",
+            "indirect",
+            [("foreign minister", "foreign minister")],
+        )
+    ]
+
+
+def test_an_opening_phrase_with_a_place_is_no_city_and_state() -> None:
+    text = 'After talks in Nairobi, Ruto said the region "deserves respect."\n'
+    assert claims(predict(text)) == [('the region "deserves respect."', "mixed", [("Ruto", "Ruto")])]
+    text = "Asked about the protests in Latin America, Okoye said the region would decide for itself.\n"
+    assert claims(predict(text))[0][2] == [("Okoye", "Okoye")]
+
+
+def test_a_though_clause_after_a_closing_quote_is_a_claim_of_its_own() -> None:
+    text = (
+        'Ilona Varga told the council that Hungary would "keep its word," though she added that the date was'
+        ' "too early."\n'
+    )
+    assert claims(predict(text)) == [
+        ('Hungary would "keep its word,"', "mixed", [("Ilona Varga", "Ilona Varga")]),
+        ('the date was "too early."', "mixed", [("she", "Ilona Varga")]),
+    ]
+
+
+def test_an_as_apposition_inside_the_reported_subject_does_not_end_the_claim() -> None:
+    text = "Lee said that Korea and Chile, as open trading economies, share an interest in stable rules.\n"
+    assert claims(predict(text)) == [
+        ("Korea and Chile, as open trading economies, share an interest in stable rules", "indirect", [("Lee", "Lee")])
+    ]
+
+
+def test_an_embassy_keeps_its_country_and_its_place() -> None:
+    text = "The Dutch Embassy in Accra said the consul had been called home for consultations.\n"
+    assert claims(predict(text))[0][2] == [("Dutch Embassy in Accra", "Dutch Embassy in Accra")]
+    text = "In a statement, the U.S. Embassy in Quito said it was following the case closely.\n"
+    assert claims(predict(text))[0][2] == [("U.S. Embassy in Quito", "U.S. Embassy in Quito")]
+
+
+def test_a_channel_in_apposition_and_the_outlets_own_correspondent_are_no_speakers() -> None:
+    text = "The Secretary-General, through his spokesman Ivo Brandt, urged both sides to resume talks.\n"
+    assert claims(predict(text))[0][2] == [("Secretary-General", "Secretary-General")]
+    text = "Our Lagos correspondent Tunde Bello says the mood in the city is calm.\n"
+    assert claims(predict(text)) == []
+
+
+def test_a_document_with_a_participle_of_when_it_was_issued_speaks() -> None:
+    text = "A joint statement issued after the summit said both sides would reopen their consulates.\n"
+    assert claims(predict(text)) == [
+        ("both sides would reopen their consulates", "indirect", [("joint statement", "joint statement")])
+    ]
