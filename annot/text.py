@@ -26,7 +26,7 @@ ABBREVIATION_END_RE = re.compile(rf"\b(?:{ABBREVIATIONS})\.\s+$")
 # quote), and a stop that surely ends one: after a word of three letters or more (or a closing
 # bracket or two digits), possibly inside a closing quotation mark; "Geneva." too, titles and months being
 # left out of the candidates.
-CANDIDATE_STOP_RE = re.compile(r"[.?!…][\"”’»)]*\s+(?=(?:[\"“„‘(]|«\s?)?[^\W_])")
+CANDIDATE_STOP_RE = re.compile(r"[.?!…][\"”’»)]*\s+(?=\S)")  # what may follow: `_starts_sentence` says
 PLAIN_STOP_RE = re.compile(r"(?:\b[A-Za-z][a-z]{2,}|[a-z]{3,}[\"”’)]|[?!…]|\d{2,})[.?!…]?[\"”’)]*$")
 PLAIN_WORD_CHARS = 12
 _LINE_BREAK = re.compile(r"\n\s*")
