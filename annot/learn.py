@@ -10,9 +10,10 @@ cross-validation by article against the rules.
   and its speaker's name. `quote_type` is read off the quotation marks, as the rules do.
 - Fallback: per label (and for attribution) cross-validation chooses the CRF's regions, the rules', or
   their union, conservatively: the rules unless the alternative's mean gain over the folds is larger than
-  MIN_GAIN and than the gain's fold-to-fold spread, a union only where it adds recall without losing
-  precision (`choose`). Up to NESTED_MAX articles the choice inside each outer fold comes from inner folds
-  of that fold's training articles only (nested, so the reported model+rules scores are not picked on their own test
+  MIN_GAIN and than the gain's fold-to-fold spread and it wins on clearly more held-out articles than it
+  loses (a sign test by article), a union only where it adds recall without losing precision (`choose`).
+  Up to NESTED_MAX articles the choice inside each outer fold comes from inner folds of that fold's
+  training articles only (nested, so the reported model+rules scores are not picked on their own test
   articles); above it, LARGE_FOLDS folds and the choice from those same folds (the selection bias of one
   choice between two is small with that many articles, and the model and rules columns stay unbiased).
   Scores are always measured side by side with the rules on the same folds (pooled over folds, through
@@ -55,6 +56,7 @@ MIN_CHOICE_ARTICLES = 4  # fewer training articles than this: the rules, untried
 NESTED_MAX = 150  # above this many training articles, one 80/20 hold-out chooses instead of inner folds
 LARGE_FOLDS = 3  # cross-validation folds above NESTED_MAX articles, where the choice is not nested
 MIN_GAIN = 0.005  # the least mean gain over the rules (score per label) for the model or union to replace them
+SIGN_ALPHA = 0.1  # sign test by article: the largest chance of the option's wins if it were no better than the rules
 MIN_PAIRS = 2  # positive and negative examples the attribution classifier needs
 RULE_ATTRIBUTES = frozenset({"quote_type"})  # read off the text, not learnt
 CHOICE_KEYS = ("Speaker", "Claim", "Cue", "attribution")
@@ -186,6 +188,9 @@ def _features(text: str, toks: list[tuple[int, int]], rule_tags: list[str]) -> l
             else:
                 f[f"{d}w"] = "<s>" if d < 0 else "</s>"
         f["r|-1r"] = rule_tags[i] + "|" + (rule_tags[i - 1] if i else "^")
+        # word pairs: where a claim splits or stops ("and that", "and had", ", the") is in two words at once
+        f["-1w|w"] = (lower[i - 1] if i else "<s>") + "|" + lower[i]
+        f["w|+1w"] = lower[i] + "|" + (lower[i + 1] if i + 1 < n else "</s>")
         out.append(f)
     return out
 
@@ -758,7 +763,23 @@ def _union_adds_recall(folds: Sequence[dict[str, dict[str, Any]]], key: str) -> 
     return more and precise
 
 
-def choose(folds: Sequence[dict[str, dict[str, Any]]]) -> dict[str, str]:
+def sign_test(wins: int, losses: int) -> float:
+    """One-sided sign test: the chance of at least `wins` wins in `wins + losses` coin tosses (ties left out)."""
+    n = wins + losses
+    return sum(math.comb(n, k) for k in range(wins, n + 1)) / 2**n if n else 1.0
+
+
+def _wins_by_article(articles: Sequence[dict[str, dict[str, Any]]], option: str, baseline: str, key: str) -> bool:
+    """Whether `option` beats `baseline` on clearly more articles than it loses (sign test, SIGN_ALPHA): a few
+    regions gained in a few articles, and lost in others, pass a test of mean and spread over folds."""
+    diffs = [_label_score(a[option], key) - _label_score(a[baseline], key) for a in articles]
+    wins, losses = sum(d > 0 for d in diffs), sum(d < 0 for d in diffs)
+    return sign_test(wins, losses) <= SIGN_ALPHA
+
+
+def choose(
+    folds: Sequence[dict[str, dict[str, Any]]], articles: Sequence[dict[str, dict[str, Any]]] | None = None
+) -> dict[str, str]:
     """Per label, the rules unless the model (or the union) beats them clearly on held-out articles.
 
     `folds`: one dict per fold of held-out articles, with the span reports of "rules", "model", "union" (the
@@ -768,20 +789,29 @@ def choose(folds: Sequence[dict[str, dict[str, Any]]]) -> dict[str, str]:
     MIN_GAIN and the gain's fold-to-fold standard deviation: a gain within the folds' own noise is no gain,
     and a tie keeps the rules. The union is an option only where it adds recall to the model without
     losing precision (pooled over the folds). Attribution compares, on the model's regions, the learnt
-    `says` with the rules' own links.
+    `says` with the rules' own links. `articles` (the same reports, one per held-out article): an option
+    must also win on clearly more articles than it loses (`sign_test` at most SIGN_ALPHA).
     """
+
+    def clear(option: str, baseline: str, key: str) -> float | None:
+        mean, spread = _gain(folds, option, baseline, key)
+        if mean <= max(MIN_GAIN, spread):
+            return None
+        if articles is not None and not _wins_by_article(articles, option, baseline, key):
+            return None
+        return mean
+
     picked = {}
     for key in CHOICE_KEYS:
         if key == "attribution":
-            mean, spread = _gain(folds, "model", "links", key)
-            picked[key] = "model" if mean > max(MIN_GAIN, spread) else "rules"
+            picked[key] = "model" if clear("model", "links", key) is not None else "rules"
             continue
         options = ["model", *(["union"] if _union_adds_recall(folds, key) else [])]
         best, best_gain = "rules", 0.0
         for option in options:
-            mean, spread = _gain(folds, option, "rules", key)
-            if mean > max(MIN_GAIN, spread) and mean > best_gain:
-                best, best_gain = option, mean
+            gain = clear(option, "rules", key)
+            if gain is not None and gain > best_gain:
+                best, best_gain = option, gain
         picked[key] = best
     return picked
 
@@ -793,6 +823,11 @@ ALL_UNION = {**dict.fromkeys(CHOICE_KEYS, "union"), "attribution": "model"}
 
 def _fold_reports(predicted: dict[str, list[Annotation]], gold: list[Annotation]) -> dict[str, dict[str, Any]]:
     return {name: span_report(preds, gold) for name, preds in predicted.items()}
+
+
+def _article_reports(predicted: dict[str, list[Annotation]], gold: list[Annotation]) -> list[dict[str, Any]]:
+    """_fold_reports of each article alone (for the sign test by article)."""
+    return [{name: span_report([preds[n]], [g]) for name, preds in predicted.items()} for n, g in enumerate(gold)]
 
 
 def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
@@ -807,6 +842,7 @@ def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
     else:
         splits = [(test, [test]) for test in folds_of(examples, min(INNER_FOLDS, len(examples) // 2))]
     folds = []
+    articles = []
     for test, groups in splits:
         held = set(test)
         parts = fit([ex for i, ex in enumerate(examples) if i not in held], schema)
@@ -821,7 +857,8 @@ def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
                 by["union"].append(union)
                 by["rules"].append(_rules(examples[i].text))
             folds.append(_fold_reports(by, [examples[i].gold for i in group]))
-    return choose(folds)
+            articles += _article_reports(by, [examples[i].gold for i in group])
+    return choose(folds, articles)
 
 
 def _macro_f1(gold: list[str], predicted: list[str]) -> float:
@@ -872,11 +909,10 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
             attr_major.setdefault(attr, []).extend([majority] * len(values))
         progress("cross-validation", n + 1, k)
     bounds = [0, *accumulate(len(test) for test in splits)]
+    options = {name: by[name] for name in ("rules", "model", "links", "union")}
     choice = choose(
-        [
-            _fold_reports({name: by[name][a:b] for name in ("rules", "model", "links", "union")}, gold[a:b])
-            for a, b in pairwise(bounds)
-        ]
+        [_fold_reports({name: preds[a:b] for name, preds in options.items()}, gold[a:b]) for a, b in pairwise(bounds)],
+        _article_reports(options, gold),
     )
     del by["links"], by["union"]
     for parts, test in kept:  # many articles: the choice comes from these same folds (not nested)

@@ -317,3 +317,35 @@ def test_choice_keeps_the_rules_unless_the_gain_beats_the_folds_noise() -> None:
     linked = [{**fold, "model": _report((10, 10, 10), attributed=8), "links": rules} for fold in steady]
     assert learn.choose(linked)["attribution"] == "model"
     assert learn.choose(steady)["attribution"] == "rules"
+
+
+def test_sign_test_counts_the_wins_by_article() -> None:
+    assert learn.sign_test(5, 0) == 1 / 32
+    assert learn.sign_test(0, 0) == 1.0
+    assert learn.sign_test(9, 3) == pytest.approx(299 / 4096)  # P(at least 9 heads in 12 tosses)
+    assert learn.sign_test(3, 9) > 0.5
+
+
+def test_choice_wants_more_articles_won_than_lost() -> None:
+    """A steady gain over the folds that comes from a few articles, lost on others, keeps the rules."""
+    rules = _report((8, 10, 10))
+    folds = [{"rules": rules, "model": _report((10, 10, 10)), "union": rules, "links": rules}] * 3
+    better, worse, same = _report((3, 3, 3)), _report((1, 3, 3)), _report((2, 3, 3))
+    few = [
+        *[{"rules": same, "model": better, "union": same, "links": same}] * 2,
+        {"rules": same, "model": worse, "union": same, "links": same},
+        *[{"rules": same, "model": same, "union": same, "links": same}] * 6,
+    ]
+    assert learn.choose(folds)["Speaker"] == "model"  # the folds' test alone takes it
+    assert learn.choose(folds, few)["Speaker"] == "rules"
+    many = [{"rules": same, "model": better, "union": same, "links": same}] * 6 + few[2:3]
+    assert learn.choose(folds, many)["Speaker"] == "model"  # 6 won, 1 lost: p = 1/16
+
+
+def test_crf_sees_word_pairs_where_claims_split() -> None:
+    text = "She said costs rose and that staff left."
+    toks = [(m.start(), m.end()) for m in learn.TOKEN_RE.finditer(text)]
+    feats = learn._features(text, toks, ["O"] * len(toks))
+    that = [text[s:e] for s, e in toks].index("that")
+    assert feats[that]["-1w|w"] == "and|that" and feats[that - 1]["w|+1w"] == "and|that"
+    assert feats[0]["-1w|w"] == "<s>|she" and feats[-1]["w|+1w"] == ".|</s>"
