@@ -349,3 +349,15 @@ def test_crf_sees_word_pairs_where_claims_split() -> None:
     that = [text[s:e] for s, e in toks].index("that")
     assert feats[that]["-1w|w"] == "and|that" and feats[that - 1]["w|+1w"] == "and|that"
     assert feats[0]["-1w|w"] == "<s>|she" and feats[-1]["w|+1w"] == ".|</s>"
+
+
+def test_a_learnt_region_closes_the_quotation_it_opens() -> None:
+    text = 'He said his client "looks forward to it." Then he left "early".'
+    end = text.index("it.") + 2  # the CRF stopped before '."'
+    start = text.index("his client")
+    assert text[start : learn._closing_quote(text, start, end)] == 'his client "looks forward to it."'
+    whole = text.index(" Then")
+    assert learn._closing_quote(text, start, whole) == whole  # balanced: left alone
+    assert learn._closing_quote(text, 0, text.index(" his")) == text.index(" his")  # no quotation mark
+    late = text.index("early") + len("early")
+    assert text[learn._closing_quote(text, text.index("he left"), late) - 1] == '"'
