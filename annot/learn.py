@@ -59,7 +59,9 @@ MIN_GAIN = 0.005  # the least mean gain over the rules (score per label) for the
 SIGN_ALPHA = 0.1  # sign test by article: the largest chance of the option's wins if it were no better than the rules
 MIN_PAIRS = 2  # positive and negative examples the attribution classifier needs
 RULE_ATTRIBUTES = frozenset({"quote_type"})  # read off the text, not learnt
-CHOICE_KEYS = ("Speaker", "Claim", "Cue", "attribution")
+SPAN_KEYS = ("Speaker", "Claim", "Cue")
+CHOICE_KEYS = (*SPAN_KEYS, "attribution")
+COUNTS = ("matched", "predicted", "gold")  # a span report's counts per label and mode
 MIN_CURVE_SIZE = 5
 
 UNCERTAINTY_CACHE = 32  # articles whose uncertainty a prediction leaves for uncertainty_of
@@ -835,13 +837,31 @@ RULE_LINKS = {**ALL_MODEL, "attribution": "rules"}
 ALL_UNION = {**dict.fromkeys(CHOICE_KEYS, "union"), "attribution": "model"}
 
 
-def _fold_reports(predicted: dict[str, list[Annotation]], gold: list[Annotation]) -> dict[str, dict[str, Any]]:
-    return {name: span_report(preds, gold) for name, preds in predicted.items()}
-
-
 def _article_reports(predicted: dict[str, list[Annotation]], gold: list[Annotation]) -> list[dict[str, Any]]:
-    """_fold_reports of each article alone (for the sign test by article)."""
+    """The span report of each option on each article alone (for the sign test by article)."""
     return [{name: span_report([preds[n]], [g]) for name, preds in predicted.items()} for n, g in enumerate(gold)]
+
+
+def _pooled_report(articles: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Several articles' span reports of one option summed into the figures `choose` reads (matched,
+    predicted, gold and F1 per label and mode; gold claims correctly attributed): what span_report of the
+    articles together gives, without matching every span a second time."""
+    out: dict[str, Any] = {}
+    for key in SPAN_KEYS:
+        out[key] = {}
+        for mode in ("exact", "overlap"):
+            matched, predicted, gold = (sum(a[key][mode][n] for a in articles) for n in COUNTS)
+            precision = matched / predicted if predicted else 0.0
+            recall = matched / gold if gold else 0.0
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            out[key][mode] = {"matched": matched, "predicted": predicted, "gold": gold, "f1": f1}
+    out["attribution"] = {"correct": sum(a["attribution"]["correct"] for a in articles)}
+    return out
+
+
+def _fold_reports(articles: Sequence[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Per option, the pooled report of a fold's articles (from their _article_reports)."""
+    return {name: _pooled_report([a[name] for a in articles]) for name in articles[0]}
 
 
 def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
@@ -870,8 +890,9 @@ def inner_choice(examples: Sequence[Example], schema: Schema) -> dict[str, str]:
                 by["links"].append(links)
                 by["union"].append(union)
                 by["rules"].append(_rules(examples[i].text))
-            folds.append(_fold_reports(by, [examples[i].gold for i in group]))
-            articles += _article_reports(by, [examples[i].gold for i in group])
+            reports = _article_reports(by, [examples[i].gold for i in group])
+            folds.append(_fold_reports(reports))
+            articles += reports
     return choose(folds, articles)
 
 
@@ -923,11 +944,8 @@ def cross_validate(examples: Sequence[Example], schema: Schema, *, folds: int, p
             attr_major.setdefault(attr, []).extend([majority] * len(values))
         progress("cross-validation", n + 1, k)
     bounds = [0, *accumulate(len(test) for test in splits)]
-    options = {name: by[name] for name in ("rules", "model", "links", "union")}
-    choice = choose(
-        [_fold_reports({name: preds[a:b] for name, preds in options.items()}, gold[a:b]) for a, b in pairwise(bounds)],
-        _article_reports(options, gold),
-    )
+    articles = _article_reports({name: by[name] for name in ("rules", "model", "links", "union")}, gold)
+    choice = choose([_fold_reports(articles[a:b]) for a, b in pairwise(bounds)], articles)
     del by["links"], by["union"]
     for parts, test in kept:  # many articles: the choice comes from these same folds (not nested)
         by["model+rules"] += [predict_with(parts, examples[i].text, "cv", choice) for i in test]

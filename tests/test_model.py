@@ -361,3 +361,19 @@ def test_a_learnt_region_closes_the_quotation_it_opens() -> None:
     assert learn._closing_quote(text, 0, text.index(" his")) == text.index(" his")  # no quotation mark
     late = text.index("early") + len("early")
     assert text[learn._closing_quote(text, text.index("he left"), late) - 1] == '"'
+
+
+def test_a_folds_report_pools_its_articles_reports(examples: list[Example]) -> None:
+    """The choice reads fold figures summed from the articles' own reports: the same as scoring the fold at once."""
+    fold = examples[:6]
+    predicted = {"rules": [learn._rules(ex.text) for ex in fold], "gold": [ex.gold for ex in fold]}
+    pooled = learn._fold_reports(learn._article_reports(predicted, [ex.gold for ex in fold]))
+    for name, preds in predicted.items():
+        whole = learn.span_report(preds, [ex.gold for ex in fold])
+        for key in learn.SPAN_KEYS:
+            for mode in ("exact", "overlap"):
+                for figure in ("matched", "predicted", "gold"):
+                    assert pooled[name][key][mode][figure] == whole[key][mode][figure]
+                assert pooled[name][key][mode]["f1"] == pytest.approx(whole[key][mode]["f1"], abs=1e-4)
+        assert pooled[name]["attribution"]["correct"] == whole["attribution"]["correct"]
+    assert pooled["rules"]["Claim"]["exact"]["f1"] < pooled["gold"]["Claim"]["exact"]["f1"] == 1.0
