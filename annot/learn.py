@@ -226,8 +226,11 @@ def _closing_quote(text: str, start: int, end: int) -> int:
     """The end of a region that opens a quotation and stops just short of its closing mark ('... market' before
     '."'), moved past that mark: an annotated span holds whole quotations (none of the gold claims of the
     courts training articles has an odd number of quotation marks; the CRF left three so)."""
-    inside = text[start:end]
-    if (inside.count('"') + inside.count("“") + inside.count("”")) % 2 == 0:
+    marks = [i for i in range(start, end) if text[i] in QUOTE_CHARS]
+    if len(marks) % 2 == 0:
+        return end
+    last = marks[-1]  # the unclosed one must open a quotation: “, or " at the region's start or after a space
+    if text[last] == "”" or (text[last] == '"' and last > start and not text[last - 1].isspace()):
         return end
     m = CLOSING_QUOTE_RE.match(text, end)
     return m.end() if m else end

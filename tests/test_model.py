@@ -361,6 +361,11 @@ def test_a_learnt_region_closes_the_quotation_it_opens() -> None:
     assert learn._closing_quote(text, 0, text.index(" his")) == text.index(" his")  # no quotation mark
     late = text.index("early") + len("early")
     assert text[learn._closing_quote(text, text.index("he left"), late) - 1] == '"'
+    # the odd mark closes a quotation the region started inside of: not followed by the next one's opening
+    text = 'It was over," he said, "and we lost."'
+    cut = text.index(' "and')
+    assert learn._closing_quote(text, 0, cut) == cut
+    assert learn._closing_quote("“We lost.” Then", 0, 8) == 10  # curly marks
 
 
 def test_a_folds_report_pools_its_articles_reports(examples: list[Example]) -> None:
