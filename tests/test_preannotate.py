@@ -1522,3 +1522,23 @@ def test_a_document_with_a_participle_of_when_it_was_issued_speaks() -> None:
     assert claims(predict(text)) == [
         ("both sides would reopen their consulates", "indirect", [("joint statement", "joint statement")])
     ]
+
+
+def test_cue_trie_matches_as_the_longest_first_alternation() -> None:
+    # CUE_RE is written as a trie for speed; it must find what the flat alternation (longest cue first) finds.
+    import re
+
+    from annot.preannotate import _CUE_ALTERNATION, CUE_RE, CUES
+
+    flat = "|".join(re.escape(c) for c in CUES)
+    pairs = [(re.compile(r"\b(" + flat + r"|According to)\b"), CUE_RE)]
+    pairs += [(re.compile(f"(?:{flat}){tail}"), re.compile(f"(?:{_CUE_ALTERNATION}){tail}")) for tail in (r"\b", "[ ,]")]
+    text = " ".join(CUES) + ". " + " ".join(c + "s" for c in CUES) + ". " + " ".join(c[:-1] for c in CUES)
+    text += ' According to the mayor, she was quoted as saying "no", and called for calm.'
+    for old, new in pairs:
+        found = [(m.span(), m.groups()) for m in old.finditer(text)]
+        assert len(found) > len(CUES)
+        assert [(m.span(), m.groups()) for m in new.finditer(text)] == found
+        for start in range(0, len(text), 97):
+            a, b = old.search(text, start, start + 60), new.search(text, start, start + 60)
+            assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups()))
