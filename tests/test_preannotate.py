@@ -1532,7 +1532,8 @@ def test_cue_trie_matches_as_the_longest_first_alternation() -> None:
 
     flat = "|".join(re.escape(c) for c in CUES)
     pairs = [(re.compile(r"\b(" + flat + r"|According to)\b"), CUE_RE)]
-    pairs += [(re.compile(f"(?:{flat}){tail}"), re.compile(f"(?:{_CUE_ALTERNATION}){tail}")) for tail in (r"\b", "[ ,]")]
+    for tail in (r"\b", "[ ,]"):
+        pairs.append((re.compile(f"(?:{flat}){tail}"), re.compile(f"(?:{_CUE_ALTERNATION}){tail}")))
     text = " ".join(CUES) + ". " + " ".join(c + "s" for c in CUES) + ". " + " ".join(c[:-1] for c in CUES)
     text += ' According to the mayor, she was quoted as saying "no", and called for calm.'
     for old, new in pairs:
