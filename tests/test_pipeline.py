@@ -137,6 +137,8 @@ def test_prediction_is_what_asdict_gives() -> None:
         7, 3, [Region("r1", "Claim", 0, 4, "Text", {"tags": ["a", "b"], "one": "x"}, 0.5, {"tags": 0.25})],
         [Relation("r1", "r2", "says", "left")], "m", True, False, "2026-01-01", None, 1.5, [("x", "why")],
     )  # fmt: skip
+    assert pipeline._shapes() == pipeline._WRITTEN_OUT  # else the written-out copy is not used: update it
     for value in (annotation, full):
-        assert json.dumps(pipeline._plain(value)) == json.dumps(asdict(value))
-        assert pipeline._plain(value) == asdict(value)
+        for plain in (pipeline._plain(value), pipeline._annotation_dict(value)):
+            assert json.dumps(plain) == json.dumps(asdict(value))
+            assert plain == asdict(value)
