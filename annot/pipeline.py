@@ -128,7 +128,7 @@ def process_record(record: dict[str, Any], preannotate: bool = True) -> dict[str
 def _plain(value: Any) -> Any:
     """`dataclasses.asdict(value)` for the records' types: the same dicts in the same order, at half the
     cost (asdict deep-copies every string; tests/test_pipeline.py holds the two equal)."""
-    kind = type(value)
+    kind: type = type(value)
     if kind in _LEAVES:
         return value
     if kind is list:
