@@ -174,8 +174,10 @@ ADDRESSEE_CUES = frozenset(f for f, (_, kind) in LEXICON.items() if kind == "add
 NEEDS_COMPLEMENT = frozenset(f for f in ADDRESSEE_CUES if LEXICON[f][0] in {"tell", "inform", "ask", "communicate",
                                                                            "notify", "remind"})  # fmt: skip
 # Where a reported clause ends: a second reporting verb joined by and/but, a participle clause,
-# a subordinate or relative clause, a dash aside.
+# a subordinate or relative clause, a dash aside. Every branch opens with a comma, a space or a dash: the
+# lookahead says so once, so that other positions fail at once rather than in each branch (twice as fast).
 CLAUSE_BOUNDARY_RE = re.compile(
+    r"(?=[,\s–—])(?:"
     r",?\s+(?:and|but)\s+(?:also\s+)?(?:" + _CUE_ALTERNATION + r")\b"
     r"|,[\"”]?\s+(?!including\b)[a-z]+ing\b"
     r"|,[\"”]?\s+(?:although|though|even\s+as|as|while|after|before|where|which)\b"
@@ -188,6 +190,7 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r"|,\s+without\s+[a-z]+ing\b"  # "..., without elaborating": the journalist's note
     r"|,\s+with\s+(?:the|a|an|its|his|her|their)\s+[a-z]+\s+[a-z]+ing\b"  # ", with the meeting taking place ..."
     r"|[–—](?=but\b|and\b)"
+    r")"
 )
 NEGATIVE_SUBJECT_RE = re.compile(r"\b(?:[Nn]either|[Nn]o|[Nn]one\s+of\s+the)\s+$")
 AS_OBJECT_RE = re.compile(r"(?:[^\s,.]+\s+){1,8}?as\s")

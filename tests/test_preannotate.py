@@ -1543,3 +1543,25 @@ def test_cue_trie_matches_as_the_longest_first_alternation() -> None:
         for start in range(0, len(text), 97):
             a, b = old.search(text, start, start + 60), new.search(text, start, start + 60)
             assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups()))
+
+
+def test_clause_boundary_lookahead_changes_no_match() -> None:
+    # CLAUSE_BOUNDARY_RE opens with a lookahead for speed; without it the pattern must find the same boundaries.
+    import json
+    import re
+    from pathlib import Path
+
+    from annot.preannotate import CLAUSE_BOUNDARY_RE
+
+    lead = "(?=[,\\s–—])(?:"
+    assert CLAUSE_BOUNDARY_RE.pattern.startswith(lead) and CLAUSE_BOUNDARY_RE.pattern.endswith(")")
+    plain = re.compile(CLAUSE_BOUNDARY_RE.pattern[len(lead) : -1])
+    gold = Path(__file__).parents[1] / "seeds" / "gold.json"
+    texts = [t["data"]["text"] for t in json.loads(gold.read_text(encoding="utf-8"))]
+    texts.append("He said it would rise — and fall, adding that, as she said, a move, without waiting,—but so.")
+    found = 0
+    for text in texts:
+        spans = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in CLAUSE_BOUNDARY_RE.finditer(text)] == spans
+        found += len(spans)
+    assert found > 20
