@@ -479,7 +479,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--archive", type=int, default=None, help="articles in the ingest benchmark (0: skip)")
     parser.add_argument("--skip", default="", help="comma-separated: batches, push, lost, archive")
-    parser.add_argument("--archive-tasks", type=int, default=None, help="annotated tasks (default: the largest size)")
+    parser.add_argument(
+        "--archive-tasks", default=None, help="sizes of the annotated projects, comma-separated (default: the largest)"
+    )
     parser.add_argument("--tag", default="", help="suffix of the results files, for runs side by side")
     args = parser.parse_args()
     # stopped with `kill`: still stop the servers and remove their data (the finally blocks)
@@ -487,6 +489,7 @@ def main() -> None:
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else (QUICK_SIZES if args.quick else SIZES)
     archive = args.archive if args.archive is not None else (QUICK_ARCHIVE if args.quick else ARCHIVE)
     skip = set(args.skip.split(",")) - {""}
+    archive_tasks = [int(n) for n in args.archive_tasks.split(",")] if args.archive_tasks else [sizes[-1]]
     load = os.getloadavg()
     figures: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
@@ -525,8 +528,7 @@ def main() -> None:
                     root = bench_push(studio, n, corpora[n], rounds)
                     if "lost" not in skip:
                         bench_lost_state(studio, n, root, 1 if n == sizes[-1] else args.rounds)
-                if "archive" not in skip:
-                    n = args.archive_tasks or sizes[-1]
+                for n in [] if "archive" in skip else archive_tasks:
                     corpus = corpora.get(n) or write_corpus(tmp / f"corpus-{n}.jsonl", n)
                     bench_archive_project(studio, n, corpus, args.rounds)
                 _save(figures, sizes, loads, args.tag)
