@@ -373,15 +373,15 @@ def bench_ingest(tmp: Path, n: int, figures: dict[str, Any]) -> None:
             f"ingest {key} {count}: {done.seconds:.1f} s, {count / done.seconds:.0f}/s, {done.peak_mb:.0f} MB",
             flush=True,
         )
-    sample = tmp / "preannotate-sample.jsonl"
+    sample, sampled = tmp / "preannotate-sample.jsonl", min(n, PREANNOTATE_SAMPLE)
     with corpus.open() as src, sample.open("w") as dst:
-        for _, line in zip(range(PREANNOTATE_SAMPLE), src, strict=False):
+        for _, line in zip(range(sampled), src, strict=False):
             dst.write(line)
     for key, workers in (("predictions_one_process", "0"), ("predictions_all_cores", None)):
         env = {**annot_env(), "ANNOT_WORKERS": workers} if workers else annot_env()
         done = peak_of([*to_null, *ANNOT, "--quiet", "ingest", str(sample), "--json", "--predictions"], tmp, env)
-        out[key] = {"articles": PREANNOTATE_SAMPLE, "seconds": done.seconds, "per_s": PREANNOTATE_SAMPLE / done.seconds}
-        print(f"ingest+predict {key}: {PREANNOTATE_SAMPLE / done.seconds:.0f}/s", flush=True)
+        out[key] = {"articles": sampled, "seconds": done.seconds, "per_s": sampled / done.seconds}
+        print(f"ingest+predict {key}: {sampled / done.seconds:.0f}/s", flush=True)
     figures["ingest"] = out
     for path in (corpus, tenth, sample):
         path.unlink()
