@@ -391,7 +391,8 @@ class Server:
         The Data Manager's listing of ids and `meta` (where annot puts the article id) costs
         a fraction of an export, which serializes annotations and predictions too (issue 19:
         0.3-1.0 ms a task against 3.3; `/api/projects/{id}/tasks/` costs 4.2, one query per
-        task); tasks imported without it are looked up in their data. A count short of the
+        task), less again with several pages in flight (`_list_tasks`); tasks imported without
+        it are looked up in their data. A count short of the
         project's task number (tasks deleted or made meanwhile) means a second listing, then
         the export.
         """
