@@ -18,6 +18,7 @@ import json
 import os
 import ssl
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,11 +47,16 @@ TRANSIENT_STATUS = frozenset({502, 503, 504})
 EXPORT_CHUNK = 1 << 16
 LIST_PAGE = 5000  # ids and times only: small rows, so big pages
 ID_PAGE = 5000  # tasks per page when listing article ids (issue 19: 10,000 measured no faster)
+ID_PAGES_IN_FLIGHT = 4  # such pages asked for at once (issue 19: see docs/architecture.md, facts measured)
 ID_LISTING_ATTEMPTS = 2
 ARTICLE_ID_META = "article_id"  # task meta key under which a push files the article id
 EXPORT_IDS_PER_REQUEST = 400  # task ids in one export URL (ids[]=...), well under URL length limits
 # the project settings that decide how many annotators see a task (README: Label Studio facts)
 OVERLAP_SETTINGS = ("maximum_annotations", "overlap_cohort_percentage", "show_overlap_first")
+# the fields a Project is made of: asked for by name (`include`), the project view computes nothing else. Without
+# it, Label Studio 1.23 counts the annotator's queue too (two DISTINCT counts over the project's tasks and their
+# annotations): 0.65-2.1 s of the 1-2 s a sync with nothing new took at 20,000-100,000 annotated tasks (issue 19)
+PROJECT_FIELDS = ",".join(("id", "title", "task_number", "label_config", "description", *OVERLAP_SETTINGS))
 
 
 def imports_in_flight() -> int:
@@ -273,7 +279,8 @@ class Server:
                 hinted = None
             if hinted is not None and hinted.title == title:
                 return hinted
-        found = self._raw("GET", "/api/projects", params={"title": title, "page_size": 100}).json()
+        params = {"title": title, "page_size": 100, "include": "id,title"}  # no counts: see PROJECT_FIELDS
+        found = self._raw("GET", "/api/projects", params=params).json()
         results = found.get("results", found) if isinstance(found, dict) else found
         matches = sorted((p for p in results if p.get("title") == title), key=lambda p: p["id"])
         return self.get_project(matches[0]["id"]) if matches else None
@@ -286,7 +293,7 @@ class Server:
         return project
 
     def get_project(self, project_id: int) -> Project:
-        return self._project(self._raw("GET", f"/api/projects/{project_id}").json())
+        return self._project(self._raw("GET", f"/api/projects/{project_id}", params={"include": PROJECT_FIELDS}).json())
 
     @staticmethod
     def _project(p: dict[str, Any]) -> Project:
@@ -384,7 +391,8 @@ class Server:
         The Data Manager's listing of ids and `meta` (where annot puts the article id) costs
         a fraction of an export, which serializes annotations and predictions too (issue 19:
         0.3-1.0 ms a task against 3.3; `/api/projects/{id}/tasks/` costs 4.2, one query per
-        task); tasks imported without it are looked up in their data. A count short of the
+        task), less again with several pages in flight (`_list_tasks`); tasks imported without
+        it are looked up in their data. A count short of the
         project's task number (tasks deleted or made meanwhile) means a second listing, then
         the export.
         """
@@ -406,19 +414,24 @@ class Server:
         return found
 
     def _list_tasks(self, project_id: int, include: str) -> list[dict[str, Any]]:
-        """Every task of the project with only the `include`d fields, a page at a time."""
-        tasks: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            params = {"project": project_id, "include": include, "page_size": ID_PAGE, "page": page}
+        """Every task of the project with only the `include`d fields: the first page says how many there
+        are, the others are asked for ID_PAGES_IN_FLIGHT at a time. A page past the end (tasks deleted
+        meanwhile) is empty; tasks deleted or made meanwhile may be missed, which `article_ids` notices."""
+
+        def page(number: int) -> tuple[list[dict[str, Any]], int]:
+            params = {"project": project_id, "include": include, "page_size": ID_PAGE, "page": number}
             try:
-                batch = self._raw("GET", "/api/tasks", params=params).json().get("tasks", [])
+                body = self._raw("GET", "/api/tasks", params={**params, "resolve_uri": "false"}).json()
             except NotFoundError:  # past the last page
-                break
-            tasks += batch
-            if len(batch) < ID_PAGE:
-                break
-            page += 1
+                return [], 0
+            return body.get("tasks", []), int(body.get("total") or 0)
+
+        tasks, total = page(1)
+        rest = range(2, -(-total // ID_PAGE) + 1)
+        if len(tasks) == ID_PAGE and rest:
+            with ThreadPoolExecutor(ID_PAGES_IN_FLIGHT) as pool:
+                for batch, _ in pool.map(page, rest):
+                    tasks += batch
         return tasks
 
     def export_all(self, project_id: int) -> Iterator[dict[str, Any]]:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from annot.records import Annotation, Region, Relation
-from annot.text import ABBREVIATIONS, sentences
+from annot.text import ABBREVIATIONS, last_word_start, sentences
 
 MODEL_VERSION = "annot-rules-1"
 
@@ -27,6 +27,8 @@ def _words(spaced: str) -> frozenset[str]:
 
 OPEN_QUOTES = '"“„«'  # „ and « open a quotation in translated press: „...” – the minister said
 CLOSE_QUOTES = '"”»'
+QUOTE_MARK_RE = re.compile('["“„«”»]')  # every mark that opens or closes a quotation
+OPEN_QUOTE_RE = re.compile('["“„«]')
 
 # The reporting-verb lexicon, by what follows the verb. Each lemma gets its forms (`_forms`):
 # "warn" -> warn, warns, warned, warning; a multi-word cue inflects its first word ("point out").
@@ -135,8 +137,34 @@ NOUNISH_FORMS = frozenset(f for lemma in NOUN_LEMMAS for f in (_forms(lemma)[0],
 # this was no excuse", not "accepted the offer"; "regretted that ...", not "regretted the decision"
 # Longest first, so "was quoted as saying" wins over "said" and "called for" over "called".
 CUES = (*sorted(LEXICON, key=lambda c: (-len(c), c)), "according to")
-CUE_RE = re.compile(r"\b(" + "|".join(re.escape(c) for c in CUES) + r"|According to)\b")
-_CUE_ALTERNATION = "|".join(re.escape(c) for c in CUES)
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of the words that matches as "longest first" does, written as a trie ("sa(?:id|ys)"):
+    Python's re tries the branches of a flat alternation one by one at every position, and the cues are
+    hundreds. At each node the longer words are tried before the one ending there, so of the words that match
+    at a position (each a prefix of the next) the longest one the rest of the pattern accepts wins."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:
+            return body
+        return (body if len(branches) > 1 else f"(?:{body})") + "?"
+
+    return pattern(tree)
+
+
+CUE_RE = re.compile(r"\b(" + _trie([*CUES, "According to"]) + r")\b")
+_CUE_ALTERNATION = _trie(list(CUES))
 
 # -ing forms continue the subject's speech: "..., adding that ...", "..., saying ...".
 PARTICIPLE_CUES = frozenset(f for f in LEXICON if f.split()[0].endswith("ing") and f != "being")
@@ -146,8 +174,10 @@ ADDRESSEE_CUES = frozenset(f for f, (_, kind) in LEXICON.items() if kind == "add
 NEEDS_COMPLEMENT = frozenset(f for f in ADDRESSEE_CUES if LEXICON[f][0] in {"tell", "inform", "ask", "communicate",
                                                                            "notify", "remind"})  # fmt: skip
 # Where a reported clause ends: a second reporting verb joined by and/but, a participle clause,
-# a subordinate or relative clause, a dash aside.
+# a subordinate or relative clause, a dash aside. Every branch opens with a comma, a space or a dash: the
+# lookahead says so once, so that other positions fail at once rather than in each branch (twice as fast).
 CLAUSE_BOUNDARY_RE = re.compile(
+    r"(?=[,\s–—])(?:"
     r",?\s+(?:and|but)\s+(?:also\s+)?(?:" + _CUE_ALTERNATION + r")\b"
     r"|,[\"”]?\s+(?!including\b)[a-z]+ing\b"
     r"|,[\"”]?\s+(?:although|though|even\s+as|as|while|after|before|where|which)\b"
@@ -160,6 +190,7 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r"|,\s+without\s+[a-z]+ing\b"  # "..., without elaborating": the journalist's note
     r"|,\s+with\s+(?:the|a|an|its|his|her|their)\s+[a-z]+\s+[a-z]+ing\b"  # ", with the meeting taking place ..."
     r"|[–—](?=but\b|and\b)"
+    r")"
 )
 NEGATIVE_SUBJECT_RE = re.compile(r"\b(?:[Nn]either|[Nn]o|[Nn]one\s+of\s+the)\s+$")
 AS_OBJECT_RE = re.compile(r"(?:[^\s,.]+\s+){1,8}?as\s")
@@ -881,7 +912,7 @@ def _unclosed_quotation(text: str, start: int, end: int) -> tuple[int, int] | No
     """The claim span of a quotation that opens in a paragraph and is not closed before its end."""
     spans = _quote_spans(text, start, end)
     after = spans[-1][1] + 1 if spans else start
-    o = next((i for i in range(after, end) if text[i] in OPEN_QUOTES), None)
+    o = opening.start() if (opening := OPEN_QUOTE_RE.search(text, after, end)) else None
     if o is None or (o > start and not text[o - 1].isspace()):
         return None
     start = o
@@ -895,8 +926,8 @@ def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(open, close) index pairs of double quotation marks in text[start:end]."""
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
-    for i in range(start, end):
-        ch = text[i]
+    for mark in QUOTE_MARK_RE.finditer(text, start, end):  # only the marks, not every character, in Python
+        i, ch = mark.start(), mark.group()
         if open_at is None and ch in OPEN_QUOTES:
             open_at = i
         elif open_at is not None and (
@@ -1623,7 +1654,7 @@ def _reported(text: str, s_start: int, s_end: int, taken: list[_Found]) -> list[
         if LEXICON.get(verb, ("", ""))[0] in LABEL_VERBS and re.match(r"\s+(?:with|between|from)\b", text[m.end() :]):
             continue  # "In a phone call with his counterpart": a noun, not "called X "Y"
         if (
-            (noun := NOUN_BEFORE_RE.search(text, s_start, m.start()))
+            (noun := NOUN_BEFORE_RE.search(text, last_word_start(text, s_start, m.start()), m.start()))
             and not NUMBER_TEN_RE.search(text[s_start : m.start()].rstrip())
             and not (
                 noun.group().split()[0].lower() in NUMBER_WORDS and LEXICON.get(verb, ("", ""))[0] in ("say", "tell")
@@ -1898,7 +1929,11 @@ def _subject_at_start(text: str, s_start: int, limit: int) -> list[_Mention]:
 def _nested_cue(text: str, start: int, end: int) -> bool:
     """Whether a clause opens with its own short subject and reporting verb."""
     inner = CUE_RE.search(text, start, end)
-    if inner is None or inner.group(1) in PARTICIPLE_CUES or NOUN_BEFORE_RE.search(text, start, inner.start()):
+    if (
+        inner is None
+        or inner.group(1) in PARTICIPLE_CUES
+        or NOUN_BEFORE_RE.search(text, last_word_start(text, start, inner.start()), inner.start())
+    ):
         return False
     if LEXICON.get(inner.group(1), ("", ""))[0] in LABEL_VERBS or inner.group(1) in NOUNISH_FORMS:
         return False  # "he had called Alvarado to ...": no reporting verb

@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -69,7 +69,10 @@ def load_state(config: Config, project: ProjectConfig) -> State:
 
 
 def save_state(config: Config, project: ProjectConfig, state: State) -> None:
-    atomic.write_json(project_dir(config, project) / "state.json", asdict(state))
+    # the fields as they are (plain JSON values): `asdict` deep-copies them, 0.6 s for 100,000 article ids
+    atomic.write_json(
+        project_dir(config, project) / "state.json", {f.name: getattr(state, f.name) for f in fields(state)}
+    )
 
 
 # One FileLock object per lock file in this process: FileLock counts re-entries per object and per thread,

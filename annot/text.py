@@ -46,7 +46,7 @@ def sentences(
     end = len(text) if end is None else end
     begin = start
     for cut in _boundaries(text, start, end):
-        if ABBREVIATION_END_RE.search(text, start, cut):
+        if ABBREVIATION_END_RE.search(text, last_word_start(text, start, cut), cut):
             continue
         if text[cut : cut + 1] in ",;:" or text[cut : cut + 1].islower():
             continue  # "Rep. Dana Ruiz, D-Calif., told": no sentence starts with a comma or in lowercase
@@ -91,7 +91,8 @@ def _boundaries(text: str, start: int, end: int) -> list[int]:
     candidates = [
         c
         for c in CANDIDATE_STOP_RE.finditer(text, start, end)
-        if _starts_sentence(text, c.end()) and not ABBREVIATION_END_RE.search(text, start, c.end())
+        if _starts_sentence(text, c.end())
+        and not ABBREVIATION_END_RE.search(text, last_word_start(text, start, c.end()), c.end())
     ]
     if all(PLAIN_STOP_RE.search(text, max(start, c.start() - PLAIN_WORD_CHARS), c.start() + 1) for c in candidates):
         return [c.end() for c in candidates]
@@ -106,6 +107,18 @@ def _boundaries(text: str, start: int, end: int) -> list[int]:
         if at > start:
             cuts.append(at)
     return cuts
+
+
+def last_word_start(text: str, start: int, end: int) -> int:
+    """Where the last word of text[start:end] starts (before any trailing whitespace). A pattern anchored at
+    the end whose match holds no whitespace but its trailing run ("Mr.  ") can only match from there: searched
+    from there it gives the same match, where searched from `start` it tries every position before."""
+    i = end
+    while i > start and text[i - 1].isspace():
+        i -= 1
+    while i > start and not text[i - 1].isspace():
+        i -= 1
+    return i
 
 
 def _starts_sentence(text: str, i: int) -> bool:

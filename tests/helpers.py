@@ -421,3 +421,57 @@ def json_annotators(agreement: dict) -> dict[str, dict[str, object]]:
         row |= {f"accuracy.{k}": v for k, v in s["accuracy"].items()}
         out[s["annotator"]] = row | {f"accuracy_items.{k}": v for k, v in s["accuracy_items"].items()}
     return out
+
+
+# -- another team's conventions (issue 15): gold re-annotated by span guidelines the rules do not follow ---------
+
+QUOTE_MARKS = '"\u201c\u201d\u00ab\u00bb\u201e'
+PRONOUN_SPEAKERS = frozenset({"he", "she", "they", "it", "we", "i"})
+CONVENTIONS = {
+    "determiner": "a speaker takes its article: 'the union said', not 'the [union] said'",
+    "no-pronoun": "pronouns are not annotated as speakers (nor their claims' links)",
+    "quote-marks": "a direct quotation's claim takes its quotation marks (and the comma inside them)",
+    "that": "an indirect claim takes the 'that' before it",
+}
+
+
+def with_convention(task: dict[str, Any], convention: str) -> int:
+    """Move (or drop) the regions of one Label Studio gold task as `convention` asks; returns how many changed.
+
+    Every result sharing a moved region's id (the region, its speaker_name, its choices) moves with it; a
+    dropped speaker takes its relations along.
+    """
+    assert convention in CONVENTIONS, convention
+    text = task["data"]["text"]
+    results = task["annotations"][0]["result"]
+    spans = [r for r in results if "labels" in r.get("value", {})]
+    moved: dict[str, tuple[int, int]] = {}
+    for r in spans:
+        start, end, label = r["value"]["start"], r["value"]["end"], r["value"]["labels"][0]
+        new = (start, end)
+        if convention == "determiner" and label == "Speaker":
+            article = re.search(r"(?:^|\s)((?:the|The) )$", text[max(0, start - 5) : start])
+            new = (start - len(article.group(1)), end) if article else new
+        elif convention == "quote-marks" and label == "Claim" and start and text[start - 1] in QUOTE_MARKS:
+            closing = re.match(f"[,.?!]?[{QUOTE_MARKS}]", text[end:])
+            new = (start - 1, end + (closing.end() if closing else 0))
+        elif convention == "that" and label == "Claim" and text[max(0, start - 5) : start] == "that ":
+            new = (start - 5, end)
+        if new != (start, end):
+            moved[r["id"]] = new
+    dropped = set()
+    if convention == "no-pronoun":
+        dropped = {
+            r["id"]
+            for r in spans
+            if r["value"]["labels"][0] == "Speaker" and r["value"]["text"].lower() in PRONOUN_SPEAKERS
+        }
+    kept = [r for r in results if not {r.get("id"), r.get("from_id"), r.get("to_id")} & dropped]
+    for r in kept:
+        value = r.get("value", {})
+        if r.get("id") in moved and "start" in value:
+            value["start"], value["end"] = moved[r["id"]]
+            if "labels" in value:
+                value["text"] = text[value["start"] : value["end"]]
+    task["annotations"][0]["result"] = kept
+    return len(moved) + len(dropped)

@@ -248,6 +248,27 @@ def test_show_model_version_only_for_a_version_the_project_has(workspace: Worksp
 
 
 @pytest.mark.server
+def test_a_project_read_by_its_fields_alone_says_the_full_views_values(workspace: Workspace, live_studio: Live) -> None:
+    """`get_project` asks only for its fields (the full view also counts the annotator's queue, which costs
+    seconds on a large project): the task count, config, description and overlap settings agree with the
+    full view's, also after tasks are deleted and settings changed."""
+    pushed = AnnotWorkspace(workspace.config()).push()
+    server = live_studio.server()
+    server.update_project(pushed.project_id, maximum_annotations=2, overlap_cohort_percentage=50)
+    task_id = server._list_tasks(pushed.project_id, "id")[0]["id"]
+    server._raw("DELETE", f"/api/tasks/{task_id}/")
+    asked: list[str] = []
+    server.http.event_hooks["request"].append(lambda r: asked.append(r.url.params.get("include", "")))
+    slim = server.get_project(pushed.project_id)
+    assert asked and "task_number" in asked[0].split(",")
+    full = server.project_settings(pushed.project_id)
+    assert "queue_total" in full  # the full view is what the slim one leaves out
+    assert slim == Server._project(full)
+    assert slim.task_number == pushed.imported - 1 and slim.settings["maximum_annotations"] == 2
+    assert server.find_project(slim.title) == slim
+
+
+@pytest.mark.server
 def test_a_project_is_found_by_the_id_the_state_remembers_else_by_its_title(live_studio: Live) -> None:
     """The remembered id saves the project list (one request instead of two); an id that is gone, or that
     now names another project, falls back to the title."""

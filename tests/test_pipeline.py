@@ -120,3 +120,25 @@ def test_datasets_map_takes_published_dates_read_as_datetimes(tmp_path: Path) ->
     published = [row["published"] and row["published"].date().isoformat() for row in rows]
     assert published == ["2024-03-05", "2024-03-06", None] * 2
     assert [row["id"] for row in rows] == [pipeline.process_record(r)["id"] for r in records]
+
+
+def test_prediction_is_what_asdict_gives() -> None:
+    # `pipeline._plain` writes out `dataclasses.asdict` for speed: same keys, order and values, also for the
+    # fields a rule-based prediction leaves empty (list attributes, scores, unreadable results).
+    from dataclasses import asdict
+
+    from annot.preannotate import predict
+    from annot.records import Annotation, Region, Relation
+
+    text = json.loads((Path(__file__).parents[1] / "seeds" / "gold.json").read_text(encoding="utf-8"))[0]["data"]
+    annotation = predict(text["text"])
+    assert annotation.regions
+    full = Annotation(
+        7, 3, [Region("r1", "Claim", 0, 4, "Text", {"tags": ["a", "b"], "one": "x"}, 0.5, {"tags": 0.25})],
+        [Relation("r1", "r2", "says", "left")], "m", True, False, "2026-01-01", None, 1.5, [("x", "why")],
+    )  # fmt: skip
+    assert pipeline._shapes() == pipeline._WRITTEN_OUT  # else the written-out copy is not used: update it
+    for value in (annotation, full):
+        for plain in (pipeline._plain(value), pipeline._annotation_dict(value)):
+            assert json.dumps(plain) == json.dumps(asdict(value))
+            assert plain == asdict(value)

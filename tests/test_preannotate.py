@@ -1522,3 +1522,46 @@ def test_a_document_with_a_participle_of_when_it_was_issued_speaks() -> None:
     assert claims(predict(text)) == [
         ("both sides would reopen their consulates", "indirect", [("joint statement", "joint statement")])
     ]
+
+
+def test_cue_trie_matches_as_the_longest_first_alternation() -> None:
+    # CUE_RE is written as a trie for speed; it must find what the flat alternation (longest cue first) finds.
+    import re
+
+    from annot.preannotate import _CUE_ALTERNATION, CUE_RE, CUES
+
+    flat = "|".join(re.escape(c) for c in CUES)
+    pairs = [(re.compile(r"\b(" + flat + r"|According to)\b"), CUE_RE)]
+    for tail in (r"\b", "[ ,]"):
+        pairs.append((re.compile(f"(?:{flat}){tail}"), re.compile(f"(?:{_CUE_ALTERNATION}){tail}")))
+    text = " ".join(CUES) + ". " + " ".join(c + "s" for c in CUES) + ". " + " ".join(c[:-1] for c in CUES)
+    text += ' According to the mayor, she was quoted as saying "no", and called for calm.'
+    for old, new in pairs:
+        found = [(m.span(), m.groups()) for m in old.finditer(text)]
+        assert len(found) > len(CUES)
+        assert [(m.span(), m.groups()) for m in new.finditer(text)] == found
+        for start in range(0, len(text), 97):
+            a, b = old.search(text, start, start + 60), new.search(text, start, start + 60)
+            assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups()))
+
+
+def test_clause_boundary_lookahead_changes_no_match() -> None:
+    # CLAUSE_BOUNDARY_RE opens with a lookahead for speed; without it the pattern must find the same boundaries.
+    import json
+    import re
+    from pathlib import Path
+
+    from annot.preannotate import CLAUSE_BOUNDARY_RE
+
+    lead = "(?=[,\\s–—])(?:"
+    assert CLAUSE_BOUNDARY_RE.pattern.startswith(lead) and CLAUSE_BOUNDARY_RE.pattern.endswith(")")
+    plain = re.compile(CLAUSE_BOUNDARY_RE.pattern[len(lead) : -1])
+    gold = Path(__file__).parents[1] / "seeds" / "gold.json"
+    texts = [t["data"]["text"] for t in json.loads(gold.read_text(encoding="utf-8"))]
+    texts.append("He said it would rise — and fall, adding that, as she said, a move, without waiting,—but so.")
+    found = 0
+    for text in texts:
+        spans = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in CLAUSE_BOUNDARY_RE.finditer(text)] == spans
+        found += len(spans)
+    assert found > 20

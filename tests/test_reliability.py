@@ -19,9 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
-from annot import push
+from annot import labelstudio, push
 from annot.articles import read_articles
 from annot.labelstudio import Server
 from annot.state import load_state, project_lock
@@ -133,6 +134,83 @@ def test_lost_state_finds_tasks_imported_without_meta(workspace: Workspace, live
     shutil.rmtree(workspace.root / ".annot")
     again = AnnotWorkspace(cfg, project.name).push()
     assert again.imported == 2 and again.already == 3
+    assert_exactly_once(live_studio, workspace)
+
+
+def _archive_of(ws: Workspace, n: int) -> None:
+    rng = random.Random(19)
+    lines = [json.dumps(record(i, rng), ensure_ascii=False) for i in range(n)]
+    (ws.root / "seeds" / "archive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_pages_in_flight_list_every_article_once_even_with_cuts(
+    workspace: Workspace, live_studio: Live, proxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After `.annot/` is lost, pages of the listing are asked for several at once: with small pages (many
+    in flight) and two answers cut among them, every task is found once, under its own article id."""
+    _archive_of(workspace, 120)
+    cfg = workspace.config()
+    pushed = AnnotWorkspace(cfg).push()
+    truth = {t["meta"]["article_id"]: t["id"] for t in live_studio.server().export_all(pushed.project_id)}
+    assert len(truth) == 125
+    monkeypatch.setattr(labelstudio, "ID_PAGE", 7)  # 18 pages, 4 in flight
+    pages: list[str] = []
+    server = Server(proxy.url, live_studio.api_key)
+    server.http.event_hooks["request"].append(
+        lambda r: pages.append(r.url.params["page"]) if r.url.path == "/api/tasks" else None
+    )
+    proxy.cut_response("/api/tasks", after_bytes=0, times=2)
+    assert server.article_ids(pushed.project_id) == truth
+    assert proxy.cuts_made == 2
+    assert sorted(set(pages), key=int) == [str(p) for p in range(1, 19)]
+    shutil.rmtree(workspace.root / ".annot")
+    again = AnnotWorkspace(cfg, server=server).push()
+    assert again.imported == 0 and again.already == 125
+    assert_exactly_once(live_studio, workspace)
+
+
+def test_tasks_deleted_while_pages_are_listed_are_not_counted_as_there(
+    workspace: Workspace, live_studio: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tasks deleted between the first page and the others shift the later pages (a task is skipped): the
+    listing comes up short of the project's count and is made again, so the result is exactly what the
+    server holds and a push brings the deleted articles back, each once."""
+    _archive_of(workspace, 60)
+    cfg = workspace.config()
+    pushed = AnnotWorkspace(cfg).push()
+    monkeypatch.setattr(labelstudio, "ID_PAGE", 10)
+    server = live_studio.server()
+    first_page = [t["id"] for t in server._list_tasks(pushed.project_id, "id")[:10]]
+    doomed = first_page[2:5]
+    listed = server._list_tasks
+    calls: list[int] = []
+    deleted: list[int] = []
+
+    def delete(response: httpx.Response) -> None:  # once page 1 is answered, before the other pages are asked
+        if response.request.url.params.get("page") == "1" and not deleted:
+            deleted.extend(doomed)
+            for task_id in doomed:
+                httpx.delete(f"{live_studio.url}/api/tasks/{task_id}/", headers=server._headers()).raise_for_status()
+
+    def delete_after_the_first_page(project_id: int, include: str) -> list[dict]:
+        calls.append(1)
+        if len(calls) > 1:
+            return listed(project_id, include)
+        server.http.event_hooks["response"].append(delete)
+        try:
+            return listed(project_id, include)
+        finally:
+            server.http.event_hooks["response"].remove(delete)
+
+    monkeypatch.setattr(server, "_list_tasks", delete_after_the_first_page)
+    found = server.article_ids(pushed.project_id)
+    remaining = {t["meta"]["article_id"]: t["id"] for t in server.export_all(pushed.project_id)}
+    assert len(remaining) == 65 - len(doomed)
+    assert deleted == doomed and len(calls) >= 2
+    assert found == remaining
+    shutil.rmtree(workspace.root / ".annot")
+    again = AnnotWorkspace(cfg).push()
+    assert again.imported == len(doomed) and again.already == 65 - len(doomed)
     assert_exactly_once(live_studio, workspace)
 
 

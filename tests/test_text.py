@@ -98,3 +98,22 @@ def test_contexts_split_lazily_give_what_splitting_everything_gives(unit: str) -
     for phrase in ("plan", "Others", "Kano", "Bello", "so. Done"):
         start = text.index(phrase)
         assert contexts.of(start, start + len(phrase)) == context_in(text, pieces, start, start + len(phrase))
+
+
+def test_search_from_the_last_word_finds_what_a_search_from_the_start_finds() -> None:
+    # The splitter looks for a title before a stop from the cut's last word on, not from the paragraph's start.
+    import re
+
+    from annot.text import ABBREVIATION_END_RE, last_word_start
+
+    text = "Talks with Gov.  Tim Olsen and Sen.\tAmy Ruiz went on. In Sept. \u2003 they met at No. 10 with Mr.\u00a0X"
+    other = re.compile(r"(?:\b(?:the|of|\d+)|\w['’]s)\s+$")
+    hits = 0
+    for end in range(len(text) + 1):
+        for start in (0, max(0, end - 5), max(0, end - 1)):
+            for pattern in (ABBREVIATION_END_RE, other):
+                a = pattern.search(text, start, end)
+                b = pattern.search(text, last_word_start(text, start, end), end)
+                assert (a and a.span()) == (b and b.span())
+                hits += a is not None
+    assert hits > 10

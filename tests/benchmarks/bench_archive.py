@@ -373,15 +373,15 @@ def bench_ingest(tmp: Path, n: int, figures: dict[str, Any]) -> None:
             f"ingest {key} {count}: {done.seconds:.1f} s, {count / done.seconds:.0f}/s, {done.peak_mb:.0f} MB",
             flush=True,
         )
-    sample = tmp / "preannotate-sample.jsonl"
+    sample, sampled = tmp / "preannotate-sample.jsonl", min(n, PREANNOTATE_SAMPLE)
     with corpus.open() as src, sample.open("w") as dst:
-        for _, line in zip(range(PREANNOTATE_SAMPLE), src, strict=False):
+        for _, line in zip(range(sampled), src, strict=False):
             dst.write(line)
     for key, workers in (("predictions_one_process", "0"), ("predictions_all_cores", None)):
         env = {**annot_env(), "ANNOT_WORKERS": workers} if workers else annot_env()
         done = peak_of([*to_null, *ANNOT, "--quiet", "ingest", str(sample), "--json", "--predictions"], tmp, env)
-        out[key] = {"articles": PREANNOTATE_SAMPLE, "seconds": done.seconds, "per_s": PREANNOTATE_SAMPLE / done.seconds}
-        print(f"ingest+predict {key}: {PREANNOTATE_SAMPLE / done.seconds:.0f}/s", flush=True)
+        out[key] = {"articles": sampled, "seconds": done.seconds, "per_s": sampled / done.seconds}
+        print(f"ingest+predict {key}: {sampled / done.seconds:.0f}/s", flush=True)
     figures["ingest"] = out
     for path in (corpus, tenth, sample):
         path.unlink()
@@ -479,7 +479,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--archive", type=int, default=None, help="articles in the ingest benchmark (0: skip)")
     parser.add_argument("--skip", default="", help="comma-separated: batches, push, lost, archive")
-    parser.add_argument("--archive-tasks", type=int, default=None, help="annotated tasks (default: the largest size)")
+    parser.add_argument(
+        "--archive-tasks", default=None, help="sizes of the annotated projects, comma-separated (default: the largest)"
+    )
     parser.add_argument("--tag", default="", help="suffix of the results files, for runs side by side")
     args = parser.parse_args()
     # stopped with `kill`: still stop the servers and remove their data (the finally blocks)
@@ -487,6 +489,7 @@ def main() -> None:
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else (QUICK_SIZES if args.quick else SIZES)
     archive = args.archive if args.archive is not None else (QUICK_ARCHIVE if args.quick else ARCHIVE)
     skip = set(args.skip.split(",")) - {""}
+    archive_tasks = [int(n) for n in args.archive_tasks.split(",")] if args.archive_tasks else [sizes[-1]]
     load = os.getloadavg()
     figures: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
@@ -525,8 +528,7 @@ def main() -> None:
                     root = bench_push(studio, n, corpora[n], rounds)
                     if "lost" not in skip:
                         bench_lost_state(studio, n, root, 1 if n == sizes[-1] else args.rounds)
-                if "archive" not in skip:
-                    n = args.archive_tasks or sizes[-1]
+                for n in [] if "archive" in skip else archive_tasks:
                     corpus = corpora.get(n) or write_corpus(tmp / f"corpus-{n}.jsonl", n)
                     bench_archive_project(studio, n, corpus, args.rounds)
                 _save(figures, sizes, loads, args.tag)
