@@ -232,8 +232,8 @@ def test_learns_the_courts_domain_beyond_the_rules(courts_at_20: dict[str, Any])
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 15's target is not met on the 15 held-out courts articles (2026-12-01: Claim overlap F1 "
-    "+0.035, Speaker exact F1 +0.000 at 20 training articles); when it is, this passes and strict fails it",
+    reason="issue 15's target is not met on the 15 held-out courts articles (2026-12-01 21:15 UTC: Claim overlap "
+    "F1 +0.042, Speaker exact F1 +0.000 at 20 training articles); when it is, this passes and strict fails it",
 )
 def test_issue_15_target_on_the_courts_set(courts_at_20: dict[str, Any]) -> None:
     """+0.05 Claim overlap F1 and +0.05 Speaker exact F1 over the rules after 20 articles of the domain."""
