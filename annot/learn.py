@@ -3,7 +3,7 @@ cross-validation by article against the rules.
 
 - Spans (Speaker, Claim, Cue): a linear-chain CRF (python-crfsuite via sklearn-crfsuite) tags the tokens of
   each paragraph B-/I-/O; its features include the rule-based pre-annotator's own tag of each token, so the
-  rules are a feature, not only a rival.
+  rules are a feature, not only a rival, and the word pairs around each token (where claims split and stop).
 - Attribution (`says`): logistic regression over (claim, nearby speaker) pairs: distance, side, order among
   the candidates, cues between them, whether the rules join them.
 - Claim attributes with choices (stance, target): logistic regression over the claim's words, its sentence
