@@ -61,7 +61,7 @@ def evaluate(predicted: Iterable[Annotation], gold: Iterable[Annotation]) -> dic
                     choices[name][0] += value == _choice(g_claim, name)
     report: dict[str, Any] = {"documents": len(pairs), "overlap_iou": OVERLAP_THRESHOLD}
     for label in SPAN_LABELS:
-        report[label] = {mode: _prf(*counts[label][mode]) for mode in ("exact", "overlap")}
+        report[label] = {mode: prf(*counts[label][mode]) for mode in ("exact", "overlap")}
     report["attribution"] = {
         "accuracy": _ratio(correct, matched_claims),
         "correct": correct,
@@ -203,7 +203,8 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _prf(matched: int, predicted: int, gold: int) -> dict[str, Any]:
+def prf(matched: int, predicted: int, gold: int) -> dict[str, Any]:
+    """Precision, recall and F1 (rounded to 4 places) of one label and mode, with the counts."""
     precision = matched / predicted if predicted else 0.0
     recall = matched / gold if gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

@@ -35,7 +35,7 @@ from functools import lru_cache, partial
 from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING, Any
 
-from annot.evaluate import evaluate
+from annot.evaluate import evaluate, prf
 from annot.records import Annotation, Region, Relation
 from annot.spans import OVERLAP_THRESHOLD as OVERLAP_IOU
 from annot.spans import iou, match_spans
@@ -62,6 +62,7 @@ RULE_ATTRIBUTES = frozenset({"quote_type"})  # read off the text, not learnt
 SPAN_KEYS = ("Speaker", "Claim", "Cue")
 CHOICE_KEYS = (*SPAN_KEYS, "attribution")
 COUNTS = ("matched", "predicted", "gold")  # a span report's counts per label and mode
+MODES = ("exact", "overlap")
 MIN_CURVE_SIZE = 5
 
 UNCERTAINTY_CACHE = 32  # articles whose uncertainty a prediction leaves for uncertainty_of
@@ -725,17 +726,7 @@ def _cue_scores(predicted: list[Annotation], gold: list[Annotation]) -> dict[str
             matched += len(match_spans(pc, gc, threshold))
             n_pred += len(pc)
             n_gold += len(gc)
-        precision = matched / n_pred if n_pred else 0.0
-        recall = matched / n_gold if n_gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        out[mode] = {
-            "precision": round(precision, 4),
-            "recall": round(recall, 4),
-            "f1": round(f1, 4),
-            "matched": matched,
-            "predicted": n_pred,
-            "gold": n_gold,
-        }
+        out[mode] = prf(matched, n_pred, n_gold)
     return out
 
 
@@ -851,13 +842,7 @@ def _pooled_report(articles: Sequence[dict[str, Any]]) -> dict[str, Any]:
     articles together gives, without matching every span a second time."""
     out: dict[str, Any] = {}
     for key in SPAN_KEYS:
-        out[key] = {}
-        for mode in ("exact", "overlap"):
-            matched, predicted, gold = (sum(a[key][mode][n] for a in articles) for n in COUNTS)
-            precision = matched / predicted if predicted else 0.0
-            recall = matched / gold if gold else 0.0
-            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            out[key][mode] = {"matched": matched, "predicted": predicted, "gold": gold, "f1": f1}
+        out[key] = {mode: prf(*(sum(a[key][mode][n] for a in articles) for n in COUNTS)) for mode in MODES}
     out["attribution"] = {"correct": sum(a["attribution"]["correct"] for a in articles)}
     return out
 

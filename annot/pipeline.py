@@ -9,15 +9,12 @@ those chunks are ever in memory.
 
 from __future__ import annotations
 
-import copy
-import functools
 import json
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import fields, is_dataclass
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -56,28 +53,12 @@ def prediction(article: Article) -> dict[str, Any]:
     """The pre-annotation of one article, as plain JSON-ready data (regions and relations)."""
     from annot.preannotate import predict
 
-    annotation = predict(article.text)
-    return _annotation_dict(annotation) if _shapes() == _WRITTEN_OUT else _plain(annotation)
-
-
-# The records' fields as `_annotation_dict` writes them out; if a field is added, `_plain` takes over.
-_WRITTEN_OUT = (
-    ("id", "task_id", "regions", "relations", "annotator", "ground_truth", "cancelled", "updated_at",
-     "created_at", "lead_time", "unreadable", "score"),
-    ("id", "label", "start", "end", "text", "attributes", "score", "attribute_scores"),
-    ("from_id", "to_id", "label", "direction"),
-)  # fmt: skip
-
-
-@functools.cache
-def _shapes() -> tuple[tuple[str, ...] | None, ...]:
-    from annot.records import Annotation, Region, Relation
-
-    return _field_names(Annotation), _field_names(Region), _field_names(Relation)
+    return _annotation_dict(predict(article.text))
 
 
 def _annotation_dict(a: Any) -> dict[str, Any]:
-    """`_plain(annotation)` written out field by field (a fifth of its cost), for the fields of `_WRITTEN_OUT`."""
+    """`dataclasses.asdict(annotation)` written out field by field, at a fifth of its cost (asdict deep-copies
+    every string); tests/test_pipeline.py holds the two equal, so a field added to the records shows there."""
     return {
         "id": a.id,
         "task_id": a.task_id,
@@ -88,7 +69,7 @@ def _annotation_dict(a: Any) -> dict[str, Any]:
                 "start": r.start,
                 "end": r.end,
                 "text": r.text,
-                "attributes": {k: _plain(v) for k, v in r.attributes.items()},
+                "attributes": {k: list(v) if isinstance(v, list) else v for k, v in r.attributes.items()},
                 "score": r.score,
                 "attribute_scores": dict(r.attribute_scores),
             }
@@ -103,7 +84,7 @@ def _annotation_dict(a: Any) -> dict[str, Any]:
         "updated_at": a.updated_at,
         "created_at": a.created_at,
         "lead_time": a.lead_time,
-        "unreadable": _plain(a.unreadable),
+        "unreadable": [tuple(u) for u in a.unreadable],
         "score": a.score,
     }
 
@@ -123,32 +104,6 @@ def process_record(record: dict[str, Any], preannotate: bool = True) -> dict[str
     row = {key: getattr(outcome, key) for key in empty}
     row["prediction"] = json.dumps(prediction(outcome)) if preannotate else None
     return {**row, "problem": None}
-
-
-def _plain(value: Any) -> Any:
-    """`dataclasses.asdict(value)` for the records' types: the same dicts in the same order, at half the
-    cost (asdict deep-copies every string; tests/test_pipeline.py holds the two equal)."""
-    kind: type = type(value)
-    if kind in _LEAVES:
-        return value
-    if kind is list:
-        return [_plain(v) for v in value]
-    if kind is dict:
-        return {k: _plain(v) for k, v in value.items()}
-    if kind is tuple:
-        return tuple(_plain(v) for v in value)
-    names = _field_names(kind)
-    if names is None:
-        return copy.deepcopy(value)  # as asdict does with what is not a dataclass, list, tuple or dict
-    return {name: _plain(getattr(value, name)) for name in names}
-
-
-_LEAVES = frozenset({str, int, float, bool, type(None)})
-
-
-@functools.cache
-def _field_names(kind: type) -> tuple[str, ...] | None:
-    return tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
 
 
 def _iso(value: Any) -> str:

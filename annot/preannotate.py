@@ -27,8 +27,8 @@ def _words(spaced: str) -> frozenset[str]:
 
 OPEN_QUOTES = '"“„«'  # „ and « open a quotation in translated press: „...” – the minister said
 CLOSE_QUOTES = '"”»'
-QUOTE_MARK_RE = re.compile('["“„«”»]')  # every mark that opens or closes a quotation
-OPEN_QUOTE_RE = re.compile('["“„«]')
+QUOTE_MARK_RE = re.compile(f"[{OPEN_QUOTES}{CLOSE_QUOTES}]")  # every mark that opens or closes a quotation
+OPEN_QUOTE_RE = re.compile(f"[{OPEN_QUOTES}]")
 
 # The reporting-verb lexicon, by what follows the verb. Each lemma gets its forms (`_forms`):
 # "warn" -> warn, warns, warned, warning; a multi-word cue inflects its first word ("point out").

@@ -123,9 +123,9 @@ def test_datasets_map_takes_published_dates_read_as_datetimes(tmp_path: Path) ->
 
 
 def test_prediction_is_what_asdict_gives() -> None:
-    # `pipeline._plain` writes out `dataclasses.asdict` for speed: same keys, order and values, also for the
-    # fields a rule-based prediction leaves empty (list attributes, scores, unreadable results).
-    from dataclasses import asdict
+    # `pipeline._annotation_dict` writes out `dataclasses.asdict` for speed: same keys, order and values, also
+    # for the fields a rule-based prediction leaves empty (list attributes, scores, unreadable results).
+    from dataclasses import asdict, fields
 
     from annot.preannotate import predict
     from annot.records import Annotation, Region, Relation
@@ -137,8 +137,11 @@ def test_prediction_is_what_asdict_gives() -> None:
         7, 3, [Region("r1", "Claim", 0, 4, "Text", {"tags": ["a", "b"], "one": "x"}, 0.5, {"tags": 0.25})],
         [Relation("r1", "r2", "says", "left")], "m", True, False, "2026-01-01", None, 1.5, [("x", "why")],
     )  # fmt: skip
-    assert pipeline._shapes() == pipeline._WRITTEN_OUT  # else the written-out copy is not used: update it
+    written = pipeline._annotation_dict(full)  # every field of the records, written out: else update it
+    assert list(written) == [f.name for f in fields(Annotation)]
+    assert list(written["regions"][0]) == [f.name for f in fields(Region)]
+    assert list(written["relations"][0]) == [f.name for f in fields(Relation)]
     for value in (annotation, full):
-        for plain in (pipeline._plain(value), pipeline._annotation_dict(value)):
-            assert json.dumps(plain) == json.dumps(asdict(value))
-            assert plain == asdict(value)
+        plain = pipeline._annotation_dict(value)
+        assert json.dumps(plain) == json.dumps(asdict(value))
+        assert plain == asdict(value)
